@@ -1,0 +1,6 @@
+package dev.vigil.engine;
+
+/** Placeholder. */
+public final class Engine {
+    private Engine() {}
+}
