@@ -56,6 +56,8 @@ class ApiSecurityTest {
 
         assertThat(asIngest.get("/api/v1/tokens").status()).isEqualTo(403);
         assertThat(asIngest.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(asIngest.get("/actuator/health").body()).doesNotContain("components");
+        assertThat(TestApi.admin(port).get("/actuator/health").body()).contains("\"db\"");
         assertThat(asIngest.get("/actuator/prometheus").status()).isEqualTo(403);
         assertThat(asMetrics.get("/actuator/prometheus").status()).isEqualTo(200);
         assertThat(asMetrics.get("/actuator/prometheus").body()).contains("jvm_memory_used_bytes");
