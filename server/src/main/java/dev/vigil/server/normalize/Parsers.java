@@ -28,8 +28,11 @@ public final class Parsers {
             case CEF -> keepMessage(new CefParser());
             case LEEF -> keepMessage(new LeefParser());
             case LOGFMT -> keepMessage(new LogfmtParser());
-            case KV -> keepMessage(new KvParser(
-                    spec.option("pair-separator", ""), spec.option("value-separator", "="), spec.option("quotes", "\"'")));
+            case KV ->
+                keepMessage(new KvParser(
+                        spec.option("pair-separator", ""),
+                        spec.option("value-separator", "="),
+                        spec.option("quotes", "\"'")));
             case REGEX -> keepMessage(new RegexParser(spec.option("pattern", "")));
         };
     }

@@ -28,8 +28,29 @@ public record SyslogMessage(
     }
 
     private static final String[] FACILITIES = {
-        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp",
-        "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5", "local6",
+        "kern",
+        "user",
+        "mail",
+        "daemon",
+        "auth",
+        "syslog",
+        "lpr",
+        "news",
+        "uucp",
+        "cron",
+        "authpriv",
+        "ftp",
+        "ntp",
+        "security",
+        "console",
+        "solaris-cron",
+        "local0",
+        "local1",
+        "local2",
+        "local3",
+        "local4",
+        "local5",
+        "local6",
         "local7"
     };
     private static final String[] SEVERITIES = {

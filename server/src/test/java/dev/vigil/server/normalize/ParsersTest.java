@@ -24,7 +24,8 @@ class ParsersTest {
 
     @Test
     void jsonRefusesNonObjectsGarbageAndDeepNesting() {
-        assertThatThrownBy(() -> parse(ParserKind.JSON, "[1,2]")).hasMessageContaining("not an object (found an array)");
+        assertThatThrownBy(() -> parse(ParserKind.JSON, "[1,2]"))
+                .hasMessageContaining("not an object (found an array)");
         assertThatThrownBy(() -> parse(ParserKind.JSON, "{\"a\":")).hasMessageContaining("invalid JSON");
         assertThatThrownBy(() -> parse(ParserKind.JSON, "{\"a\":1} {}")).hasMessageContaining("trailing data");
         assertThatThrownBy(() -> parse(ParserKind.JSON, "   ")).hasMessageContaining("empty JSON line");
@@ -59,7 +60,9 @@ class ParsersTest {
 
     @Test
     void leefOneAndTwoWithCustomDelimiter() throws Exception {
-        var v1 = parse(ParserKind.LEEF, "LEEF:1.0|Microsoft|MSExchange|4.0 SP1|15345|src=10.50.1.1\tdst=2.10.20.20\tusrName=bob");
+        var v1 = parse(
+                ParserKind.LEEF,
+                "LEEF:1.0|Microsoft|MSExchange|4.0 SP1|15345|src=10.50.1.1\tdst=2.10.20.20\tusrName=bob");
         assertThat(v1)
                 .containsEntry("leef.vendor", "Microsoft")
                 .containsEntry("leef.event_id", "15345")
@@ -68,7 +71,8 @@ class ParsersTest {
         assertThat(v2).containsEntry("leef.attributes.dst", "10.0.0.5").containsEntry("leef.attributes.sev", "5");
         var hex = parse(ParserKind.LEEF, "LEEF:2.0|V|P|1|7|0x7C|a=1|b=2");
         assertThat(hex).containsEntry("leef.attributes.a", "1").containsEntry("leef.attributes.b", "2");
-        assertThatThrownBy(() -> parse(ParserKind.LEEF, "LEEF:3.0|a|b|c|d|")).hasMessageContaining("unsupported LEEF version");
+        assertThatThrownBy(() -> parse(ParserKind.LEEF, "LEEF:3.0|a|b|c|d|"))
+                .hasMessageContaining("unsupported LEEF version");
     }
 
     @Test
@@ -87,7 +91,10 @@ class ParsersTest {
     void kvWithConfiguredSeparators() throws Exception {
         var p = Parsers.create(new ParserSpec(ParserKind.KV, Map.of("pair-separator", ",", "value-separator", ":")));
         var f = p.parse("src:10.0.0.1, dst:10.0.0.2, action:\"deny, all\"", NOW);
-        assertThat(f).containsEntry("src", "10.0.0.1").containsEntry("dst", "10.0.0.2").containsEntry("action", "deny, all");
+        assertThat(f)
+                .containsEntry("src", "10.0.0.1")
+                .containsEntry("dst", "10.0.0.2")
+                .containsEntry("action", "deny, all");
         var d = parse(ParserKind.KV, "date=2025-01-01 time=10:00 devname=\"FGT 60\" action=deny");
         assertThat(d).containsEntry("devname", "FGT 60").containsEntry("action", "deny");
         assertThatThrownBy(() -> parse(ParserKind.KV, "no pairs here")).hasMessageContaining("no key=value");
@@ -97,9 +104,14 @@ class ParsersTest {
     void regexNamedGroupsAndNonMatch() throws Exception {
         var p = Parsers.create(new ParserSpec(
                 ParserKind.REGEX,
-                Map.of("pattern", "^(?P<client>\\S+) \\S+ (?P<user>\\S+) \\[[^\\]]+\\] \"(?P<method>\\w+) (?P<path>\\S+)")));
+                Map.of(
+                        "pattern",
+                        "^(?P<client>\\S+) \\S+ (?P<user>\\S+) \\[[^\\]]+\\] \"(?P<method>\\w+) (?P<path>\\S+)")));
         var f = p.parse("10.1.2.3 - admin [22/Nov/2025:15:08:00 +0000] \"GET /../../etc/passwd HTTP/1.1\" 404 0", NOW);
-        assertThat(f).containsEntry("client", "10.1.2.3").containsEntry("user", "admin").containsEntry("path", "/../../etc/passwd");
+        assertThat(f)
+                .containsEntry("client", "10.1.2.3")
+                .containsEntry("user", "admin")
+                .containsEntry("path", "/../../etc/passwd");
         assertThatThrownBy(() -> p.parse("nonsense", NOW)).hasMessageContaining("does not match");
     }
 

@@ -36,11 +36,13 @@ public final class JsonObjectParser implements LogParser {
         try (JsonParser p = factory.createParser(tools.jackson.core.ObjectReadContext.empty(), text)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
-                throw new ParseException(t == null ? "empty JSON line" : "JSON line is not an object (found " + describe(t) + ")");
+                throw new ParseException(
+                        t == null ? "empty JSON line" : "JSON line is not an object (found " + describe(t) + ")");
             }
             Map<String, Object> result = readObject(p);
             if (p.nextToken() != null) {
-                throw new ParseException("trailing data after the JSON object at column " + p.currentLocation().getColumnNr());
+                throw new ParseException("trailing data after the JSON object at column "
+                        + p.currentLocation().getColumnNr());
             }
             return result;
         } catch (JacksonException e) {
@@ -85,7 +87,10 @@ public final class JsonObjectParser implements LogParser {
                 yield list;
             }
             case VALUE_STRING -> p.getString();
-            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_INT ->
+                p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? p.getBigIntegerValue()
+                        : (Object) p.getLongValue();
             case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;

@@ -37,7 +37,8 @@ public final class LeefParser implements LogParser {
         for (String name : HEADER) {
             int next = text.indexOf('|', i);
             if (next < 0) {
-                throw new ParseException("LEEF header is missing field " + name.substring(5) + " (Vendor|Product|Version|EventID|)");
+                throw new ParseException(
+                        "LEEF header is missing field " + name.substring(5) + " (Vendor|Product|Version|EventID|)");
             }
             f.put(name, text.substring(i, next));
             i = next + 1;

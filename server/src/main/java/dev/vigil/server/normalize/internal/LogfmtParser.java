@@ -62,7 +62,8 @@ public final class LogfmtParser implements LogParser {
                     }
                 }
                 if (!closed) {
-                    throw new ParseException("logfmt: unterminated quoted value for key '" + SyslogClip.clip(key) + "'");
+                    throw new ParseException(
+                            "logfmt: unterminated quoted value for key '" + SyslogClip.clip(key) + "'");
                 }
                 f.put(key, v.toString());
             } else {
