@@ -1,5 +1,6 @@
 package dev.vigil.server.alerts;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Sigma rule levels, ordered by severity. */
@@ -10,6 +11,7 @@ public enum AlertLevel {
     HIGH,
     CRITICAL;
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,5 +1,6 @@
 package dev.vigil.server.testing;
 
+import dev.vigil.engine.event.Event;
 import dev.vigil.server.normalize.IngestedEvent;
 import java.time.Instant;
 import java.util.Map;
@@ -9,6 +10,6 @@ public final class TestEvents {
     private TestEvents() {}
 
     public static IngestedEvent ingested(String source, String application, Map<String, Object> fields) {
-        return new IngestedEvent(source, application, Instant.now(), String.valueOf(fields), fields);
+        return new IngestedEvent(source, application, Instant.now(), String.valueOf(fields), Event.of(fields));
     }
 }

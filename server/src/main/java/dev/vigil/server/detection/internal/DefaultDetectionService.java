@@ -125,7 +125,7 @@ class DefaultDetectionService implements DetectionService {
 
     /** The engine event of an ingested event (the one place that knows how {@link IngestedEvent} carries it). */
     static Event eventOf(IngestedEvent e) {
-        return Event.of(e.fields());
+        return e.event();
     }
 
     private NewAlert toAlert(String ref, Detection d, AlertLevel level, IngestedEvent origin, Instant now) {
