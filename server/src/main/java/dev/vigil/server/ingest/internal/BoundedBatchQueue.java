@@ -1,0 +1,184 @@
+package dev.vigil.server.ingest.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A queue of batches bounded by two budgets at once: the number of items and their estimated heap bytes. A batch is
+ * admitted whole or not at all ({@link #tryOffer}); the budget it holds is released only when the consumer calls
+ * {@link #release} after processing it, so the bound covers items waiting <em>and</em> items being processed. This is
+ * what keeps memory bounded under overload: receivers never block on it, they are told "full" and apply their own
+ * backpressure (429, stop reading, count the drop).
+ *
+ * <p>A single batch larger than the whole budget is admitted when the queue is empty (otherwise it could never pass);
+ * callers cap batch sizes well below the budget. Drain listeners run once, on the releasing thread, when usage falls
+ * to or below the low watermark (half the budgets), so a stopped TCP connection resumes with room to spare.
+ */
+public final class BoundedBatchQueue<B> {
+    /** What a batch costs. */
+    public interface Weigher<B> {
+        int items(B batch);
+
+        long bytes(B batch);
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<B> queue = new ArrayDeque<>();
+    private final List<Runnable> drainListeners = new ArrayList<>();
+    private final Weigher<B> weigher;
+    private final long maxItems;
+    private final long maxBytes;
+    private long items;
+    private long bytes;
+    private boolean closed;
+
+    public BoundedBatchQueue(long maxItems, long maxBytes, Weigher<B> weigher) {
+        if (maxItems <= 0 || maxBytes <= 0) {
+            throw new IllegalArgumentException("queue budgets must be positive");
+        }
+        this.maxItems = maxItems;
+        this.maxBytes = maxBytes;
+        this.weigher = weigher;
+    }
+
+    /** Admits {@code batch} whole when both budgets allow; false (nothing taken) when full or closed. */
+    public boolean tryOffer(B batch) {
+        int n = weigher.items(batch);
+        long b = weigher.bytes(batch);
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            boolean empty = items == 0;
+            if (!empty && (items + n > maxItems || bytes + b > maxBytes)) {
+                return false;
+            }
+            items += n;
+            bytes += b;
+            queue.addLast(batch);
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next batch, waiting up to {@code timeout}; null on timeout or when closed and empty. */
+    public B poll(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (queue.isEmpty()) {
+                if (closed || nanos <= 0) {
+                    return null;
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            return queue.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns a processed batch's budget and wakes drain listeners when usage is at or below the low watermark. */
+    public void release(B batch) {
+        int n = weigher.items(batch);
+        long b = weigher.bytes(batch);
+        List<Runnable> toRun = null;
+        lock.lock();
+        try {
+            items -= n;
+            bytes -= b;
+            if (!drainListeners.isEmpty() && items <= maxItems / 2 && bytes <= maxBytes / 2) {
+                toRun = new ArrayList<>(drainListeners);
+                drainListeners.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (toRun != null) {
+            for (Runnable r : toRun) {
+                r.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code listener} once when the queue has drained to the low watermark (immediately, on this thread, when
+     * it already has).
+     */
+    public void onDrained(Runnable listener) {
+        lock.lock();
+        try {
+            if (!(items <= maxItems / 2 && bytes <= maxBytes / 2)) {
+                drainListeners.add(listener);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        listener.run();
+    }
+
+    /** Refuses further offers; consumers still drain what is queued. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long items() {
+        lock.lock();
+        try {
+            return items;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long bytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int batches() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long maxItems() {
+        return maxItems;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** True when a batch of this size would currently be refused (admission check before reading a request body). */
+    public boolean isSaturated() {
+        lock.lock();
+        try {
+            return closed || items >= maxItems || bytes >= maxBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,513 @@
+package dev.vigil.server.ingest.internal;
+
+import dev.vigil.server.ingest.IngestPipeline;
+import dev.vigil.server.ingest.Intake;
+import dev.vigil.server.ingest.Rejection;
+import dev.vigil.server.ingest.SourceActivity;
+import dev.vigil.server.ingest.SourceStats;
+import dev.vigil.server.normalize.IngestedEvent;
+import dev.vigil.server.normalize.ParseException;
+import dev.vigil.server.normalize.SyslogMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The intake's core, independent of transports: attributes each record to a log source, parses and normalizes it,
+ * and offers the whole read or request to the {@link IngestPipeline}. Receivers (Netty handlers, HTTP controllers)
+ * only move bytes; every counting and backpressure decision is made here, in one place.
+ */
+public final class IntakeService implements SyslogIntake, SourceActivity {
+    /** Why an HTTP request was not taken. */
+    public enum Status {
+        ACCEPTED,
+        /** The pipeline is full: answer 429 with Retry-After; nothing was taken or counted. */
+        BUSY,
+        /** The body as a whole is unusable (broken gzip, not OTLP); answer 400. */
+        BAD_BODY,
+        /** The body exceeds the size cap; answer 413. */
+        TOO_LARGE
+    }
+
+    /** One rejected line or item, for the HTTP answer. */
+    public record LineError(int line, String reason) {}
+
+    /** The answer to an NDJSON request. */
+    public record LinesResult(
+            Status status, String source, int accepted, int rejected, List<LineError> errors, String message) {}
+
+    private final SourceRegistry registry;
+    private final IngestPipeline pipeline;
+    private final InstantSource clock;
+    private final Limits limits;
+    private final LongAdder throttledRequests = new LongAdder();
+    private final LongAdder badBodies = new LongAdder();
+
+    /** Size caps. */
+    public record Limits(int maxRecordBytes, long maxBodyBytes, int maxReportedErrors) {}
+
+    public IntakeService(SourceRegistry registry, IngestPipeline pipeline, InstantSource clock, Limits limits) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    public SourceRegistry registry() {
+        return registry;
+    }
+
+    public IngestPipeline pipeline() {
+        return pipeline;
+    }
+
+    public long throttledRequests() {
+        return throttledRequests.sum();
+    }
+
+    public long badBodies() {
+        return badBodies.sum();
+    }
+
+    // ------------------------------------------------------------------------------------------------ syslog
+
+    @Override
+    public boolean submit(Transport transport, InetSocketAddress sender, List<SyslogFrame> frames, boolean canWait) {
+        Instant now = clock.instant();
+        PendingBatch batch = new PendingBatch();
+        String senderIp = sender == null ? null : sender.getAddress().getHostAddress();
+        for (SyslogFrame frame : frames) {
+            switch (frame) {
+                case SyslogFrame.Invalid inv -> {
+                    CompiledSource s = registry.resolve(
+                            Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
+                    batch.reject(s, rejection(now, s, senderIp, inv.reason(), ""));
+                }
+                case SyslogFrame.Text t -> syslogRecord(t.text(), sender, senderIp, now, batch);
+            }
+        }
+        if (batch.events.isEmpty()) {
+            batch.commit();
+            return true;
+        }
+        if (pipeline.offer(batch.events) != null) {
+            batch.commit();
+            return true;
+        }
+        if (canWait) {
+            return false;
+        }
+        batch.commitDropped();
+        return false;
+    }
+
+    private void syslogRecord(String text, InetSocketAddress sender, String senderIp, Instant now, PendingBatch batch) {
+        SyslogMessage msg;
+        CompiledSource source;
+        try {
+            msg = registry.defaultFor(Intake.SYSLOG).syslog().parse(text, now);
+        } catch (ParseException e) {
+            source = registry.resolve(
+                    Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
+            batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
+            return;
+        }
+        source = registry.resolve(
+                Intake.SYSLOG,
+                new SourceMatcher.Attributes(address(sender), msg.hostname(), msg.appName(), null, null));
+        if (source.syslog() != registry.defaultFor(Intake.SYSLOG).syslog()
+                && msg.format() == SyslogMessage.Format.RFC3164) {
+            try {
+                msg = source.syslog().parse(text, now); // the source's time zone for RFC 3164 timestamps
+            } catch (ParseException e) {
+                batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
+                return;
+            }
+        }
+        Map<String, Object> fields = msg.toFields();
+        if (senderIp != null) {
+            fields.put("log.source.address", senderIp);
+        }
+        if (source.parser() != null) {
+            try {
+                fields.putAll(source.parser().parse(msg.message(), now));
+            } catch (ParseException e) {
+                batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
+                return;
+            }
+        }
+        batch.add(source, toEvent(source, null, now, text, fields));
+    }
+
+    private static java.net.InetAddress address(InetSocketAddress a) {
+        return a == null ? null : a.getAddress();
+    }
+
+    @Override
+    public void onDrained(Runnable listener) {
+        pipeline.onDrained(listener);
+    }
+
+    // ------------------------------------------------------------------------------------------------ HTTP NDJSON
+
+    /**
+     * Reads an NDJSON (or any line-based, per the source's parser) body and offers it as one batch.
+     *
+     * @param sourceName the source named in the path; unknown names land in {@code default-http}
+     */
+    public LinesResult ingestLines(String sourceName, InputStream body, boolean gzip) throws IOException {
+        if (pipeline.isSaturated()) {
+            throttledRequests.increment();
+            return new LinesResult(
+                    Status.BUSY, sourceName, 0, 0, List.of(), "the intake pipeline is full; retry later");
+        }
+        CompiledSource named = registry.byName(sourceName);
+        CompiledSource source = named != null ? named : registry.defaultFor(Intake.HTTP);
+        Instant now = clock.instant();
+        PendingBatch batch = new PendingBatch();
+        List<LineError> errors = new ArrayList<>();
+        LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
+        try {
+            reader.read(body, gzip, new LineReader.Sink() {
+                @Override
+                public void line(int number, String text) {
+                    try {
+                        Map<String, Object> fields = source.parser().parse(text, now);
+                        batch.add(source, toEvent(source, null, now, text, fields));
+                    } catch (ParseException e) {
+                        reject(number, e.reason(), text);
+                    }
+                }
+
+                @Override
+                public void invalid(int number, String reason, int size) {
+                    reject(number, reason, "");
+                }
+
+                private void reject(int number, String reason, String text) {
+                    batch.reject(source, rejection(now, source, "line " + number, reason, text));
+                    if (errors.size() < limits.maxReportedErrors()) {
+                        errors.add(new LineError(number, reason));
+                    }
+                }
+            });
+        } catch (LineReader.BodyException e) {
+            badBodies.increment();
+            return new LinesResult(
+                    e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, source.name(), 0, 0, List.of(), e.getMessage());
+        }
+        CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        if (ack == null) {
+            throttledRequests.increment();
+            return new LinesResult(
+                    Status.BUSY, source.name(), 0, 0, List.of(), "the intake pipeline is full; retry later");
+        }
+        ack.join();
+        batch.commit();
+        String note = named == null && !sourceName.equals(source.name())
+                ? "no source named '" + clip(sourceName) + "'; events were attributed to " + source.name()
+                : null;
+        return new LinesResult(
+                Status.ACCEPTED, source.name(), batch.events.size(), batch.rejectedCount(), errors, note);
+    }
+
+    // ------------------------------------------------------------------------------------------------ _bulk
+
+    /** One {@code _bulk} item's outcome, in request order. */
+    public record BulkItem(String action, String index, String id, int status, String errorType, String errorReason) {}
+
+    /** The answer to a {@code _bulk} request. */
+    public record BulkResult(Status status, List<BulkItem> items, String message) {}
+
+    /**
+     * Reads an Elasticsearch {@code _bulk} body: action lines ({@code index}/{@code create} followed by a document;
+     * {@code update} followed by a partial document; {@code delete} alone). Documents of {@code index}/{@code create}
+     * become events; Vigil is append-only, so {@code update} and {@code delete} items are refused per item (400), as
+     * Elasticsearch refuses invalid items, while the rest of the request proceeds. A malformed action line makes the
+     * whole request invalid (as in Elasticsearch: the following line cannot be interpreted).
+     *
+     * @param pathIndex the index in the path ({@code /{index}/_bulk}), default for items without {@code _index}
+     * @param boundSource the source an ingest token is bound to (all items go there), or null
+     */
+    public BulkResult ingestBulk(String pathIndex, InputStream body, boolean gzip, String boundSource)
+            throws IOException {
+        if (pipeline.isSaturated()) {
+            throttledRequests.increment();
+            return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
+        }
+        Instant now = clock.instant();
+        CompiledSource bound = boundSource == null ? null : registry.byName(boundSource);
+        PendingBatch batch = new PendingBatch();
+        List<BulkItem> items = new ArrayList<>();
+        BulkParser parser = new BulkParser(pathIndex, now, bound, batch, items);
+        LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
+        try {
+            reader.read(body, gzip, parser);
+            parser.finish();
+        } catch (LineReader.BodyException e) {
+            badBodies.increment();
+            return new BulkResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, List.of(), e.getMessage());
+        } catch (BulkParser.MalformedAction e) {
+            badBodies.increment();
+            return new BulkResult(Status.BAD_BODY, List.of(), e.getMessage());
+        }
+        CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        if (ack == null) {
+            throttledRequests.increment();
+            return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
+        }
+        ack.join();
+        batch.commit();
+        return new BulkResult(Status.ACCEPTED, items, null);
+    }
+
+    /** The {@code _bulk} line protocol as a {@link LineReader.Sink}. */
+    private final class BulkParser implements LineReader.Sink {
+        static final class MalformedAction extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            MalformedAction(String message) {
+                super(message, null, false, false);
+            }
+        }
+
+        private final String pathIndex;
+        private final Instant now;
+        private final CompiledSource bound;
+        private final PendingBatch batch;
+        private final List<BulkItem> items;
+        private final dev.vigil.server.normalize.LogParser json = dev.vigil.server.normalize.Parsers.create(
+                dev.vigil.server.normalize.ParserSpec.of(dev.vigil.server.normalize.ParserKind.JSON));
+        /** The action waiting for its document line, or null when the next line is an action. */
+        private String action;
+
+        private String index;
+        private String id;
+        private int actionLine;
+
+        BulkParser(String pathIndex, Instant now, CompiledSource bound, PendingBatch batch, List<BulkItem> items) {
+            this.pathIndex = pathIndex;
+            this.now = now;
+            this.bound = bound;
+            this.batch = batch;
+            this.items = items;
+        }
+
+        @Override
+        public void line(int number, String text) {
+            if (action == null) {
+                parseAction(number, text);
+                return;
+            }
+            String a = action;
+            action = null;
+            CompiledSource source = sourceFor(index);
+            if (a.equals("update")) {
+                refuse(
+                        source,
+                        number,
+                        a,
+                        text,
+                        400,
+                        "action_request_validation_exception",
+                        "Vigil is an append-only log intake: update is not supported");
+                return;
+            }
+            if (index == null) {
+                refuse(source, number, a, text, 400, "action_request_validation_exception", "index is missing");
+                return;
+            }
+            try {
+                Map<String, Object> fields = json.parse(text, now);
+                batch.add(source, toEvent(source, null, now, text, fields));
+                items.add(new BulkItem(a, index, id != null ? id : BulkIds.next(), 201, null, null));
+            } catch (ParseException e) {
+                refuse(source, number, a, text, 400, "document_parsing_exception", e.reason());
+            }
+        }
+
+        @Override
+        public void invalid(int number, String reason, int size) {
+            if (action == null) {
+                throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + reason);
+            }
+            String a = action;
+            action = null;
+            refuse(sourceFor(index), number, a, "", 400, "document_parsing_exception", reason);
+        }
+
+        void finish() {
+            if (action != null && !action.equals("delete")) {
+                throw new MalformedAction("The bulk request must be terminated by a newline [\\n]; the " + action
+                        + " action on line " + actionLine + " has no document");
+            }
+        }
+
+        private void parseAction(int number, String text) {
+            Map<String, Object> meta;
+            try {
+                meta = json.parse(text, now);
+            } catch (ParseException e) {
+                throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + e.reason());
+            }
+            if (meta.size() != 1) {
+                throw new MalformedAction("Malformed action/metadata line [" + number
+                        + "], expected one action (index, create, update or delete)");
+            }
+            var entry = meta.entrySet().iterator().next();
+            String a = entry.getKey();
+            if (!a.equals("index") && !a.equals("create") && !a.equals("update") && !a.equals("delete")) {
+                throw new MalformedAction(
+                        "Malformed action/metadata line [" + number + "], unknown action [" + clip(a) + "]");
+            }
+            Map<?, ?> params = entry.getValue() instanceof Map<?, ?> m ? m : Map.of();
+            index = params.get("_index") instanceof String s ? s : pathIndex;
+            id = params.get("_id") instanceof String s ? s : null;
+            actionLine = number;
+            if (a.equals("delete")) {
+                refuse(
+                        sourceFor(index),
+                        number,
+                        a,
+                        text,
+                        400,
+                        "action_request_validation_exception",
+                        "Vigil is an append-only log intake: delete is not supported");
+                return;
+            }
+            action = a;
+        }
+
+        private CompiledSource sourceFor(String index) {
+            if (bound != null) {
+                return bound;
+            }
+            return registry.resolve(Intake.BULK, new SourceMatcher.Attributes(null, null, null, index, null));
+        }
+
+        private void refuse(
+                CompiledSource source, int line, String a, String text, int status, String type, String reason) {
+            batch.reject(source, rejection(now, source, "line " + line, reason, text));
+            items.add(new BulkItem(a, index, id, status, type, reason));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ OTLP
+
+    /** The answer to an OTLP export. */
+    public record OtlpResult(Status status, int accepted, int rejected, String message) {}
+
+    private static final tools.jackson.databind.ObjectMapper RAW_JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /**
+     * Decodes an OTLP/HTTP logs export (protobuf or JSON; the body already read and decompressed) and offers its
+     * records as one batch. Records are attributed to {@code boundSource}, else by {@code service=} rules on
+     * {@code service.name}, else to {@code default-otlp}; their service name becomes the application when the
+     * source names none. A record larger than the record cap is rejected (partial success).
+     */
+    public OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource) {
+        if (pipeline.isSaturated()) {
+            throttledRequests.increment();
+            return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
+        }
+        List<OtlpLogsDecoder.Decoded> records;
+        try {
+            records = json ? OtlpLogsDecoder.decodeJson(body) : OtlpLogsDecoder.decodeProtobuf(body);
+        } catch (OtlpLogsDecoder.InvalidBody e) {
+            badBodies.increment();
+            return new OtlpResult(Status.BAD_BODY, 0, 0, e.getMessage());
+        }
+        Instant now = clock.instant();
+        CompiledSource bound = boundSource == null ? null : registry.byName(boundSource);
+        PendingBatch batch = new PendingBatch();
+        String firstError = null;
+        int n = 0;
+        for (OtlpLogsDecoder.Decoded r : records) {
+            n++;
+            CompiledSource source = bound != null
+                    ? bound
+                    : registry.resolve(Intake.OTLP, new SourceMatcher.Attributes(null, null, null, null, r.service()));
+            String raw = RAW_JSON.writeValueAsString(r.fields());
+            if (raw.length() > limits.maxRecordBytes()) {
+                String reason = "log record of " + raw.length() + " characters exceeds the " + limits.maxRecordBytes()
+                        + "-byte limit";
+                batch.reject(source, rejection(now, source, "record " + n, reason, raw));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + reason;
+                }
+                continue;
+            }
+            batch.add(source, toEvent(source, r.service(), now, raw, r.fields()));
+        }
+        CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        if (ack == null) {
+            throttledRequests.increment();
+            return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
+        }
+        ack.join();
+        batch.commit();
+        return new OtlpResult(Status.ACCEPTED, batch.events.size(), batch.rejectedCount(), firstError);
+    }
+
+    // ------------------------------------------------------------------------------------------------ shared
+
+    static Rejection rejection(Instant now, CompiledSource source, String location, String reason, String text) {
+        String excerpt = text == null ? "" : text.length() <= 200 ? text : text.substring(0, 200) + "…";
+        return new Rejection(now, source.name(), location, reason, excerpt);
+    }
+
+    IngestedEvent toEvent(
+            CompiledSource source, String application, Instant receivedAt, String raw, Map<String, Object> fields) {
+        String app = source.def().application() != null ? source.def().application() : application;
+        return new IngestedEvent(source.name(), app, receivedAt, raw, fields);
+    }
+
+    static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+
+    // ------------------------------------------------------------------------------------------------ activity
+
+    @Override
+    public Optional<SourceStats> stats(String sourceName) {
+        SourceCounters c = registry.counters(sourceName);
+        if (c == null) {
+            return Optional.empty();
+        }
+        CompiledSource s = registry.byName(sourceName);
+        return Optional.of(stats(sourceName, s == null ? null : s.def().application(), c));
+    }
+
+    @Override
+    public List<SourceStats> all() {
+        List<SourceStats> out = new ArrayList<>();
+        registry.allCounters().forEach((name, c) -> {
+            CompiledSource s = registry.byName(name);
+            out.add(stats(name, s == null ? null : s.def().application(), c));
+        });
+        out.sort(java.util.Comparator.comparing(SourceStats::source));
+        return out;
+    }
+
+    private static SourceStats stats(String name, String app, SourceCounters c) {
+        long a = c.accepted.sum();
+        long r = c.rejected.sum();
+        long d = c.dropped.sum();
+        return new SourceStats(name, app, a + r + d, a, r, d, c.lastSeen(), c.ratePerSecond());
+    }
+
+    @Override
+    public List<Rejection> recentRejections(String sourceName) {
+        SourceCounters c = registry.counters(sourceName);
+        return c == null ? List.of() : c.recentRejections();
+    }
+}

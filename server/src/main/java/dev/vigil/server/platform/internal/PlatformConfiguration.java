@@ -1,0 +1,92 @@
+package dev.vigil.server.platform.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.vigil.server.platform.DataDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The data directory, the clock and the database. Without {@code vigil.database.url} the bundled PostgreSQL is
+ * started in {@code DATA_DIR/pg} (database {@code vigil}); with it, Vigil connects to that external PostgreSQL. The
+ * DataSource depends on the database server bean, so Spring closes the pool before it stops PostgreSQL.
+ */
+@Configuration(proxyBeanMethods = false)
+class PlatformConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(PlatformConfiguration.class);
+    static final String DATABASE = "vigil";
+
+    @Bean
+    DataDirectory dataDirectory(PlatformProperties properties) {
+        DataDirectory dir = new DataDirectory(properties.dataDir());
+        dir.directory(".");
+        return dir;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    DatabaseServer databaseServer(PlatformProperties properties, DataDirectory dataDirectory) {
+        PlatformProperties.Database db = properties.database();
+        if (properties.external()) {
+            log.info("Using the external PostgreSQL at {}", db.url());
+            return new DatabaseServer(db.url(), db.username(), db.password(), null);
+        }
+        try {
+            PlatformProperties.Bundled b = db.bundled();
+            BundledPostgres pg = BundledPostgres.start(
+                    dataDirectory.root().resolve("pg"),
+                    dataDirectory.root().resolve("pg-password"),
+                    b.port(),
+                    b.startupTimeout(),
+                    b.durable());
+            try {
+                pg.createDatabase(DATABASE);
+            } catch (SQLException e) {
+                pg.close();
+                throw new IllegalStateException("cannot create the database " + DATABASE + ": " + e.getMessage(), e);
+            }
+            return new DatabaseServer(pg.jdbcUrl(DATABASE), BundledPostgres.USER, pg.password(), pg);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the bundled PostgreSQL in " + dataDirectory.root(), e);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(DatabaseServer server, PlatformProperties properties) {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setPoolName("vigil");
+        ds.setJdbcUrl(server.url());
+        ds.setUsername(server.username());
+        ds.setPassword(server.password());
+        ds.setMaximumPoolSize(properties.database().poolSize());
+        ds.setMinimumIdle(2);
+        return ds;
+    }
+
+    /** Where the database is; owns the bundled PostgreSQL when there is one. */
+    record DatabaseServer(String url, String username, String password, BundledPostgres bundled)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            if (bundled != null) {
+                bundled.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseServer[" + url + "]";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.vigil.server.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.VigilServerTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@VigilServerTest
+class ApiSecurityTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApiTokenService tokens;
+
+    @Test
+    void everyEndpointRequiresAToken() {
+        TestApi anonymous = new TestApi(port, null);
+        for (String path : new String[] {"/api/v1/tokens", "/actuator/health", "/actuator/prometheus", "/nothing"}) {
+            TestApi.Response r = anonymous.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).startsWith("Bearer");
+        }
+    }
+
+    @Test
+    void anInvalidTokenIsRejected() {
+        assertThat(new TestApi(port, "vigil_not-a-token")
+                        .get("/actuator/health")
+                        .status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void theBootstrapTokenIsAnAdminToken() {
+        TestApi admin = TestApi.admin(port);
+        assertThat(admin.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/tokens").json().findValuesAsString("name"))
+                .contains("bootstrap");
+        assertThat(tokens.list()).noneMatch(t -> t.prefix().length() > 12);
+    }
+
+    @Test
+    void scopesLimitWhatATokenMayDo() {
+        IssuedApiToken ingest = tokens.issue(ApiScope.INGEST, "ingest-" + UUID.randomUUID(), "firewall", null);
+        IssuedApiToken metrics = tokens.issue(ApiScope.METRICS, "prom-" + UUID.randomUUID(), null, null);
+        TestApi asIngest = new TestApi(port, ingest.token());
+        TestApi asMetrics = new TestApi(port, metrics.token());
+
+        assertThat(asIngest.get("/api/v1/tokens").status()).isEqualTo(403);
+        assertThat(asIngest.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(asIngest.get("/actuator/health").body()).doesNotContain("components");
+        assertThat(TestApi.admin(port).get("/actuator/health").body()).contains("\"db\"");
+        assertThat(asIngest.get("/actuator/prometheus").status()).isEqualTo(403);
+        assertThat(asMetrics.get("/actuator/prometheus").status()).isEqualTo(200);
+        assertThat(asMetrics.get("/actuator/prometheus").body()).contains("jvm_memory_used_bytes");
+        assertThat(asMetrics.get("/api/v1/tokens").status()).isEqualTo(403);
+
+        ApiPrincipal p = tokens.authenticate(ingest.token()).orElseThrow();
+        assertThat(p.mayIngestInto("firewall")).isTrue();
+        assertThat(p.mayIngestInto("other")).isFalse();
+    }
+
+    @Test
+    void tokensAreStoredHashedAndCanBeRevoked() {
+        TestApi admin = TestApi.admin(port);
+        TestApi.Response created = admin.postJson("/api/v1/tokens", "{\"name\":\"ci\",\"scope\":\"metrics\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String token = created.json().get("token").asString();
+        String id = created.json().get("info").get("id").asString();
+        assertThat(token).startsWith("vigil_");
+        assertThat(new TestApi(port, token).get("/actuator/health").status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/tokens").body()).doesNotContain(token);
+
+        assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(204);
+        assertThat(new TestApi(port, token).get("/actuator/health").status()).isEqualTo(401);
+        assertThat(admin.delete("/api/v1/tokens/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void expiredTokensAreRejected() {
+        IssuedApiToken t =
+                tokens.issue(ApiScope.ADMIN, "short", null, Instant.now().minusSeconds(1));
+        assertThat(tokens.authenticate(t.token())).isEmpty();
+    }
+
+    @Test
+    void shippersMaySendTheTokenAsBasicAuthOrApiKey() {
+        String basic = Base64.getEncoder()
+                .encodeToString(("elastic:" + VigilServerTest.ADMIN_TOKEN).getBytes(StandardCharsets.UTF_8));
+        TestApi api = new TestApi(port, null);
+        assertThat(api.getWithAuthorization("/actuator/health", "Basic " + basic)
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.getWithAuthorization("/actuator/health", "ApiKey " + VigilServerTest.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
+        String esKey = Base64.getEncoder()
+                .encodeToString(("key-id:" + VigilServerTest.ADMIN_TOKEN).getBytes(StandardCharsets.UTF_8));
+        assertThat(api.getWithAuthorization("/actuator/health", "ApiKey " + esKey)
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.getWithAuthorization("/actuator/health", "Digest abc").status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void badRequestsGetAClearError() {
+        TestApi.Response r = TestApi.admin(port).postJson("/api/v1/tokens", "{\"name\":\"x\",\"scope\":\"root\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).contains("unknown scope");
+    }
+}

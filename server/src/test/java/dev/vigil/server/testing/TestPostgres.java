@@ -1,0 +1,73 @@
+package dev.vigil.server.testing;
+
+import dev.vigil.server.platform.internal.BundledPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * ONE bundled PostgreSQL per test JVM (the same io.zonky binaries the server uses), started on first use in a
+ * temporary directory with durability off (fsync and synchronous_commit off: tests need speed, not crash safety) and
+ * stopped by a shutdown hook. Each Spring test context gets a fresh database from {@link #newDatabase()}, so contexts
+ * never see each other's rows; keep the number of distinct contexts small (see {@link VigilServerTest}).
+ */
+public final class TestPostgres {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static BundledPostgres instance;
+    private static Path directory;
+
+    private TestPostgres() {}
+
+    /** The shared server, started on first call. */
+    public static synchronized BundledPostgres instance() {
+        if (instance == null) {
+            try {
+                directory = Files.createTempDirectory("vigil-test-pg");
+                instance = BundledPostgres.start(
+                        directory.resolve("pg"), directory.resolve("pg-password"), 0, Duration.ofSeconds(120), false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the test PostgreSQL", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stop, "test-postgres-stop"));
+        }
+        return instance;
+    }
+
+    /** Creates a new, empty database and returns its JDBC URL. */
+    public static String newDatabase() {
+        BundledPostgres pg = instance();
+        String name = "vigil_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try {
+            pg.createDatabase(name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        return pg.jdbcUrl(name);
+    }
+
+    public static String username() {
+        return BundledPostgres.USER;
+    }
+
+    public static String password() {
+        return instance().password();
+    }
+
+    private static synchronized void stop() {
+        if (instance != null) {
+            instance.close();
+            instance = null;
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort: a temp directory
+            }
+        }
+    }
+}
