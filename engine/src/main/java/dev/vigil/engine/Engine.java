@@ -1,6 +1,162 @@
 package dev.vigil.engine;
 
-/** Placeholder. */
+import dev.vigil.engine.compile.CompiledRule;
+import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.event.Event;
+import dev.vigil.engine.event.EventLogsource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The detection engine facade: matches batches of events against a compiled {@link RuleSet}.
+ *
+ * <p>Per event: the pipeline normalises it, routing picks the rules of its logsource (a precomputed partition), each
+ * candidate rule's predicate tree is evaluated against the event bound once to the rule set's field ids. Matching
+ * is thread-safe (per-thread evaluation contexts) and allocates only for detections. A rule that throws is recorded
+ * as a {@link RuleFailure}; the batch continues.
+ *
+ * <p>{@link #swap} replaces the rule set atomically: a batch in progress finishes with the set it started with.
+ */
 public final class Engine {
-    private Engine() {}
+    private final EngineOptions options;
+    private final AtomicReference<RuleSet> current;
+    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
+
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder events = new LongAdder();
+    private final LongAdder detections = new LongAdder();
+    private final LongAdder evaluations = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder unrouted = new LongAdder();
+    private final LongAdder swaps = new LongAdder();
+
+    /** Per-thread state, valid for one rule set. */
+    private static final class Scratch {
+        final RuleSet ruleSet;
+        final EvalContext ctx;
+
+        Scratch(RuleSet rs) {
+            this.ruleSet = rs;
+            this.ctx = new EvalContext(rs.fields());
+        }
+    }
+
+    private Engine(RuleSet rules, EngineOptions options) {
+        this.options = options;
+        this.current = new AtomicReference<>(rules);
+    }
+
+    /** An engine over a rule set (which may be empty; {@link #swap} refuses empty sets). */
+    public static Engine create(RuleSet rules, EngineOptions options) {
+        if (rules == null) throw new IllegalArgumentException("rule set is null");
+        return new Engine(rules, options == null ? EngineOptions.defaults() : options);
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** The rule set in use. */
+    public RuleSet ruleSet() {
+        return current.get();
+    }
+
+    /**
+     * Replaces the rule set atomically.
+     *
+     * @throws IllegalArgumentException when {@code next} is empty (a broken reload must not disable detection)
+     */
+    public void swap(RuleSet next) {
+        if (next == null || next.isEmpty()) {
+            throw new IllegalArgumentException("refusing to swap in an empty rule set");
+        }
+        RuleSet prev = current.getAndSet(next);
+        swaps.increment();
+        options.listener().ruleSetSwapped(prev, next);
+    }
+
+    /** Matches a batch. Detections come in event order, and within an event in rule order. */
+    public MatchResult match(List<Event> batch) {
+        long start = System.nanoTime();
+        RuleSet rs = current.get();
+        Scratch s = scratch.get();
+        if (s == null || s.ruleSet != rs) {
+            s = new Scratch(rs);
+            scratch.set(s);
+        }
+        EvalContext ctx = s.ctx;
+        List<Detection> found = null;
+        List<RuleFailure> errors = null;
+        long evals = 0;
+        long unroutedHere = 0;
+        int[] all = rs.router().all();
+        boolean routing = options.routing();
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            Event e = options.pipeline().apply(batch.get(i));
+            ctx.bind(e);
+            int[] candidates;
+            if (routing) {
+                EventLogsource ls = e.logsource();
+                if (ls == null || ls.isUnknown()) unroutedHere++;
+                candidates = rs.router().route(ls);
+            } else {
+                candidates = all;
+            }
+            evals += candidates.length;
+            for (int r : candidates) {
+                CompiledRule rule = rs.rule(r);
+                try {
+                    if (rule.matches(ctx)) {
+                        if (found == null) found = new ArrayList<>();
+                        found.add(detection(rule, ctx, e, i));
+                    }
+                } catch (RuntimeException | StackOverflowError ex) {
+                    RuleFailure f = new RuleFailure(rule.info().ref(), i, String.valueOf(ex));
+                    if (errors == null) errors = new ArrayList<>();
+                    errors.add(f);
+                    options.listener().ruleFailed(f);
+                }
+            }
+        }
+        int nd = found == null ? 0 : found.size();
+        int nf = errors == null ? 0 : errors.size();
+        batches.increment();
+        events.add(batch.size());
+        detections.add(nd);
+        evaluations.add(evals);
+        failures.add(nf);
+        unrouted.add(unroutedHere);
+        options.listener().batchMatched(batch.size(), nd, evals, nf, System.nanoTime() - start);
+        if (found == null && errors == null) return MatchResult.EMPTY;
+        return new MatchResult(found == null ? List.of() : found, errors == null ? List.of() : errors);
+    }
+
+    private static Detection detection(CompiledRule rule, EvalContext ctx, Event e, int index) {
+        RuleInfo info = rule.info();
+        return new Detection(
+                info.ref(),
+                info.title(),
+                info.level(),
+                info.status(),
+                info.tags(),
+                rule.matchedFields(ctx),
+                e,
+                index,
+                null);
+    }
+
+    /** Counters since creation. */
+    public EngineStats stats() {
+        return new EngineStats(
+                batches.sum(),
+                events.sum(),
+                detections.sum(),
+                evaluations.sum(),
+                failures.sum(),
+                unrouted.sum(),
+                current.get().size(),
+                swaps.sum());
+    }
 }

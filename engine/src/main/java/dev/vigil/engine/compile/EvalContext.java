@@ -1,0 +1,67 @@
+package dev.vigil.engine.compile;
+
+import dev.vigil.engine.event.Event;
+import java.util.Arrays;
+
+/**
+ * Per-thread scratch state for evaluating compiled rules against one event at a time: the event bound to the rule
+ * set's {@link FieldTable} (field id → first slot, slot → next slot of the same field). Reused across events, so
+ * matching allocates nothing per rule. Not thread-safe: one context per thread.
+ */
+public final class EvalContext {
+    private final FieldTable fields;
+    private final int[] first;
+    private final int[] last;
+    private int[] next = new int[64];
+    private int[] touched;
+    private int touchedCount;
+    private Event event;
+
+    public EvalContext(FieldTable fields) {
+        this.fields = fields;
+        this.first = new int[fields.size()];
+        this.last = new int[fields.size()];
+        this.touched = new int[Math.max(16, Math.min(fields.size(), 1024))];
+        Arrays.fill(first, -1);
+    }
+
+    public FieldTable fields() {
+        return fields;
+    }
+
+    /** Binds an event: afterwards {@link #first(int)} and {@link #next(int)} walk its values per field id. */
+    public void bind(Event e) {
+        for (int i = 0; i < touchedCount; i++) first[touched[i]] = -1;
+        touchedCount = 0;
+        this.event = e;
+        int n = e.size();
+        if (next.length < n) next = new int[Math.max(n, next.length * 2)];
+        for (int s = 0; s < n; s++) {
+            int id = fields.id(e.name(s));
+            next[s] = -1;
+            if (id < 0) continue;
+            if (first[id] < 0) {
+                first[id] = s;
+                if (touchedCount == touched.length) touched = Arrays.copyOf(touched, touched.length * 2);
+                touched[touchedCount++] = id;
+            } else {
+                next[last[id]] = s;
+            }
+            last[id] = s;
+        }
+    }
+
+    public Event event() {
+        return event;
+    }
+
+    /** First slot of the field in the bound event, or -1 when absent. */
+    public int first(int fieldId) {
+        return first[fieldId];
+    }
+
+    /** Next slot of the same field after {@code slot}, or -1. */
+    public int next(int slot) {
+        return next[slot];
+    }
+}
