@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil rules}: rule management sub-commands ({@code check}; more are registered beside it). */
+/** {@code vigil rules}: rule management commands (each sub-command is its own class). */
 @Command(
         name = "rules",
         mixinStandardHelpOptions = true,
-        description = "Sigma rule tools.",
-        subcommands = {RulesCheckCommand.class})
-public final class RulesCommand implements Runnable {
+        description = "Manage Sigma rules.",
+        subcommands = {RulesCheckCommand.class, RulesImportCommand.class})
+final class RulesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 

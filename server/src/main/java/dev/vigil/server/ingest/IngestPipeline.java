@@ -31,6 +31,8 @@ public final class IngestPipeline implements AutoCloseable {
     private final BoundedBatchQueue<Batch> queue;
     private final EventSink sink;
     private final List<Thread> workers = new ArrayList<>();
+    private final java.util.List<java.util.function.Consumer<List<IngestedEvent>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder refusedBatches = new LongAdder();
@@ -112,6 +114,9 @@ public final class IngestPipeline implements AutoCloseable {
             try {
                 sink.accept(b.events());
                 delivered.add(b.events().size());
+                for (var l : listeners) {
+                    l.accept(b.events());
+                }
             } catch (Exception | LinkageError e) {
                 failed.add(b.events().size());
                 log.error(
@@ -122,6 +127,18 @@ public final class IngestPipeline implements AutoCloseable {
                 queue.release(b);
             }
         }
+    }
+
+    /**
+     * Observes delivered batches (after the sink returned), e.g. for a live tail or a test. Listeners run on worker
+     * threads and must be quick; the default is none.
+     */
+    public void addListener(java.util.function.Consumer<List<IngestedEvent>> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(java.util.function.Consumer<List<IngestedEvent>> listener) {
+        listeners.remove(listener);
     }
 
     public long queuedEvents() {

@@ -1,5 +1,6 @@
 package dev.vigil.server.security;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
@@ -17,6 +18,7 @@ public enum ApiScope {
     }
 
     /** The lower-case name used in the API and the database. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

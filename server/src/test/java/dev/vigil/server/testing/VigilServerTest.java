@@ -8,6 +8,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -22,6 +23,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Inherited
 @SpringBootTest(classes = VigilApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
+@Import(TestBeans.class)
 public @interface VigilServerTest {
     /** The bootstrap admin token of every test context. */
     String ADMIN_TOKEN = "vigil-test-admin-token-0123456789";

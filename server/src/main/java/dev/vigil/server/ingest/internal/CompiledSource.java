@@ -2,6 +2,7 @@ package dev.vigil.server.ingest.internal;
 
 import dev.vigil.server.ingest.LogSource;
 import dev.vigil.server.normalize.LogParser;
+import dev.vigil.server.normalize.Normalizer;
 import dev.vigil.server.normalize.ParserKind;
 import dev.vigil.server.normalize.Parsers;
 import dev.vigil.server.normalize.SyslogParser;
@@ -14,7 +15,12 @@ import dev.vigil.server.normalize.SyslogParser;
  *     {@code syslog} (header fields only); for other intakes: the record parser
  */
 public record CompiledSource(
-        LogSource def, LogParser parser, SyslogParser syslog, SourceMatcher matcher, SourceCounters counters) {
+        LogSource def,
+        LogParser parser,
+        SyslogParser syslog,
+        SourceMatcher matcher,
+        Normalizer normalizer,
+        SourceCounters counters) {
 
     public static CompiledSource compile(LogSource def, SourceCounters counters) {
         LogParser parser =
@@ -22,7 +28,9 @@ public record CompiledSource(
                         ? null
                         : Parsers.create(def.parser());
         SyslogParser syslog = new SyslogParser(Parsers.zone(def.parser()));
-        return new CompiledSource(def, parser, syslog, SourceMatcher.compile(def.match()), counters);
+        Normalizer normalizer = new Normalizer(
+                def.name(), def.application(), def.pipeline(), def.product(), def.category(), def.service());
+        return new CompiledSource(def, parser, syslog, SourceMatcher.compile(def.match()), normalizer, counters);
     }
 
     public String name() {

@@ -136,15 +136,14 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
         if (senderIp != null) {
             fields.put("log.source.address", senderIp);
         }
-        if (source.parser() != null) {
-            try {
+        try {
+            if (source.parser() != null) {
                 fields.putAll(source.parser().parse(msg.message(), now));
-            } catch (ParseException e) {
-                batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
-                return;
             }
+            batch.add(source, toEvent(source, null, now, text, fields));
+        } catch (ParseException e) {
+            batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
         }
-        batch.add(source, toEvent(source, null, now, text, fields));
     }
 
     private static java.net.InetAddress address(InetSocketAddress a) {
@@ -446,7 +445,14 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
                 }
                 continue;
             }
-            batch.add(source, toEvent(source, r.service(), now, raw, r.fields()));
+            try {
+                batch.add(source, toEvent(source, r.service(), now, raw, r.fields()));
+            } catch (ParseException e) {
+                batch.reject(source, rejection(now, source, "record " + n, e.reason(), raw));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + e.reason();
+                }
+            }
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
         if (ack == null) {
@@ -465,10 +471,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
         return new Rejection(now, source.name(), location, reason, excerpt);
     }
 
-    IngestedEvent toEvent(
-            CompiledSource source, String application, Instant receivedAt, String raw, Map<String, Object> fields) {
-        String app = source.def().application() != null ? source.def().application() : application;
-        return new IngestedEvent(source.name(), app, receivedAt, raw, fields);
+    static IngestedEvent toEvent(
+            CompiledSource source, String application, Instant receivedAt, String raw, Map<String, Object> fields)
+            throws ParseException {
+        return source.normalizer().normalize(fields, raw, receivedAt, application);
     }
 
     static String clip(String s) {

@@ -26,7 +26,7 @@ public final class LineReader {
         private static final long serialVersionUID = 1L;
         private final boolean tooLarge;
 
-        BodyException(String message, boolean tooLarge) {
+        public BodyException(String message, boolean tooLarge) {
             super(message);
             this.tooLarge = tooLarge;
         }

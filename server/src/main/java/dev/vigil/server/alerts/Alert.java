@@ -1,0 +1,25 @@
+package dev.vigil.server.alerts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A stored alert. {@code event} is the normalised event as JSON text; {@code tactics} are derived from the tags. */
+public record Alert(
+        UUID id,
+        String ruleId,
+        String ruleTitle,
+        AlertLevel level,
+        List<String> tags,
+        List<String> tactics,
+        String source,
+        String application,
+        Instant eventTime,
+        Instant receivedAt,
+        Instant createdAt,
+        Map<String, String> entities,
+        Map<String, String> matchedFields,
+        String event,
+        String raw,
+        String correlation) {}

@@ -1,0 +1,23 @@
+package dev.vigil.server.alerts;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Raises and reads alerts. Thread-safe. */
+public interface AlertService {
+
+    /**
+     * Stores the alerts and publishes one {@link AlertRaised} each, all in one transaction: either every alert of the
+     * batch is stored and its event registered, or none is (and the exception reaches the caller, whose batch can be
+     * retried). Returns the stored alerts in order.
+     */
+    List<Alert> raise(List<NewAlert> alerts);
+
+    Optional<Alert> get(UUID id);
+
+    AlertPage find(AlertQuery query);
+
+    /** Alerts stored so far per rule id (for coverage and rule statistics). */
+    long countByRule(String ruleId);
+}

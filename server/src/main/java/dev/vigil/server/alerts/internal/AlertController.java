@@ -1,0 +1,64 @@
+package dev.vigil.server.alerts.internal;
+
+import dev.vigil.server.alerts.Alert;
+import dev.vigil.server.alerts.AlertLevel;
+import dev.vigil.server.alerts.AlertPage;
+import dev.vigil.server.alerts.AlertQuery;
+import dev.vigil.server.alerts.AlertService;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /api/v1/alerts}: newest first, filtered by {@code level} (at least), {@code rule}, {@code source},
+ * {@code application}, {@code tag}, {@code entity} (any entity value, e.g. a user or an IP), {@code from}/{@code to}
+ * (ISO-8601 instants, on the alert's creation time), paged with {@code page} and {@code size} (default 50, max 500).
+ */
+@RestController
+@RequestMapping("/api/v1/alerts")
+class AlertController {
+    private final AlertService alerts;
+
+    AlertController(AlertService alerts) {
+        this.alerts = alerts;
+    }
+
+    @GetMapping
+    AlertPage list(
+            @RequestParam(required = false) String level,
+            @RequestParam(required = false) String rule,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String application,
+            @RequestParam(required = false) String tag,
+            @RequestParam(required = false) String entity,
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        return alerts.find(new AlertQuery(
+                level == null ? null : AlertLevel.parse(level),
+                blank(rule),
+                blank(source),
+                blank(application),
+                blank(tag),
+                blank(entity),
+                from,
+                to,
+                page,
+                size));
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<Alert> get(@PathVariable UUID id) {
+        return ResponseEntity.of(alerts.get(id));
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

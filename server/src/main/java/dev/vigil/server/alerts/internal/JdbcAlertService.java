@@ -1,0 +1,257 @@
+package dev.vigil.server.alerts.internal;
+
+import dev.vigil.server.alerts.Alert;
+import dev.vigil.server.alerts.AlertLevel;
+import dev.vigil.server.alerts.AlertPage;
+import dev.vigil.server.alerts.AlertQuery;
+import dev.vigil.server.alerts.AlertRaised;
+import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.alerts.AttackTactics;
+import dev.vigil.server.alerts.NewAlert;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Alerts in table {@code alerts}. A batch is one JDBC batch insert plus one {@link AlertRaised} per alert, in one
+ * transaction, so the Modulith registry records the publications atomically with the rows. Text from logs is made
+ * storable: PostgreSQL rejects NUL characters in {@code text} and {@code \u0000} in {@code jsonb}, so both become
+ * U+FFFD rather than failing the batch; an event that is not valid JSON is wrapped as {@code {"_raw": ...}}.
+ */
+@Service
+class JdbcAlertService implements AlertService {
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private final JdbcTemplate jdbcTemplate;
+    private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    JdbcAlertService(
+            JdbcTemplate jdbcTemplate,
+            JdbcClient jdbc,
+            ApplicationEventPublisher events,
+            JsonMapper json,
+            Clock clock,
+            MeterRegistry meters) {
+        this.jdbcTemplate = jdbcTemplate;
+        this.jdbc = jdbc;
+        this.events = events;
+        this.json = json;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    @Override
+    @Transactional
+    public List<Alert> raise(List<NewAlert> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Alert> stored = new ArrayList<>(batch.size());
+        for (NewAlert n : batch) {
+            stored.add(new Alert(
+                    UUID.randomUUID(),
+                    clean(n.ruleId()),
+                    clean(n.ruleTitle()),
+                    n.level(),
+                    n.tags().stream().map(JdbcAlertService::clean).toList(),
+                    AttackTactics.of(n.tags()),
+                    clean(n.source()),
+                    clean(n.application()),
+                    n.eventTime(),
+                    n.receivedAt(),
+                    now,
+                    cleanMap(n.entities()),
+                    cleanMap(n.matchedFields()),
+                    eventJson(n.eventJson()),
+                    clean(n.raw()),
+                    n.correlation() == null ? null : eventJson(n.correlation())));
+        }
+        jdbcTemplate.batchUpdate("""
+                insert into alerts (id, rule_id, rule_title, level, level_rank, tags, source, application, event_time,
+                    received_at, created_at, entities, matched_fields, event, raw, correlation)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb)""", stored, 500, (PreparedStatement ps, Alert a) -> {
+            ps.setObject(1, a.id());
+            ps.setString(2, a.ruleId());
+            ps.setString(3, a.ruleTitle());
+            ps.setString(4, a.level().id());
+            ps.setShort(5, (short) a.level().ordinal());
+            Array tags = ps.getConnection().createArrayOf("text", a.tags().toArray());
+            ps.setArray(6, tags);
+            ps.setString(7, a.source());
+            ps.setString(8, a.application());
+            ps.setTimestamp(9, a.eventTime() == null ? null : Timestamp.from(a.eventTime()));
+            ps.setTimestamp(10, Timestamp.from(a.receivedAt()));
+            ps.setTimestamp(11, Timestamp.from(a.createdAt()));
+            ps.setString(12, json.writeValueAsString(a.entities()));
+            ps.setString(13, json.writeValueAsString(a.matchedFields()));
+            ps.setString(14, a.event());
+            ps.setString(15, a.raw());
+            ps.setString(16, a.correlation());
+        });
+        for (Alert a : stored) {
+            events.publishEvent(new AlertRaised(
+                    a.id(),
+                    a.ruleId(),
+                    a.ruleTitle(),
+                    a.level(),
+                    a.tags(),
+                    a.source(),
+                    a.application(),
+                    a.entities(),
+                    a.eventTime(),
+                    a.createdAt()));
+            meters.counter("vigil.alerts.raised", "level", a.level().id()).increment();
+        }
+        return stored;
+    }
+
+    @Override
+    public Optional<Alert> get(UUID id) {
+        return jdbc.sql("select * from alerts where id = ?")
+                .param(id)
+                .query((rs, i) -> map(rs))
+                .optional();
+    }
+
+    @Override
+    public AlertPage find(AlertQuery q) {
+        StringBuilder where = new StringBuilder(" where true");
+        List<Object> params = new ArrayList<>();
+        if (q.minLevel() != null) {
+            where.append(" and level_rank >= ?");
+            params.add((short) q.minLevel().ordinal());
+        }
+        if (q.ruleId() != null) {
+            where.append(" and rule_id = ?");
+            params.add(q.ruleId());
+        }
+        if (q.source() != null) {
+            where.append(" and source = ?");
+            params.add(q.source());
+        }
+        if (q.application() != null) {
+            where.append(" and application = ?");
+            params.add(q.application());
+        }
+        if (q.tag() != null) {
+            where.append(" and tags @> array[?]::text[]");
+            params.add(q.tag().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (q.entity() != null) {
+            where.append(" and exists (select 1 from jsonb_each_text(entities) e where e.value = ?)");
+            params.add(q.entity());
+        }
+        if (q.from() != null) {
+            where.append(" and created_at >= ?");
+            params.add(Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            where.append(" and created_at < ?");
+            params.add(Timestamp.from(q.to()));
+        }
+        long total = jdbc.sql("select count(*) from alerts" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(q.size());
+        pageParams.add((long) q.page() * q.size());
+        List<Alert> items = jdbc.sql("select * from alerts" + where + " order by created_at desc, id limit ? offset ?")
+                .params(pageParams)
+                .query((rs, i) -> map(rs))
+                .list();
+        return new AlertPage(items, q.page(), q.size(), total);
+    }
+
+    @Override
+    public long countByRule(String ruleId) {
+        return jdbc.sql("select count(*) from alerts where rule_id = ?")
+                .param(ruleId)
+                .query(Long.class)
+                .single();
+    }
+
+    private Alert map(ResultSet rs) throws SQLException {
+        List<String> tags = Arrays.asList((String[]) rs.getArray("tags").getArray());
+        return new Alert(
+                rs.getObject("id", UUID.class),
+                rs.getString("rule_id"),
+                rs.getString("rule_title"),
+                AlertLevel.parse(rs.getString("level")),
+                tags,
+                AttackTactics.of(tags),
+                rs.getString("source"),
+                rs.getString("application"),
+                instant(rs, "event_time"),
+                instant(rs, "received_at"),
+                instant(rs, "created_at"),
+                json.readValue(rs.getString("entities"), STRING_MAP),
+                json.readValue(rs.getString("matched_fields"), STRING_MAP),
+                rs.getString("event"),
+                rs.getString("raw"),
+                rs.getString("correlation"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Text PostgreSQL can store: NUL characters become U+FFFD. */
+    static String clean(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    }
+
+    private static Map<String, String> cleanMap(Map<String, String> map) {
+        boolean dirty = false;
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (e.getKey().indexOf('\0') >= 0
+                    || (e.getValue() != null && e.getValue().indexOf('\0') >= 0)) {
+                dirty = true;
+                break;
+            }
+        }
+        if (!dirty) {
+            return map;
+        }
+        Map<String, String> copy = new java.util.LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(clean(k), clean(v)));
+        return copy;
+    }
+
+    /** A JSON object PostgreSQL's jsonb accepts. */
+    private String eventJson(String text) {
+        String t = text.replace("\\u0000", "\\ufffd");
+        try {
+            if (json.readTree(t).isObject()) {
+                return clean(t);
+            }
+        } catch (RuntimeException notJson) {
+            // fall through: keep the text as evidence
+        }
+        return json.writeValueAsString(Map.of("_raw", clean(text)));
+    }
+}

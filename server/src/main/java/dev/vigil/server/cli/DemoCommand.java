@@ -1,0 +1,172 @@
+package dev.vigil.server.cli;
+
+import dev.vigil.server.VigilApplication;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vigil demo}: the server on the bundled database with the starter rules, plus a short multi-stage attack
+ * replayed through the real intake endpoints (syslog over TCP and HTTP NDJSON), so that alerts appear within seconds.
+ * Prints the URL, the admin token and what to look at, then keeps the server running (Ctrl-C stops it) unless
+ * {@code --once} is given. Listens on 127.0.0.1 only.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Start a demo server and replay a multi-stage attack through its intake endpoints.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "Data directory of the demo (kept between runs). Default: ./vigil-data/demo.")
+    Path dataDir = Path.of("vigil-data", "demo");
+
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (0: a free one). Default: 8080.")
+    int port = 8080;
+
+    @Option(names = "--syslog-port", paramLabel = "N", description = "Syslog TCP/UDP port. Default: a free port.")
+    Integer syslogPort;
+
+    @Option(names = "--once", description = "Stop after the story has raised its alerts (exit 0 when it did).")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        long start = System.nanoTime();
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        String token = demoToken(dir.resolve("demo-admin-token"));
+        if (port != 0 && !free(port)) {
+            System.err.println("vigil demo: port " + port + " is in use; choose another with --port N");
+            return 2;
+        }
+        int syslog = syslogPort != null ? syslogPort : freeSyslogPort();
+        int tls = freeTcpPort();
+        out.println("vigil demo: starting the server (bundled PostgreSQL in " + dir + ") ...");
+        List<String> args = new ArrayList<>(List.of(
+                "--vigil.data-dir=" + dir,
+                "--server.port=" + port,
+                "--server.address=127.0.0.1",
+                "--vigil.security.bootstrap-api-token=" + token,
+                "--vigil.ingest.syslog.bind-address=127.0.0.1",
+                "--vigil.ingest.syslog.udp-port=" + syslog,
+                "--vigil.ingest.syslog.tcp-port=" + syslog,
+                "--vigil.ingest.syslog.tls-port=" + tls));
+        ConfigurableApplicationContext context = VigilApplication.create().run(args.toArray(String[]::new));
+        String url =
+                "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port", String.valueOf(port));
+        double startedSeconds = (System.nanoTime() - start) / 1e9;
+        out.printf("vigil demo: server up in %.1f s at %s; replaying the attack story ...%n", startedSeconds, url);
+
+        DemoStory.Result result = new DemoStory(url, token, "127.0.0.1", syslog, out).run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        printSummary(out, url, token, syslog, result, seconds);
+        if (once) {
+            context.close();
+            return result.alerts() > 0 ? 0 : 1;
+        }
+        out.println("The server keeps running; press Ctrl-C to stop it.");
+        VigilCommand.markKeepRunning();
+        return 0;
+    }
+
+    private static void printSummary(
+            PrintStream out, String url, String token, int syslog, DemoStory.Result r, double seconds) {
+        String line = "=".repeat(100);
+        out.println();
+        out.println(line);
+        out.printf(
+                " Vigil demo: %d alerts raised from %d replayed events, %.1f s after start%n",
+                r.alerts(), r.events(), seconds);
+        out.println(line);
+        out.println(" URL            " + url);
+        out.println(" Admin token    " + token);
+        out.println(" Syslog         127.0.0.1:" + syslog + " (TCP and UDP)");
+        out.println();
+        out.println(" Alerts by level: " + r.byLevel());
+        out.println(" Alerts by rule:");
+        r.byRule().forEach((rule, n) -> out.printf("   %3d  %s%n", n, rule));
+        out.println();
+        out.println(" What to look at (copy and paste):");
+        out.println("   export VIGIL_TOKEN=" + token);
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" '" + url
+                + "/api/v1/alerts?level=high'                 # the high and critical alerts");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" '" + url
+                + "/api/v1/alerts?entity=203.0.113.66'       # everything the attacker's IP did");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
+                + "/api/v1/applications/shop/coverage     # sources, rules, ATT&CK tactics of 'shop'");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
+                + "/api/v1/sources                        # log sources with last-seen and rates");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
+                + "/api/v1/rules/status                   # the active rule set");
+        out.println("   logger --rfc5424 --tcp --octet-count -n 127.0.0.1 -P " + syslog
+                + " -t sshd 'Failed password for root from 198.51.100.9 port 4711 ssh2'");
+        out.println("   ./vigil rules import --token $VIGIL_TOKEN --url " + url + " path/to/sigma_all_rules.zip");
+        out.println(line);
+    }
+
+    /** The demo's admin token, created once per data directory (mode 600). */
+    static String demoToken(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (t.length() >= 16) {
+                return t;
+            }
+        }
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        String token = "vigil_demo_" + HexFormat.of().formatHex(random);
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+        return token;
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A port free for both TCP and UDP on 127.0.0.1. */
+    private static int freeSyslogPort() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            int p = freeTcpPort();
+            try (DatagramSocket d = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("no free port for syslog");
+    }
+}

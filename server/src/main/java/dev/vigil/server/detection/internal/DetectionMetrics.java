@@ -1,0 +1,70 @@
+package dev.vigil.server.detection.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+
+/** Detection counters for Prometheus ({@code vigil_detection_*}). */
+@Component
+class DetectionMetrics {
+    private final Counter events;
+    private final Counter unevaluated;
+    private final Counter detections;
+    private final Counter alerts;
+    private final Counter suppressed;
+    private final Counter failures;
+    private final Timer batches;
+    private final AtomicInteger activeRules = new AtomicInteger();
+
+    DetectionMetrics(MeterRegistry registry) {
+        events = Counter.builder("vigil.detection.events")
+                .description("events evaluated by the engine")
+                .register(registry);
+        unevaluated = Counter.builder("vigil.detection.events.unevaluated")
+                .description("events received while no rule was active")
+                .register(registry);
+        detections = Counter.builder("vigil.detection.detections")
+                .description("rule matches (before suppression)")
+                .register(registry);
+        alerts = Counter.builder("vigil.detection.alerts")
+                .description("detections raised as alerts")
+                .register(registry);
+        suppressed = Counter.builder("vigil.detection.suppressed")
+                .description("detections not raised: below the alerting level or over the per-rule rate limit")
+                .register(registry);
+        failures = Counter.builder("vigil.detection.rule.failures")
+                .description("rule evaluation failures")
+                .register(registry);
+        batches = Timer.builder("vigil.detection.batch")
+                .description("time to match a batch and store its alerts")
+                .register(registry);
+        registry.gauge("vigil.detection.rules.active", activeRules);
+    }
+
+    void batch(int eventCount, int detectionCount, int alertCount, int suppressedCount, int failureCount, long nanos) {
+        events.increment(eventCount);
+        detections.increment(detectionCount);
+        alerts.increment(alertCount);
+        suppressed.increment(suppressedCount);
+        failures.increment(failureCount);
+        batches.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    void unevaluated(int count) {
+        unevaluated.increment(count);
+    }
+
+    void activeRules(int n) {
+        activeRules.set(n);
+    }
+
+    long events() {
+        return (long) events.count();
+    }
+
+    long detections() {
+        return (long) detections.count();
+    }
+}

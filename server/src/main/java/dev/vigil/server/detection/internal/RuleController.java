@@ -1,0 +1,172 @@
+package dev.vigil.server.detection.internal;
+
+import dev.vigil.server.detection.DetectionRule;
+import dev.vigil.server.detection.ImportResult;
+import dev.vigil.server.detection.RuleFile;
+import dev.vigil.server.detection.RuleFiles;
+import dev.vigil.server.detection.RuleRefusal;
+import dev.vigil.server.detection.RuleService;
+import dev.vigil.server.detection.RuleSetStatus;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/rules} (admin): list and inspect rules, import, enable, disable, delete, reload, status.
+ *
+ * <p>{@code POST /api/v1/rules/import} takes the request body as either a zip archive (a SigmaHQ release, or a
+ * directory zipped by {@code ./vigil rules import}; detected by its signature) or one YAML file, named by the
+ * {@code origin} parameter. Bodies are limited to {@link #MAX_BODY} bytes.
+ */
+@RestController
+@RequestMapping("/api/v1/rules")
+class RuleController {
+    static final long MAX_BODY = 256L * 1024 * 1024;
+
+    private final RuleService rules;
+
+    RuleController(RuleService rules) {
+        this.rules = rules;
+    }
+
+    @GetMapping
+    List<DetectionRule> list(
+            @RequestParam(required = false) String q,
+            @RequestParam(required = false) Boolean enabled,
+            @RequestParam(required = false) Boolean active,
+            @RequestParam(required = false) String kind) {
+        String needle = q == null ? null : q.toLowerCase(Locale.ROOT);
+        return rules.list().stream()
+                .filter(r -> enabled == null || r.enabled() == enabled)
+                .filter(r -> active == null || r.active() == active)
+                .filter(r -> kind == null || r.kind().equals(kind))
+                .filter(r -> needle == null
+                        || r.title().toLowerCase(Locale.ROOT).contains(needle)
+                        || r.ref().toLowerCase(Locale.ROOT).contains(needle)
+                        || r.tags().contains(needle))
+                .toList();
+    }
+
+    @GetMapping("/status")
+    RuleSetStatus status() {
+        return rules.status();
+    }
+
+    @GetMapping("/{ref}")
+    ResponseEntity<DetectionRule> get(@PathVariable String ref) {
+        return ResponseEntity.of(rules.get(ref));
+    }
+
+    @GetMapping(value = "/{ref}/source", produces = "application/yaml")
+    ResponseEntity<String> source(@PathVariable String ref) {
+        return ResponseEntity.of(rules.source(ref).map(RuleFile::yaml));
+    }
+
+    @PostMapping("/{ref}/enable")
+    ResponseEntity<DetectionRule> enable(@PathVariable String ref) {
+        return rules.setEnabled(ref, true)
+                ? ResponseEntity.of(rules.get(ref))
+                : ResponseEntity.notFound().build();
+    }
+
+    @PostMapping("/{ref}/disable")
+    ResponseEntity<DetectionRule> disable(@PathVariable String ref) {
+        return rules.setEnabled(ref, false)
+                ? ResponseEntity.of(rules.get(ref))
+                : ResponseEntity.notFound().build();
+    }
+
+    @DeleteMapping("/{ref}")
+    ResponseEntity<Void> delete(@PathVariable String ref) {
+        return rules.delete(ref)
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.notFound().build();
+    }
+
+    @PostMapping("/reload")
+    RuleSetStatus reload() {
+        return rules.reload();
+    }
+
+    @PostMapping(value = "/import", consumes = MediaType.ALL_VALUE)
+    ImportResult importRules(HttpServletRequest request, @RequestParam(defaultValue = "upload") String origin)
+            throws IOException {
+        if (request.getContentLengthLong() > MAX_BODY) {
+            throw new IllegalArgumentException("import larger than " + (MAX_BODY >> 20) + " MiB");
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_BODY + 1));
+        }
+        if (body.length > MAX_BODY) {
+            throw new IllegalArgumentException("import larger than " + (MAX_BODY >> 20) + " MiB");
+        }
+        if (body.length == 0) {
+            throw new IllegalArgumentException("empty request body: send a zip archive or a YAML rule file");
+        }
+        String name = origin.isBlank() ? "upload" : origin.strip();
+        List<RuleFile> files;
+        List<RuleRefusal> skipped = new ArrayList<>();
+        if (RuleFiles.isZip(body)) {
+            RuleFiles.Read read = RuleFiles.readZip(new ByteArrayInputStream(body), name);
+            files = read.files();
+            skipped.addAll(read.skipped());
+        } else {
+            if (body.length > RuleFiles.MAX_FILE_BYTES) {
+                throw new IllegalArgumentException(
+                        "a single rule file may be at most " + (RuleFiles.MAX_FILE_BYTES >> 20) + " MiB");
+            }
+            files = List.of(new RuleFile(name, utf8(body)));
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no .yml or .yaml rule files in " + name
+                    + (skipped.isEmpty()
+                            ? ""
+                            : " (" + skipped.size() + " skipped: "
+                                    + skipped.getFirst().reason() + ")"));
+        }
+        ImportResult result = rules.importRules(files);
+        if (skipped.isEmpty()) {
+            return result;
+        }
+        List<RuleRefusal> refused = new ArrayList<>(skipped);
+        refused.addAll(result.refused());
+        return new ImportResult(
+                result.files() + skipped.size(),
+                result.added(),
+                result.updated(),
+                result.unchanged(),
+                result.removed(),
+                refused,
+                result.activeRules());
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the rule file is not valid UTF-8");
+        }
+    }
+}

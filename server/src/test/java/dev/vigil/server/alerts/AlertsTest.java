@@ -1,0 +1,163 @@
+package dev.vigil.server.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.vigil.server.testing.RecordingAlertListener;
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.VigilServerTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+@VigilServerTest
+class AlertsTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AlertService alerts;
+
+    @Autowired
+    RecordingAlertListener listener;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private static NewAlert alert(String rule, AlertLevel level, String source, String user) {
+        return new NewAlert(
+                rule,
+                "Rule " + rule,
+                level,
+                List.of("attack.credential-access", "attack.t1110"),
+                source,
+                "shop",
+                Instant.parse("2026-01-01T10:00:00Z"),
+                Instant.now(),
+                Map.of("user", user, "src_ip", "203.0.113.7"),
+                Map.of("EventID", "4625"),
+                "{\"EventID\":4625,\"TargetUserName\":\"" + user + "\"}",
+                "raw line for " + user,
+                null);
+    }
+
+    @Test
+    void raisedAlertsAreStoredAndPublishedThroughTheEventRegistry() {
+        String rule = "rule-" + UUID.randomUUID();
+        List<Alert> stored = alerts.raise(List.of(alert(rule, AlertLevel.HIGH, "winlog", "alice")));
+        UUID id = stored.getFirst().id();
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        listener.received().stream().anyMatch(e -> e.alertId().equals(id)));
+        AlertRaised event = listener.received().stream()
+                .filter(e -> e.alertId().equals(id))
+                .findFirst()
+                .orElseThrow();
+        assertThat(event.ruleId()).isEqualTo(rule);
+        assertThat(event.entities()).containsEntry("user", "alice");
+        // The registry recorded the publication and marked it completed once the listener returned.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("select count(*) from event_publication where serialized_event like ?"
+                                        + " and completion_date is not null")
+                                .param("%" + id + "%")
+                                .query(Long.class)
+                                .single()
+                        == 1);
+
+        Alert read = alerts.get(id).orElseThrow();
+        assertThat(read.tactics()).containsExactly("credential-access");
+        assertThat(read.event()).contains("4625");
+        assertThat(read.raw()).isEqualTo("raw line for alice");
+    }
+
+    @Test
+    void theApiFiltersAndPages() {
+        String rule = "rule-" + UUID.randomUUID();
+        String source = "src-" + UUID.randomUUID();
+        alerts.raise(List.of(
+                alert(rule, AlertLevel.LOW, source, "bob"),
+                alert(rule, AlertLevel.HIGH, source, "carol"),
+                alert(rule, AlertLevel.CRITICAL, source, "dave")));
+        TestApi api = TestApi.admin(port);
+
+        JsonNode all = api.get("/api/v1/alerts?source=" + source).json();
+        assertThat(all.get("total").asLong()).isEqualTo(3);
+
+        JsonNode high =
+                api.get("/api/v1/alerts?source=" + source + "&level=high").json();
+        assertThat(high.get("total").asLong()).isEqualTo(2);
+
+        JsonNode carol =
+                api.get("/api/v1/alerts?rule=" + rule + "&entity=carol").json();
+        assertThat(carol.get("total").asLong()).isEqualTo(1);
+        assertThat(carol.get("items").get(0).get("entities").get("user").asString())
+                .isEqualTo("carol");
+
+        JsonNode paged =
+                api.get("/api/v1/alerts?source=" + source + "&size=2&page=1").json();
+        assertThat(paged.get("items").size()).isEqualTo(1);
+        assertThat(paged.get("total").asLong()).isEqualTo(3);
+
+        assertThat(api.get("/api/v1/alerts?tag=attack.t1110&source=" + source)
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(3);
+        String id = all.get("items").get(0).get("id").asString();
+        assertThat(api.get("/api/v1/alerts/" + id).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/alerts/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void badFiltersAreRejectedWithAReason() {
+        TestApi api = TestApi.admin(port);
+        assertThat(api.get("/api/v1/alerts?level=severe").body()).contains("unknown level");
+        assertThat(api.get("/api/v1/alerts?level=severe").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/alerts?size=100000").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/alerts?from=yesterday").status()).isEqualTo(400);
+    }
+
+    @Test
+    void hostileLogTextIsStoredNotRejected() {
+        String rule = "rule-" + UUID.randomUUID();
+        NewAlert nul = new NewAlert(
+                rule,
+                "nul\0title",
+                AlertLevel.MEDIUM,
+                List.of(),
+                "s",
+                null,
+                null,
+                Instant.now(),
+                Map.of("user", "a\0b"),
+                Map.of(),
+                "{\"msg\":\"x\\u0000y\"}",
+                "raw\0line",
+                null);
+        NewAlert notJson = new NewAlert(
+                rule,
+                "t",
+                AlertLevel.LOW,
+                List.of(),
+                "s",
+                null,
+                null,
+                Instant.now(),
+                Map.of(),
+                Map.of(),
+                "not json",
+                null,
+                null);
+        List<Alert> stored = alerts.raise(List.of(nul, notJson));
+        assertThat(alerts.get(stored.get(0).id()).orElseThrow().raw()).isEqualTo("raw\uFFFDline");
+        assertThat(alerts.get(stored.get(1).id()).orElseThrow().event()).contains("_raw");
+    }
+}

@@ -1,0 +1,13 @@
+package dev.vigil.server.testing;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/** Beans every {@link VigilServerTest} context has (keep this small: it is part of the one shared context). */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestBeans {
+    @Bean
+    RecordingAlertListener recordingAlertListener() {
+        return new RecordingAlertListener();
+    }
+}
