@@ -2,8 +2,10 @@ package dev.vigil.engine;
 
 import dev.vigil.engine.compile.CompiledRule;
 import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.compile.Route;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventLogsource;
+import dev.vigil.engine.index.Scratch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Engine {
     private final EngineOptions options;
     private final AtomicReference<RuleSet> current;
-    private final ThreadLocal<Scratch> scratch = new ThreadLocal<>();
+    private final ThreadLocal<PerThread> scratch = new ThreadLocal<>();
 
     private final LongAdder batches = new LongAdder();
     private final LongAdder events = new LongAdder();
@@ -33,13 +35,15 @@ public final class Engine {
     private final LongAdder swaps = new LongAdder();
 
     /** Per-thread state, valid for one rule set. */
-    private static final class Scratch {
+    private static final class PerThread {
         final RuleSet ruleSet;
         final EvalContext ctx;
+        final Scratch index;
 
-        Scratch(RuleSet rs) {
+        PerThread(RuleSet rs) {
             this.ruleSet = rs;
             this.ctx = new EvalContext(rs.fields());
+            this.index = rs.index().newScratch();
         }
     }
 
@@ -81,9 +85,9 @@ public final class Engine {
     public MatchResult match(List<Event> batch) {
         long start = System.nanoTime();
         RuleSet rs = current.get();
-        Scratch s = scratch.get();
+        PerThread s = scratch.get();
         if (s == null || s.ruleSet != rs) {
-            s = new Scratch(rs);
+            s = new PerThread(rs);
             scratch.set(s);
         }
         EvalContext ctx = s.ctx;
@@ -91,22 +95,33 @@ public final class Engine {
         List<RuleFailure> errors = null;
         long evals = 0;
         long unroutedHere = 0;
-        int[] all = rs.router().all();
+        Route all = rs.router().all();
         boolean routing = options.routing();
+        boolean indexed = options.index();
         for (int i = 0, n = batch.size(); i < n; i++) {
             Event e = options.pipeline().apply(batch.get(i));
             ctx.bind(e);
-            int[] candidates;
+            Route route;
             if (routing) {
                 EventLogsource ls = e.logsource();
                 if (ls == null || ls.isUnknown()) unroutedHere++;
-                candidates = rs.router().route(ls);
+                route = rs.router().routeOf(ls);
             } else {
-                candidates = all;
+                route = all;
             }
-            evals += candidates.length;
-            for (int r : candidates) {
-                CompiledRule rule = rs.rule(r);
+            int[] candidates;
+            int count;
+            if (indexed) {
+                rs.index().collect(ctx, route, s.index);
+                count = rs.index().candidates(route, s.index);
+                candidates = s.index.candidates();
+            } else {
+                candidates = route.rules();
+                count = candidates.length;
+            }
+            evals += count;
+            for (int c = 0; c < count; c++) {
+                CompiledRule rule = rs.rule(candidates[c]);
                 try {
                     if (rule.matches(ctx)) {
                         if (found == null) found = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.vigil.engine.compile.CompiledRule;
 import dev.vigil.engine.compile.FieldTable;
 import dev.vigil.engine.compile.Router;
 import dev.vigil.engine.compile.RuleCompiler;
+import dev.vigil.engine.index.CandidateIndex;
 import dev.vigil.engine.rule.CorrelationRule;
 import dev.vigil.engine.rule.RuleException;
 import dev.vigil.engine.rule.SigmaFilter;
@@ -30,6 +31,7 @@ public final class RuleSet {
     private final List<SigmaFilter> filters;
     private final FieldTable fields;
     private final Router router;
+    private final CandidateIndex index;
 
     private RuleSet(
             List<CompiledRule> compiled,
@@ -46,6 +48,7 @@ public final class RuleSet {
         this.filters = List.copyOf(filters);
         this.fields = fields;
         this.router = new Router(this.compiled);
+        this.index = CandidateIndex.build(this.compiled, fields.size());
     }
 
     /** Compiles loaded rules. Rules that cannot be compiled join the load refusals; the rest are kept. */
@@ -153,6 +156,11 @@ public final class RuleSet {
     /** Field-id table of this set. */
     public FieldTable fields() {
         return fields;
+    }
+
+    /** Candidate index of this set (which rules can match an event; see {@link CandidateIndex}). */
+    public CandidateIndex index() {
+        return index;
     }
 
     /** Logsource partition of this set. */

@@ -63,7 +63,7 @@ class EngineTest {
 
     @Test
     void routingEvaluatesOnlyRulesOfTheEventsLogsource() {
-        Engine e = Engine.create(rules(RULES), EngineOptions.defaults());
+        Engine e = Engine.create(rules(RULES), EngineOptions.defaults().withIndex(false));
         Event win = ev(Map.of("CommandLine", "whoami /all", "product", "windows", "category", "process_creation"));
         Event linux = ev(Map.of("CommandLine", "whoami", "product", "linux", "service", "auth"));
         assertThat(ids(e.match(List.of(win))))
@@ -74,11 +74,24 @@ class EngineTest {
 
     @Test
     void noRoutingEvaluatesEveryRuleOnEveryEvent() {
-        Engine e = Engine.create(rules(RULES), EngineOptions.defaults().withRouting(false));
+        Engine e = Engine.create(
+                rules(RULES), EngineOptions.defaults().withRouting(false).withIndex(false));
         Event linux = ev(Map.of("CommandLine", "whoami", "product", "linux", "service", "auth"));
         assertThat(ids(e.match(List.of(linux))))
                 .containsExactly("11111111-0000-4000-8000-000000000001", "11111111-0000-4000-8000-000000000002");
         assertThat(e.stats().ruleEvaluations()).isEqualTo(3);
+    }
+
+    @Test
+    void theIndexEvaluatesOnlyRulesWhoseLiteralsTheEventHas() {
+        Engine e = Engine.create(rules(RULES), EngineOptions.defaults().withRouting(false));
+        Event linux = ev(Map.of("CommandLine", "whoami", "product", "linux", "service", "auth"));
+        Event other = ev(Map.of("CommandLine", "notepad", "product", "linux", "service", "auth"));
+        assertThat(ids(e.match(List.of(linux, other))))
+                .containsExactly("11111111-0000-4000-8000-000000000001", "11111111-0000-4000-8000-000000000002");
+        assertThat(e.stats().ruleEvaluations())
+                .as("whoami: rules 1 and 2; notepad: none")
+                .isEqualTo(2);
     }
 
     @Test

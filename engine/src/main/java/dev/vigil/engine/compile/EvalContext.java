@@ -13,6 +13,7 @@ public final class EvalContext {
     private final int[] first;
     private final int[] last;
     private int[] next = new int[64];
+    private int[] slotField = new int[64];
     private int[] touched;
     private int touchedCount;
     private Event event;
@@ -35,10 +36,14 @@ public final class EvalContext {
         touchedCount = 0;
         this.event = e;
         int n = e.size();
-        if (next.length < n) next = new int[Math.max(n, next.length * 2)];
+        if (next.length < n) {
+            next = new int[Math.max(n, next.length * 2)];
+            slotField = new int[next.length];
+        }
         for (int s = 0; s < n; s++) {
             int id = fields.id(e.name(s));
             next[s] = -1;
+            slotField[s] = id;
             if (id < 0) continue;
             if (first[id] < 0) {
                 first[id] = s;
@@ -58,6 +63,11 @@ public final class EvalContext {
     /** First slot of the field in the bound event, or -1 when absent. */
     public int first(int fieldId) {
         return first[fieldId];
+    }
+
+    /** Field id of a slot of the bound event, or -1 when no rule mentions that field. */
+    public int fieldOf(int slot) {
+        return slotField[slot];
     }
 
     /** Next slot of the same field after {@code slot}, or -1. */

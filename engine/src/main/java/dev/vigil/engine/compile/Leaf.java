@@ -256,6 +256,21 @@ public abstract non-sealed class Leaf extends Node {
             return false;
         }
 
+        /** Whether character {@code pos} of segment {@code segment} is a {@code ?} wildcard (not a literal '?'). */
+        public boolean isSingle(int segment, int pos) {
+            return singles[segment][pos];
+        }
+
+        /** Whether the pattern has no leading {@code *} (the first segment must match at the value's start). */
+        public boolean anchoredStart() {
+            return anchoredStart;
+        }
+
+        /** Whether the pattern has no trailing {@code *} (the last segment must match at the value's end). */
+        public boolean anchoredEnd() {
+            return anchoredEnd;
+        }
+
         @Override
         public boolean caseSensitive() {
             return cased;
@@ -308,15 +323,34 @@ public abstract non-sealed class Leaf extends Node {
         }
     }
 
-    /** RE2J regular expression (linear time), searched anywhere in the value. */
+    /**
+     * RE2J regular expression (linear time), searched anywhere in the value. RE2J simulates an NFA and costs tens of
+     * nanoseconds per character, so the leaf first checks the literals every match needs ({@link RegexLiterals}) in
+     * the cached lower-case value: when none occurs, the regex cannot match and is not run.
+     */
     public static final class Regex extends Leaf {
+        private static final int MAX_PREFILTER = 8;
         final Pattern pattern;
         final String source;
+        private final java.util.Set<String> required;
+        private final String[] prefilter;
 
         Regex(int field, String fieldName, Pattern pattern, String source) {
             super(field, fieldName);
             this.pattern = pattern;
             this.source = source;
+            this.required =
+                    RegexLiterals.required(pattern.pattern(), (pattern.flags() & Pattern.CASE_INSENSITIVE) != 0);
+            this.prefilter =
+                    required != null && required.size() <= MAX_PREFILTER ? required.toArray(new String[0]) : null;
+        }
+
+        /**
+         * Lower-case literals one of which the lower-case form of every matching value contains, or null when none
+         * can be claimed.
+         */
+        public java.util.Set<String> requiredLiterals() {
+            return required;
         }
 
         @Override
@@ -343,7 +377,14 @@ public abstract non-sealed class Leaf extends Node {
         @Override
         boolean test(Event e, int s) {
             String v = e.text(s);
-            return v != null && pattern.matcher(v).find();
+            if (v == null) return false;
+            if (prefilter != null && !anyIn(e.lower(s))) return false;
+            return pattern.matcher(v).find();
+        }
+
+        private boolean anyIn(String lower) {
+            for (String lit : prefilter) if (lower.contains(lit)) return true;
+            return false;
         }
     }
 
@@ -377,6 +418,11 @@ public abstract non-sealed class Leaf extends Node {
         @Override
         public Op op() {
             return op;
+        }
+
+        /** The number as a double (what values are compared with, unless both are integral). */
+        public double number() {
+            return number;
         }
 
         /** The number's text ({@code 4688}): an EQ leaf also matches a string value with exactly this text. */

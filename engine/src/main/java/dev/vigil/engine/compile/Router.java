@@ -24,7 +24,8 @@ public final class Router {
     private final Logsource[] groupKeys;
     private final int[][] groupRules;
     private final int[] all;
-    private final ConcurrentHashMap<EventLogsource, int[]> cache = new ConcurrentHashMap<>();
+    private final Route allRoute;
+    private final ConcurrentHashMap<EventLogsource, Route> cache = new ConcurrentHashMap<>();
 
     public Router(List<CompiledRule> rules) {
         Map<Logsource, List<Integer>> groups = new LinkedHashMap<>();
@@ -40,24 +41,33 @@ public final class Router {
             groupRules[g++] = l.stream().mapToInt(Integer::intValue).toArray();
         all = new int[rules.size()];
         for (int i = 0; i < all.length; i++) all[i] = rules.get(i).index();
+        allRoute = new Route(all, all.length);
     }
 
     private static String lower(String s) {
         return s == null ? null : Strings.lower(s);
     }
 
-    /** Every rule index, ascending. */
-    public int[] all() {
-        return all;
-    }
-
     /** Rule indices (ascending) whose logsource fits the event's; all rules when the event's logsource is unknown. */
     public int[] route(EventLogsource ls) {
-        if (ls == null || ls.isUnknown()) return all;
-        int[] r = cache.get(ls);
+        return routeOf(ls).rules();
+    }
+
+    /** The route of every rule (routing off, or an event whose logsource is unknown). */
+    public Route all() {
+        return allRoute;
+    }
+
+    /** The route of an event logsource (cached); {@link #all()} when the logsource is unknown. */
+    public Route routeOf(EventLogsource ls) {
+        if (ls == null || ls.isUnknown()) return allRoute;
+        Route r = cache.get(ls);
         if (r != null) return r;
-        r = compute(ls);
-        if (cache.size() < MAX_CACHED_ROUTES) cache.putIfAbsent(ls, r);
+        r = new Route(compute(ls), all.length);
+        if (cache.size() < MAX_CACHED_ROUTES) {
+            Route prev = cache.putIfAbsent(ls, r);
+            if (prev != null) r = prev;
+        }
         return r;
     }
 

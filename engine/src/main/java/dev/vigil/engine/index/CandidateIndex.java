@@ -1,0 +1,205 @@
+package dev.vigil.engine.index;
+
+import dev.vigil.engine.compile.CompiledRule;
+import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.compile.Route;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The candidate index of a rule set (the "presearcher" of Lucene's monitor module): which rules can possibly match
+ * an event, found with one pass per present field instead of evaluating every rule.
+ *
+ * <p>Build: each rule's {@link Witness} — a set of atoms at least one of which holds on every event the rule
+ * matches — is extracted once; rules without a witness are {@code always} evaluated. Per route (the rules an event
+ * logsource selects; all rules without routing) a {@link SubIndex} registers the atoms of exactly those rules:
+ * tries for EQ/PREFIX/SUFFIX, an Aho–Corasick automaton and a gram filter for CONTAINS, per field, and one such
+ * index over every value for keywords.
+ *
+ * <p>Match: {@link #collect} scans each value of the bound event whose field has atoms (the raw text, folded to
+ * lower case on the fly — the same characters the rules compare) and marks the rules of every atom that holds;
+ * {@link #candidates} are then {@code marked ∪ always-in-route}, ascending. The invariant — a rule that matches an
+ * event is always a candidate — rests on each witness being sound ({@link Witness}); {@code IndexEquivalenceTest}
+ * checks indexed and naive matching give identical detections on every bench lane, the regression samples and
+ * random events built from the rules' own literals.
+ *
+ * <p>Sub-indexes are built on first use and shared by routes that select the same rules; at most {@link
+ * #MAX_SUB_INDEXES} are kept (an adversary inventing logsources cannot grow memory), beyond that the all-rules
+ * sub-index serves, restricted to the route — slower, never wrong.
+ *
+ * <p>Immutable apart from those caches; thread-safe. Per-thread state is a {@link Scratch}.
+ */
+public final class CandidateIndex {
+    static final int MAX_SUB_INDEXES = 64;
+
+    final int rules;
+    final int words;
+    final int fieldCount;
+    /** Distinct atoms of all witnesses. */
+    final Atom[] atoms;
+    /** Per rule: its witness as atom ids, or null when it has none. */
+    final int[][] ruleAtoms;
+
+    final long[] always;
+    private final int alwaysCount;
+    private final long[] allMask;
+    private final ConcurrentHashMap<MaskKey, SubIndex> subs = new ConcurrentHashMap<>();
+    private volatile SubIndex all;
+
+    /** A route's rule set as a map key (routes with the same rules share a sub-index). */
+    private record MaskKey(long[] mask, int hash) {
+        MaskKey(long[] mask) {
+            this(mask, Arrays.hashCode(mask));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MaskKey k && k.hash == hash && Arrays.equals(k.mask, mask);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private CandidateIndex(List<CompiledRule> compiled, int fieldCount) {
+        this.rules = compiled.size();
+        this.words = (rules + 63) >>> 6;
+        this.fieldCount = fieldCount;
+        this.always = new long[words];
+        this.allMask = new long[words];
+        this.ruleAtoms = new int[rules][];
+        Map<Atom, Integer> ids = new HashMap<>();
+        List<Atom> list = new ArrayList<>();
+        int none = 0;
+        for (CompiledRule r : compiled) {
+            int idx = r.index();
+            allMask[idx >>> 6] |= 1L << idx;
+            Witness w = Witness.of(r.root());
+            if (w == null) {
+                always[idx >>> 6] |= 1L << idx;
+                none++;
+                continue;
+            }
+            int[] ra = new int[w.atoms.size()];
+            int k = 0;
+            for (Atom a : w.atoms) {
+                Integer id = ids.get(a);
+                if (id == null) {
+                    id = list.size();
+                    ids.put(a, id);
+                    list.add(a);
+                }
+                ra[k++] = id;
+            }
+            ruleAtoms[idx] = ra;
+        }
+        this.atoms = list.toArray(new Atom[0]);
+        this.alwaysCount = none;
+    }
+
+    /** Builds the index of compiled rules (rule {@code i} at position {@code i}) over {@code fieldCount} field ids. */
+    public static CandidateIndex build(List<CompiledRule> compiled, int fieldCount) {
+        return new CandidateIndex(compiled, fieldCount);
+    }
+
+    /** Per-thread state for {@link #collect}. */
+    public Scratch newScratch() {
+        return new Scratch(this);
+    }
+
+    /** Number of distinct atoms over all witnesses. */
+    public int atoms() {
+        return atoms.length;
+    }
+
+    /** Rules without a sound witness (evaluated on every event of their route). */
+    public int alwaysEvaluated() {
+        return alwaysCount;
+    }
+
+    /** Approximate heap bytes of the sub-indexes built so far. */
+    public long approximateBytes() {
+        long b = 0;
+        for (SubIndex s : subs.values()) b += s.bytes();
+        SubIndex a = all;
+        return a == null ? b : b + a.bytes();
+    }
+
+    /** Number of sub-indexes built so far. */
+    public int subIndexes() {
+        return subs.size() + (all == null ? 0 : 1);
+    }
+
+    /** Builds the sub-index of every rule now (otherwise built on the first unrouted event). */
+    public void prepareAll() {
+        allRules();
+    }
+
+    private SubIndex allRules() {
+        SubIndex a = all;
+        if (a == null) {
+            synchronized (this) {
+                a = all;
+                if (a == null) all = a = new SubIndex(this, allMask);
+            }
+        }
+        return a;
+    }
+
+    private SubIndex sub(Route route) {
+        Object att = route.attachment();
+        if (att instanceof SubIndex s) return s;
+        long[] mask = route.mask();
+        SubIndex s;
+        if (Arrays.equals(mask, allMask)) {
+            s = allRules();
+        } else {
+            MaskKey key = new MaskKey(mask);
+            s = subs.get(key);
+            if (s == null) {
+                if (subs.size() >= MAX_SUB_INDEXES) return allRules(); // not memoised on the route: may free up
+                s = subs.computeIfAbsent(key, k -> new SubIndex(this, mask));
+            }
+        }
+        route.attach(s);
+        return s;
+    }
+
+    /**
+     * Scans the event bound to {@code ctx} and marks its candidate rules in {@code sc}; read them with {@link
+     * #candidates} (which also clears the marks for the next event).
+     */
+    public void collect(EvalContext ctx, Route route, Scratch sc) {
+        SubIndex s = sub(route);
+        sc.begin(s);
+        s.collect(ctx, sc);
+    }
+
+    /**
+     * The candidates of the last {@link #collect} as ascending rule indices in {@link Scratch#candidates()}; returns
+     * their number. Clears the marks for the next event.
+     */
+    public int candidates(Route route, Scratch sc) {
+        SubIndex s = sc.current;
+        long[] mask = route.mask();
+        long[] alw = s.always;
+        long[] hits = sc.hits;
+        int[] out = sc.candidates;
+        int c = 0;
+        for (int w = 0; w < words; w++) {
+            long bits = ((hits[w] | alw[w]) & mask[w]);
+            hits[w] = 0;
+            while (bits != 0) {
+                out[c++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        return c;
+    }
+}

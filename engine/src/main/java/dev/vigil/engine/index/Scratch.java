@@ -1,0 +1,62 @@
+package dev.vigil.engine.index;
+
+import java.util.Arrays;
+
+/**
+ * Per-thread state of one {@link CandidateIndex}: the candidate bit set being filled for the current event, the
+ * sub-index in use, and a stamp per atom so an atom reported many times in one event (a short literal occurring
+ * again and again) marks its rules once. Reused across events; not thread-safe.
+ */
+public final class Scratch {
+    final long[] hits;
+    final int[] candidates;
+    SubIndex current;
+    private int[][] atomRules = new int[0][];
+    private int[] stamp = new int[0];
+    private int epoch;
+
+    Scratch(CandidateIndex index) {
+        this(index.rules);
+    }
+
+    Scratch(int rules) {
+        this.hits = new long[(rules + 63) >>> 6];
+        this.candidates = new int[rules];
+    }
+
+    /** The candidate buffer {@link CandidateIndex#candidates} fills (valid up to the count it returns). */
+    public int[] candidates() {
+        return candidates;
+    }
+
+    /** Starts a new event with a sub-index (the marks must have been consumed and cleared). */
+    void begin(SubIndex s) {
+        if (s != current) {
+            current = s;
+            use(s.atomRules);
+        }
+        next();
+    }
+
+    /** Reports go to these atom → rules lists (tests use this directly). */
+    void use(int[][] rules) {
+        atomRules = rules;
+        if (stamp.length < rules.length) stamp = new int[rules.length];
+    }
+
+    /** The next event: previous stamps no longer count. */
+    void next() {
+        if (++epoch == Integer.MAX_VALUE) {
+            Arrays.fill(stamp, 0);
+            epoch = 1;
+        }
+    }
+
+    /** The atom holds on the current event: its rules become candidates. */
+    void hit(int atom) {
+        if (stamp[atom] == epoch) return;
+        stamp[atom] = epoch;
+        final long[] h = hits;
+        for (int r : atomRules[atom]) h[r >>> 6] |= 1L << r;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.vigil.engine.index;
+
+import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.compile.Leaf;
+import dev.vigil.engine.event.Event;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The index of one route's rules: automata and tries over exactly the atoms of the rules in the route, with atom
+ * ids local to it. Built lazily, once per distinct rule set a route selects (so an event of one logsource never
+ * scans for, or marks, rules of another; the Windows command-line literals of 1,200 process-creation rules are not
+ * searched in a Cisco syslog message). Immutable and thread-safe.
+ */
+final class SubIndex {
+    final int atomCount;
+    /** Local atom → rule indices (ascending). */
+    final int[][] atomRules;
+    /** Per field id, or null when no rule of the route has an atom on that field. */
+    private final FieldIndex[] fields;
+
+    private final FieldIndex keywords;
+    /** The route's rules without a witness. */
+    final long[] always;
+
+    SubIndex(CandidateIndex global, long[] mask) {
+        int fieldCount = global.fieldCount;
+        Map<Integer, Integer> local = new HashMap<>();
+        List<List<Integer>> rulesOf = new ArrayList<>();
+        List<Atom> atoms = new ArrayList<>();
+        always = new long[global.words];
+        for (int w = 0; w < global.words; w++) always[w] = global.always[w] & mask[w];
+        for (int r = 0; r < global.rules; r++) {
+            if ((mask[r >>> 6] & (1L << r)) == 0) continue;
+            int[] ra = global.ruleAtoms[r];
+            if (ra == null) continue;
+            for (int g : ra) {
+                Integer id = local.get(g);
+                if (id == null) {
+                    id = atoms.size();
+                    local.put(g, id);
+                    atoms.add(global.atoms[g]);
+                    rulesOf.add(new ArrayList<>(2));
+                }
+                rulesOf.get(id).add(r);
+            }
+        }
+        atomCount = atoms.size();
+        atomRules = new int[atomCount][];
+        for (int i = 0; i < atomCount; i++) {
+            List<Integer> l = rulesOf.get(i);
+            int[] a = new int[l.size()];
+            for (int k = 0; k < a.length; k++) a[k] = l.get(k);
+            atomRules[i] = a;
+        }
+        FieldIndex.Builder[] fb = new FieldIndex.Builder[fieldCount];
+        FieldIndex.Builder kb = null;
+        for (int i = 0; i < atomCount; i++) {
+            Atom a = atoms.get(i);
+            if (a.field() == Leaf.ANY_FIELD) {
+                if (kb == null) kb = new FieldIndex.Builder();
+                kb.add(a, i);
+            } else {
+                if (fb[a.field()] == null) fb[a.field()] = new FieldIndex.Builder();
+                fb[a.field()].add(a, i);
+            }
+        }
+        fields = new FieldIndex[fieldCount];
+        for (int f = 0; f < fieldCount; f++) if (fb[f] != null) fields[f] = fb[f].build();
+        keywords = kb == null ? null : kb.build();
+    }
+
+    /** Marks the rules whose witness the bound event satisfies. */
+    void collect(EvalContext ctx, Scratch sc) {
+        Event e = ctx.event();
+        final FieldIndex[] fs = fields;
+        final FieldIndex kw = keywords;
+        for (int s = 0, n = e.size(); s < n; s++) {
+            int f = ctx.fieldOf(s);
+            if (f >= 0) {
+                FieldIndex fi = fs[f];
+                if (fi != null) {
+                    if (fi.presentAtom >= 0) sc.hit(fi.presentAtom);
+                    if (fi.hasNumbers()) fi.scanNumber(e.value(s), sc);
+                    fi.scan(e, s, sc);
+                }
+            }
+            if (kw != null) kw.scan(e, s, sc);
+        }
+    }
+
+    long bytes() {
+        long b = 0;
+        for (FieldIndex f : fields) if (f != null) b += f.bytes();
+        if (keywords != null) b += keywords.bytes();
+        for (int[] a : atomRules) b += 16 + 4L * a.length;
+        return b;
+    }
+}

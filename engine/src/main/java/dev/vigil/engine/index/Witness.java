@@ -1,0 +1,235 @@
+package dev.vigil.engine.index;
+
+import dev.vigil.engine.compile.Leaf;
+import dev.vigil.engine.compile.Node;
+import dev.vigil.engine.compile.RegexLiterals;
+import dev.vigil.engine.compile.Strings;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Extracts a sound witness from a compiled rule's predicate tree: a set of {@link Atom}s such that <em>every</em>
+ * event the tree matches satisfies at least one of them. A rule whose witness no atom of an event satisfies cannot
+ * match that event, so the index may skip it; a rule without a witness ({@code null}) must always be evaluated.
+ *
+ * <p>The rules, by node (W is the witness, {@code null} means "none"):
+ *
+ * <ul>
+ *   <li>positive string leaf: its literal as an atom of the same kind (EQ, PREFIX, SUFFIX, CONTAINS), already
+ *       lower-case; a case-sensitive literal only when it is ASCII (an ASCII run of a value stays a run of its {@code
+ *       Locale.ROOT} lower-case form; non-ASCII case mappings may change length or depend on context);
+ *   <li>a glob: its best literal run between wildcards (PREFIX when anchored at the start, SUFFIX at the end);
+ *   <li>a regex: the literals every match contains ({@link RegexLiterals}), when there are any;
+ *   <li>a numeric equality: the number ({@link Atom.Kind#NUM});
+ *   <li>a leaf that needs a value of its field (regex, cidr, numbers, booleans, time parts, {@code exists: true},
+ *       {@code *}, field references, non-ASCII cased literals): the field's presence;
+ *   <li>{@code not}, {@code null} and {@code exists: false}: none — absence cannot be witnessed by the index;
+ *   <li>AND: the cheapest witness of any operand (all operands hold, so any one's witness does);
+ *   <li>OR: the union of the operands' witnesses, none when one operand has none;
+ *   <li>{@code k of n}: the union over the {@code n-k+1} cheapest operands (of any {@code k} true operands one is
+ *       among them), none when one of those has none.
+ * </ul>
+ *
+ * Costs estimate the chance an atom holds on a random event (longer literals are rarer, EQ rarer than PREFIX/SUFFIX,
+ * those rarer than CONTAINS, keyword atoms test every value, presence is nearly free to satisfy); they only steer
+ * the choice at AND and {@code k of n}, never soundness.
+ */
+final class Witness {
+    /** Atoms (at least one holds on every match); empty when the tree can never match. */
+    final Set<Atom> atoms;
+
+    final double cost;
+
+    private Witness(Set<Atom> atoms, double cost) {
+        this.atoms = atoms;
+        this.cost = cost;
+    }
+
+    private static final Witness NEVER = new Witness(Set.of(), 0);
+
+    /** The witness of a tree, or null when it has none. */
+    static Witness of(Node root) {
+        return new Witness.Extractor().visit(root);
+    }
+
+    private static final class Extractor {
+        private final Map<Node, Witness> memo = new IdentityHashMap<>();
+        private final Map<Node, Boolean> done = new IdentityHashMap<>();
+
+        Witness visit(Node n) {
+            if (done.containsKey(n)) return memo.get(n);
+            Witness w = compute(n);
+            done.put(n, Boolean.TRUE);
+            memo.put(n, w);
+            return w;
+        }
+
+        private Witness compute(Node n) {
+            switch (n) {
+                case Node.And a -> {
+                    Witness best = null;
+                    for (Node c : a.children()) {
+                        Witness w = visit(c);
+                        if (w != null && (best == null || w.cost < best.cost)) best = w;
+                    }
+                    return best;
+                }
+                case Node.Or o -> {
+                    List<Witness> ws = new ArrayList<>();
+                    for (Node c : o.children()) {
+                        Witness w = visit(c);
+                        if (w == null) return null;
+                        ws.add(w);
+                    }
+                    return union(ws);
+                }
+                case Node.AtLeast al -> {
+                    List<Node> ops = al.children();
+                    int k = al.k();
+                    if (k <= 0) return null;
+                    if (k > ops.size()) return NEVER;
+                    int need = ops.size() - k + 1;
+                    List<Witness> ws = new ArrayList<>();
+                    for (Node c : ops) {
+                        Witness w = visit(c);
+                        if (w != null) ws.add(w);
+                    }
+                    if (ws.size() < need) return null;
+                    ws.sort((x, y) -> Double.compare(x.cost, y.cost));
+                    return union(ws.subList(0, need));
+                }
+                case Node.Not ignored -> {
+                    return null;
+                }
+                case Node.Const c -> {
+                    return c == Node.Const.FALSE ? NEVER : null;
+                }
+                case Leaf l -> {
+                    return leaf(l);
+                }
+            }
+        }
+    }
+
+    private static Witness union(List<Witness> ws) {
+        Set<Atom> atoms = new LinkedHashSet<>();
+        for (Witness w : ws) atoms.addAll(w.atoms);
+        double cost = 0;
+        for (Atom a : atoms) cost += cost(a);
+        return new Witness(atoms, Math.min(cost, 1e9));
+    }
+
+    private static Witness single(Atom a) {
+        return new Witness(Set.of(a), cost(a));
+    }
+
+    private static Witness presence(Leaf l) {
+        return l.field() == Leaf.ANY_FIELD ? null : single(Atom.present(l.field()));
+    }
+
+    static Witness leaf(Leaf l) {
+        int field = l.field();
+        return switch (l) {
+            case Leaf.Str s -> str(s, field);
+            case Leaf.Glob g -> glob(g, field);
+            case Leaf.Null ignored -> null;
+            case Leaf.Exists e -> e.op() == Leaf.Op.EXISTS ? presence(l) : null;
+            case Leaf.Regex r -> regex(r, field);
+            case Leaf.Num n -> num(n, field);
+            case Leaf.Bool ignored -> presence(l);
+            case Leaf.Cidr ignored -> presence(l);
+            case Leaf.FieldRef ignored -> presence(l);
+            case Leaf.TimePart ignored -> presence(l);
+            default -> null; // an unknown leaf kind: no claim
+        };
+    }
+
+    /** Literals every match of the regex contains (see {@link RegexLiterals}), else the field's presence. */
+    private static Witness regex(Leaf.Regex r, int field) {
+        Set<String> lits = r.requiredLiterals();
+        Witness p = presence(r);
+        if (lits == null) return p;
+        List<Witness> ws = new ArrayList<>();
+        for (String lit : lits) ws.add(single(new Atom(field, Atom.Kind.CONTAINS, lit)));
+        Witness u = union(ws);
+        return p == null || u.cost < p.cost ? u : p;
+    }
+
+    /** A numeric equality: the number (or its text); comparisons and other numbers: the field's presence. */
+    private static Witness num(Leaf.Num n, int field) {
+        if (n.op() != Leaf.Op.NUM_EQ || field == Leaf.ANY_FIELD || !Double.isFinite(n.number())) return presence(n);
+        return single(Atom.num(field, n.number(), n.literal()));
+    }
+
+    private static Witness str(Leaf.Str s, int field) {
+        Leaf.Op op = s.op();
+        if (op == Leaf.Op.ANY_VALUE) return presence(s);
+        String lit = s.literal();
+        if (s.caseSensitive()) {
+            if (!ascii(lit)) return presence(s);
+            lit = Strings.lower(lit);
+        }
+        if (lit.isEmpty() && op != Leaf.Op.EQ) return presence(s); // startswith '' etc.: any non-null value
+        Atom.Kind kind = switch (op) {
+            case EQ -> Atom.Kind.EQ;
+            case PREFIX -> Atom.Kind.PREFIX;
+            case SUFFIX -> Atom.Kind.SUFFIX;
+            case CONTAINS -> Atom.Kind.CONTAINS;
+            default -> null;
+        };
+        if (kind == null) return presence(s);
+        return single(new Atom(field, kind, lit));
+    }
+
+    /** The cheapest literal run of a wildcard pattern (between {@code *} and {@code ?}). */
+    private static Witness glob(Leaf.Glob g, int field) {
+        List<String> segs = g.segments();
+        boolean cased = g.caseSensitive();
+        Atom best = null;
+        for (int si = 0; si < segs.size(); si++) {
+            String seg = segs.get(si);
+            int start = 0;
+            for (int i = 0; i <= seg.length(); i++) {
+                if (i < seg.length() && !g.isSingle(si, i)) continue;
+                if (i > start) {
+                    String run = seg.substring(start, i);
+                    if (!cased || ascii(run)) {
+                        if (cased) run = Strings.lower(run);
+                        boolean atStart = si == 0 && start == 0 && g.anchoredStart();
+                        boolean atEnd = si == segs.size() - 1 && i == seg.length() && g.anchoredEnd();
+                        Atom.Kind kind = atStart && atEnd
+                                ? Atom.Kind.EQ
+                                : atStart ? Atom.Kind.PREFIX : atEnd ? Atom.Kind.SUFFIX : Atom.Kind.CONTAINS;
+                        Atom a = new Atom(field, kind, run);
+                        if (best == null || cost(a) < cost(best)) best = a;
+                    }
+                }
+                start = i + 1;
+            }
+        }
+        return best == null ? presence(g) : single(best);
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
+    }
+
+    /** Estimated probability that the atom holds on an event (a heuristic; see the class comment). */
+    static double cost(Atom a) {
+        String lit = a.literal();
+        double p = switch (a.kind()) {
+            case PRESENT -> 1.0;
+            case NUM -> 0.02;
+            case EQ -> RegexLiterals.equalsCost(lit);
+            case PREFIX, SUFFIX -> RegexLiterals.anchoredCost(lit);
+            case CONTAINS -> RegexLiterals.containsCost(lit);
+        };
+        if (a.field() == Leaf.ANY_FIELD) p = Math.min(1.0, p * 4);
+        return p;
+    }
+}
