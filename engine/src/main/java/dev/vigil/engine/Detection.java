@@ -30,7 +30,7 @@ public record Detection(
 
     public Detection {
         tags = List.copyOf(tags);
-        matchedFields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(matchedFields));
+        matchedFields = dev.vigil.engine.compile.FieldMap.copyOf(matchedFields);
     }
 
     /** Event time, or null when the event has none. */

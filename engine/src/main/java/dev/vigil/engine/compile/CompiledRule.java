@@ -5,7 +5,6 @@ import dev.vigil.engine.RuleInfo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,11 +72,14 @@ public final class CompiledRule {
         return root.eval(c);
     }
 
-    /** For a matching event: field name → value of the positive leaves that made it match. */
+    /**
+     * For a matching event: field name → value of the positive leaves that made it match, in the order they were
+     * found (an immutable {@link FieldMap}).
+     */
     public Map<String, Object> matchedFields(EvalContext c) {
-        Map<String, Object> out = new LinkedHashMap<>();
+        FieldMap.Builder out = new FieldMap.Builder();
         root.collect(c, out);
-        return out;
+        return out.build();
     }
 
     @Override

@@ -30,6 +30,14 @@ public final class EvalContext {
         return fields;
     }
 
+    /** Field ids by slot for recently seen name shapes (events of one source share their name strings). */
+    private static final int SHAPES = 8;
+
+    private final String[][] shapeNames = new String[SHAPES][];
+    private final int[][] shapeIds = new int[SHAPES][];
+    private final int[] shapeHash = new int[SHAPES];
+    private int shapeNext;
+
     /** Binds an event: afterwards {@link #first(int)} and {@link #next(int)} walk its values per field id. */
     public void bind(Event e) {
         for (int i = 0; i < touchedCount; i++) first[touched[i]] = -1;
@@ -40,8 +48,9 @@ public final class EvalContext {
             next = new int[Math.max(n, next.length * 2)];
             slotField = new int[next.length];
         }
+        int[] ids = idsOf(e);
         for (int s = 0; s < n; s++) {
-            int id = fields.id(e.name(s));
+            int id = ids[s];
             next[s] = -1;
             slotField[s] = id;
             if (id < 0) continue;
@@ -54,6 +63,22 @@ public final class EvalContext {
             }
             last[id] = s;
         }
+    }
+
+    private int[] idsOf(Event e) {
+        int h = e.namesHash();
+        for (int k = 0; k < SHAPES; k++) {
+            if (shapeIds[k] != null && shapeHash[k] == h && e.sameNames(shapeNames[k])) return shapeIds[k];
+        }
+        int n = e.size();
+        int[] ids = new int[n];
+        for (int s = 0; s < n; s++) ids[s] = fields.id(e.name(s));
+        int k = shapeNext;
+        shapeNext = (k + 1) % SHAPES;
+        shapeNames[k] = e.names();
+        shapeIds[k] = ids;
+        shapeHash[k] = h;
+        return ids;
     }
 
     public Event event() {

@@ -233,6 +233,52 @@ public final class Event {
         return pipeline;
     }
 
+    /**
+     * The values of some slots under new names (a pipeline's renaming): slot {@code i} of the result is {@code
+     * names[i]} with the value of slot {@code from[i]} of this event. Logsource, timestamp and pipeline are not
+     * carried over.
+     */
+    public Event select(String[] names, int[] from) {
+        int n = from.length;
+        String[] ns = Arrays.copyOf(names, n);
+        Object[] vs = new Object[n];
+        String[] ts = new String[n];
+        String[] ls = new String[n];
+        for (int i = 0; i < n; i++) {
+            vs[i] = values[from[i]];
+            ts[i] = texts[from[i]];
+            ls[i] = lowers[from[i]];
+        }
+        return new Event(ns, vs, n, ts, ls, null, null, -1, null);
+    }
+
+    /** The field names by slot (a copy). */
+    public String[] names() {
+        return Arrays.copyOf(names, size);
+    }
+
+    /**
+     * Whether this event has exactly the field names (by slot) of {@code shape}, compared by reference first: events
+     * parsed by one reader share their name strings, so a pipeline or matcher can reuse what it derived from one
+     * event's names for the next event of the same shape.
+     */
+    public boolean sameNames(String[] shape) {
+        if (shape.length != size) return false;
+        for (int i = 0; i < size; i++) {
+            String a = names[i];
+            String b = shape[i];
+            if (a != b && !a.equals(b)) return false;
+        }
+        return true;
+    }
+
+    /** A hash of the field names by slot, consistent with {@link #sameNames}. */
+    public int namesHash() {
+        int h = size;
+        for (int i = 0; i < size; i++) h = h * 31 + names[i].hashCode();
+        return h;
+    }
+
     public Event withLogsource(EventLogsource ls) {
         return new Event(names, values, size, texts, lowers, ls, timestamp, timestampSlot, pipeline);
     }

@@ -14,15 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * The candidate index of a rule set (the "presearcher" of Lucene's monitor module): which rules can possibly match
  * an event, found with one pass per present field instead of evaluating every rule.
  *
- * <p>Build: each rule's {@link Witness} — a set of atoms at least one of which holds on every event the rule
- * matches — is extracted once; rules without a witness are {@code always} evaluated. Per route (the rules an event
+ * <p>Build: each rule's {@link Witness}es — sets of atoms at least one of which holds on every event the rule
+ * matches; up to two that must both hold ({@link Witness#all}) — are extracted once; rules without a witness are
+ * {@code always} evaluated. Per route (the rules an event
  * logsource selects; all rules without routing) a {@link SubIndex} registers the atoms of exactly those rules:
  * tries for EQ/PREFIX/SUFFIX, an Aho–Corasick automaton and a gram filter for CONTAINS, per field, and one such
  * index over every value for keywords.
  *
  * <p>Match: {@link #collect} scans each value of the bound event whose field has atoms (the raw text, folded to
- * lower case on the fly — the same characters the rules compare) and marks the rules of every atom that holds;
- * {@link #candidates} are then {@code marked ∪ always-in-route}, ascending. The invariant — a rule that matches an
+ * lower case on the fly — the same characters the rules compare) and marks, per pass, the rules of every atom that
+ * holds; {@link #candidates} are then {@code (marked in pass 1 ∩ (marked in pass 2 ∪ single-witness)) ∪
+ * always-in-route}, ascending. The invariant — a rule that matches an
  * event is always a candidate — rests on each witness being sound ({@link Witness}); {@code IndexEquivalenceTest}
  * checks indexed and naive matching give identical detections on every bench lane, the regression samples and
  * random events built from the rules' own literals.
@@ -41,10 +43,15 @@ public final class CandidateIndex {
     final int fieldCount;
     /** Distinct atoms of all witnesses. */
     final Atom[] atoms;
-    /** Per rule: its witness as atom ids, or null when it has none. */
+    /** Per rule: its (first) witness as atom ids, or null when it has none. */
     final int[][] ruleAtoms;
+    /** Per rule: its second witness, or null when it has only one (or none). */
+    final int[][] ruleAtoms2;
 
     final long[] always;
+    /** Rules with at most one witness (their second pass is always satisfied). */
+    final long[] single;
+
     private final int alwaysCount;
     private final long[] allMask;
     private final ConcurrentHashMap<MaskKey, SubIndex> subs = new ConcurrentHashMap<>();
@@ -74,33 +81,42 @@ public final class CandidateIndex {
         this.always = new long[words];
         this.allMask = new long[words];
         this.ruleAtoms = new int[rules][];
+        this.ruleAtoms2 = new int[rules][];
+        this.single = new long[words];
         Map<Atom, Integer> ids = new HashMap<>();
         List<Atom> list = new ArrayList<>();
         int none = 0;
         for (CompiledRule r : compiled) {
             int idx = r.index();
             allMask[idx >>> 6] |= 1L << idx;
-            Witness w = Witness.of(r.root());
-            if (w == null) {
+            List<Witness> ws = Witness.all(r.root());
+            if (ws.isEmpty()) {
                 always[idx >>> 6] |= 1L << idx;
+                single[idx >>> 6] |= 1L << idx;
                 none++;
                 continue;
             }
-            int[] ra = new int[w.atoms.size()];
-            int k = 0;
-            for (Atom a : w.atoms) {
-                Integer id = ids.get(a);
-                if (id == null) {
-                    id = list.size();
-                    ids.put(a, id);
-                    list.add(a);
-                }
-                ra[k++] = id;
-            }
-            ruleAtoms[idx] = ra;
+            ruleAtoms[idx] = ids(ws.get(0), ids, list);
+            if (ws.size() > 1) ruleAtoms2[idx] = ids(ws.get(1), ids, list);
+            else single[idx >>> 6] |= 1L << idx;
         }
         this.atoms = list.toArray(new Atom[0]);
         this.alwaysCount = none;
+    }
+
+    private static int[] ids(Witness w, Map<Atom, Integer> ids, List<Atom> list) {
+        int[] ra = new int[w.atoms.size()];
+        int k = 0;
+        for (Atom a : w.atoms) {
+            Integer id = ids.get(a);
+            if (id == null) {
+                id = list.size();
+                ids.put(a, id);
+                list.add(a);
+            }
+            ra[k++] = id;
+        }
+        return ra;
     }
 
     /** Builds the index of compiled rules (rule {@code i} at position {@code i}) over {@code fieldCount} field ids. */
@@ -189,12 +205,15 @@ public final class CandidateIndex {
         SubIndex s = sc.current;
         long[] mask = route.mask();
         long[] alw = s.always;
+        long[] one = single;
         long[] hits = sc.hits;
+        long[] hits2 = sc.hits2;
         int[] out = sc.candidates;
         int c = 0;
         for (int w = 0; w < words; w++) {
-            long bits = ((hits[w] | alw[w]) & mask[w]);
+            long bits = ((hits[w] & (hits2[w] | one[w])) | alw[w]) & mask[w];
             hits[w] = 0;
+            hits2[w] = 0;
             while (bits != 0) {
                 out[c++] = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;

@@ -9,9 +9,11 @@ import java.util.Arrays;
  */
 public final class Scratch {
     final long[] hits;
+    final long[] hits2;
     final int[] candidates;
     SubIndex current;
     private int[][] atomRules = new int[0][];
+    private int[][] atomRules2 = new int[0][];
     private int[] stamp = new int[0];
     private int epoch;
 
@@ -21,6 +23,7 @@ public final class Scratch {
 
     Scratch(int rules) {
         this.hits = new long[(rules + 63) >>> 6];
+        this.hits2 = new long[hits.length];
         this.candidates = new int[rules];
     }
 
@@ -33,14 +36,15 @@ public final class Scratch {
     void begin(SubIndex s) {
         if (s != current) {
             current = s;
-            use(s.atomRules);
+            use(s.atomRules, s.atomRules2);
         }
         next();
     }
 
     /** Reports go to these atom → rules lists (tests use this directly). */
-    void use(int[][] rules) {
+    void use(int[][] rules, int[][] rules2) {
         atomRules = rules;
+        atomRules2 = rules2;
         if (stamp.length < rules.length) stamp = new int[rules.length];
     }
 
@@ -58,5 +62,7 @@ public final class Scratch {
         stamp[atom] = epoch;
         final long[] h = hits;
         for (int r : atomRules[atom]) h[r >>> 6] |= 1L << r;
+        final long[] h2 = hits2;
+        for (int r : atomRules2[atom]) h2[r >>> 6] |= 1L << r;
     }
 }

@@ -16,8 +16,10 @@ import java.util.Map;
  */
 final class SubIndex {
     final int atomCount;
-    /** Local atom → rule indices (ascending). */
+    /** Local atom → rules for which it is in the first witness (ascending). */
     final int[][] atomRules;
+    /** Local atom → rules for which it is in the second witness. */
+    final int[][] atomRules2;
     /** Per field id, or null when no rule of the route has an atom on that field. */
     private final FieldIndex[] fields;
 
@@ -29,32 +31,31 @@ final class SubIndex {
         int fieldCount = global.fieldCount;
         Map<Integer, Integer> local = new HashMap<>();
         List<List<Integer>> rulesOf = new ArrayList<>();
+        List<List<Integer>> rulesOf2 = new ArrayList<>();
         List<Atom> atoms = new ArrayList<>();
         always = new long[global.words];
         for (int w = 0; w < global.words; w++) always[w] = global.always[w] & mask[w];
         for (int r = 0; r < global.rules; r++) {
             if ((mask[r >>> 6] & (1L << r)) == 0) continue;
-            int[] ra = global.ruleAtoms[r];
-            if (ra == null) continue;
-            for (int g : ra) {
-                Integer id = local.get(g);
-                if (id == null) {
-                    id = atoms.size();
-                    local.put(g, id);
-                    atoms.add(global.atoms[g]);
-                    rulesOf.add(new ArrayList<>(2));
+            for (int pass = 0; pass < 2; pass++) {
+                int[] ra = pass == 0 ? global.ruleAtoms[r] : global.ruleAtoms2[r];
+                if (ra == null) continue;
+                for (int g : ra) {
+                    Integer id = local.get(g);
+                    if (id == null) {
+                        id = atoms.size();
+                        local.put(g, id);
+                        atoms.add(global.atoms[g]);
+                        rulesOf.add(new ArrayList<>(2));
+                        rulesOf2.add(new ArrayList<>(0));
+                    }
+                    (pass == 0 ? rulesOf : rulesOf2).get(id).add(r);
                 }
-                rulesOf.get(id).add(r);
             }
         }
         atomCount = atoms.size();
-        atomRules = new int[atomCount][];
-        for (int i = 0; i < atomCount; i++) {
-            List<Integer> l = rulesOf.get(i);
-            int[] a = new int[l.size()];
-            for (int k = 0; k < a.length; k++) a[k] = l.get(k);
-            atomRules[i] = a;
-        }
+        atomRules = lists(rulesOf);
+        atomRules2 = lists(rulesOf2);
         FieldIndex.Builder[] fb = new FieldIndex.Builder[fieldCount];
         FieldIndex.Builder kb = null;
         for (int i = 0; i < atomCount; i++) {
@@ -70,6 +71,17 @@ final class SubIndex {
         fields = new FieldIndex[fieldCount];
         for (int f = 0; f < fieldCount; f++) if (fb[f] != null) fields[f] = fb[f].build();
         keywords = kb == null ? null : kb.build();
+    }
+
+    private static int[][] lists(List<List<Integer>> ls) {
+        int[][] out = new int[ls.size()][];
+        for (int i = 0; i < out.length; i++) {
+            List<Integer> l = ls.get(i);
+            int[] a = new int[l.size()];
+            for (int k = 0; k < a.length; k++) a[k] = l.get(k);
+            out[i] = a;
+        }
+        return out;
     }
 
     /** Marks the rules whose witness the bound event satisfies. */
@@ -96,6 +108,7 @@ final class SubIndex {
         for (FieldIndex f : fields) if (f != null) b += f.bytes();
         if (keywords != null) b += keywords.bytes();
         for (int[] a : atomRules) b += 16 + 4L * a.length;
+        for (int[] a : atomRules2) b += 16 + 4L * a.length;
         return b;
     }
 }

@@ -28,7 +28,8 @@ import java.util.Set;
  *   <li>a leaf that needs a value of its field (regex, cidr, numbers, booleans, time parts, {@code exists: true},
  *       {@code *}, field references, non-ASCII cased literals): the field's presence;
  *   <li>{@code not}, {@code null} and {@code exists: false}: none — absence cannot be witnessed by the index;
- *   <li>AND: the cheapest witness of any operand (all operands hold, so any one's witness does);
+ *   <li>AND: the cheapest witness of any operand (all operands hold, so any one's witness does) — and with {@link
+ *       #all}, the cheapest few together;
  *   <li>OR: the union of the operands' witnesses, none when one operand has none;
  *   <li>{@code k of n}: the union over the {@code n-k+1} cheapest operands (of any {@code k} true operands one is
  *       among them), none when one of those has none.
@@ -53,65 +54,101 @@ final class Witness {
 
     /** The witness of a tree, or null when it has none. */
     static Witness of(Node root) {
+        List<Witness> ws = all(root);
+        return ws.isEmpty() ? null : ws.get(0);
+    }
+
+    /** How many conjunctive witnesses a rule keeps (Lucene monitor's multipass presearcher keeps a few too). */
+    static final int PASSES = 2;
+
+    /**
+     * Up to {@link #PASSES} witnesses that must <em>all</em> hold on every event the tree matches, cheapest first
+     * (empty when there is none). An AND's operands each contribute theirs (all operands hold, so all their witnesses
+     * do); an OR's j-th witness is the union of its operands' j-th (or last) witnesses: the operand that holds has all
+     * of its own. A rule is a candidate only when every one of its witnesses has a hit, which removes most candidates
+     * that one witness alone lets through (a rule needing {@code IntegrityLevel: System} <em>and</em> a file name).
+     */
+    static List<Witness> all(Node root) {
         return new Witness.Extractor().visit(root);
     }
 
     private static final class Extractor {
-        private final Map<Node, Witness> memo = new IdentityHashMap<>();
-        private final Map<Node, Boolean> done = new IdentityHashMap<>();
+        private final Map<Node, List<Witness>> memo = new IdentityHashMap<>();
 
-        Witness visit(Node n) {
-            if (done.containsKey(n)) return memo.get(n);
-            Witness w = compute(n);
-            done.put(n, Boolean.TRUE);
-            memo.put(n, w);
+        List<Witness> visit(Node n) {
+            List<Witness> w = memo.get(n);
+            if (w == null) {
+                w = compute(n);
+                memo.put(n, w);
+            }
             return w;
         }
 
-        private Witness compute(Node n) {
+        private List<Witness> compute(Node n) {
             switch (n) {
                 case Node.And a -> {
-                    Witness best = null;
-                    for (Node c : a.children()) {
-                        Witness w = visit(c);
-                        if (w != null && (best == null || w.cost < best.cost)) best = w;
-                    }
-                    return best;
+                    List<Witness> all = new ArrayList<>();
+                    for (Node c : a.children()) all.addAll(visit(c));
+                    return best(all);
                 }
                 case Node.Or o -> {
-                    List<Witness> ws = new ArrayList<>();
+                    List<List<Witness>> ops = new ArrayList<>();
+                    int max = 0;
                     for (Node c : o.children()) {
-                        Witness w = visit(c);
-                        if (w == null) return null;
-                        ws.add(w);
+                        List<Witness> w = visit(c);
+                        if (w.isEmpty()) return List.of();
+                        ops.add(w);
+                        max = Math.max(max, w.size());
                     }
-                    return union(ws);
+                    List<Witness> out = new ArrayList<>();
+                    for (int j = 0; j < max; j++) {
+                        List<Witness> part = new ArrayList<>();
+                        for (List<Witness> w : ops) part.add(w.get(Math.min(j, w.size() - 1)));
+                        out.add(union(part));
+                    }
+                    return best(out);
                 }
                 case Node.AtLeast al -> {
                     List<Node> ops = al.children();
                     int k = al.k();
-                    if (k <= 0) return null;
-                    if (k > ops.size()) return NEVER;
+                    if (k <= 0) return List.of();
+                    if (k > ops.size()) return List.of(NEVER);
                     int need = ops.size() - k + 1;
                     List<Witness> ws = new ArrayList<>();
                     for (Node c : ops) {
-                        Witness w = visit(c);
-                        if (w != null) ws.add(w);
+                        List<Witness> w = visit(c);
+                        if (!w.isEmpty()) ws.add(w.get(0));
                     }
-                    if (ws.size() < need) return null;
+                    if (ws.size() < need) return List.of();
                     ws.sort((x, y) -> Double.compare(x.cost, y.cost));
-                    return union(ws.subList(0, need));
+                    return List.of(union(ws.subList(0, need)));
                 }
                 case Node.Not ignored -> {
-                    return null;
+                    return List.of();
                 }
                 case Node.Const c -> {
-                    return c == Node.Const.FALSE ? NEVER : null;
+                    return c == Node.Const.FALSE ? List.of(NEVER) : List.of();
                 }
                 case Leaf l -> {
-                    return leaf(l);
+                    Witness w = leaf(l);
+                    return w == null ? List.of() : List.of(w);
                 }
             }
+        }
+
+        /** The cheapest distinct witnesses, at most {@link #PASSES}. */
+        private static List<Witness> best(List<Witness> ws) {
+            if (ws.size() <= 1) return ws;
+            List<Witness> sorted = new ArrayList<>(ws);
+            sorted.sort((x, y) -> Double.compare(x.cost, y.cost));
+            List<Witness> out = new ArrayList<>(PASSES);
+            for (Witness w : sorted) {
+                boolean dup = false;
+                for (Witness o : out) dup |= o.atoms.equals(w.atoms);
+                if (!dup) out.add(w);
+                if (out.size() == PASSES) break;
+            }
+            return List.copyOf(out);
         }
     }
 

@@ -72,7 +72,7 @@ final class YamlPipeline implements Pipeline {
     private final List<LsRule> unindexed;
     private final boolean hasTable;
     private final ConcurrentHashMap<String, String> nameCache = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<List<String>, EventLogsource> hintCache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Hints, EventLogsource> hintCache = new ConcurrentHashMap<>();
 
     private YamlPipeline(
             String name,
@@ -120,11 +120,94 @@ final class YamlPipeline implements Pipeline {
         return recognize;
     }
 
+    /**
+     * What depends only on an input event's field names (by slot): the renaming, and the slots of the fields the
+     * pipeline reads afterwards. Events of one source share a shape, so this is computed once per shape and found
+     * again by comparing name references. Immutable.
+     */
+    private static final class Shape {
+        final String[] names;
+        final int hash;
+        /** Names after renaming, or null when nothing is renamed or removed. */
+        final String[] renamed;
+        /** Source slot of each renamed slot. */
+        final int[] from;
+        /** Slots after renaming: last product/category/service (hints), first Channel, first timestamp field. */
+        final int product;
+
+        final int category;
+        final int service;
+        final int channel;
+        final int timestamp;
+
+        Shape(YamlPipeline p, Event e, int hash) {
+            this.names = e.names();
+            this.hash = hash;
+            int n = names.length;
+            String[] mapped = new String[n];
+            int[] from = new int[n];
+            int kept = 0;
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                String m = p.renames.isEmpty() && p.attributes == null && p.text == null && !p.stripSpaces
+                        ? names[i]
+                        : p.mapName(names[i]);
+                if (m != names[i]) changed = true;
+                if (m.isEmpty()) continue; // removed
+                mapped[kept] = m;
+                from[kept] = i;
+                kept++;
+            }
+            String[] out = changed ? java.util.Arrays.copyOf(mapped, kept) : names;
+            this.renamed = changed ? out : null;
+            this.from = changed ? java.util.Arrays.copyOf(from, kept) : null;
+            int pr = -1;
+            int ca = -1;
+            int se = -1;
+            int ch = -1;
+            for (int i = 0; i < out.length; i++) {
+                switch (out[i]) {
+                    case "product" -> pr = i;
+                    case "category" -> ca = i;
+                    case "service" -> se = i;
+                    case "Channel" -> {
+                        if (ch < 0) ch = i;
+                    }
+                    default -> {}
+                }
+            }
+            this.product = pr;
+            this.category = ca;
+            this.service = se;
+            this.channel = ch;
+            int ts = -1;
+            for (String t : p.timestamp) {
+                for (int i = 0; i < out.length && ts < 0; i++) if (out[i].equals(t)) ts = i;
+                if (ts >= 0) break;
+            }
+            this.timestamp = ts;
+        }
+    }
+
+    private static final int SHAPES = 64;
+    private final Shape[] shapes = new Shape[SHAPES];
+
+    private Shape shape(Event e) {
+        int h = e.namesHash();
+        int slot = (h ^ (h >>> 16)) & (SHAPES - 1);
+        Shape s = shapes[slot];
+        if (s != null && s.hash == h && e.sameNames(s.names)) return s;
+        s = new Shape(this, e, h);
+        shapes[slot] = s; // racy: entries are immutable (final fields), any thread may replace any slot
+        return s;
+    }
+
     @Override
     public Event apply(Event e) {
         if (e.pipeline() != null) return e;
-        Event ev = renamed(e);
-        EventLogsource ls = hints ? fromHints(ev) : null;
+        Shape sh = shape(e);
+        Event ev = sh.renamed == null ? e : e.select(sh.renamed, sh.from);
+        EventLogsource ls = hints ? fromHints(ev, sh) : null;
         Map<String, String> copy = copies;
         if (ls == null && hasTable) {
             String product = null;
@@ -132,7 +215,7 @@ final class YamlPipeline implements Pipeline {
             Set<String> svcs = null;
             Map<String, String> extra = null;
             List<LsRule> candidates = unindexed;
-            String channel = ev.getString("Channel");
+            String channel = sh.channel < 0 ? null : ev.text(sh.channel);
             if (channel != null) {
                 List<LsRule> c = byChannel.get(channel.toLowerCase(Locale.ROOT));
                 if (c != null) {
@@ -169,11 +252,17 @@ final class YamlPipeline implements Pipeline {
             if (extra != null) copy = extra;
         }
         if (ls == null) ls = e.logsource(); // keep what the sender (e.g. the server's source config) set
-        if (!copy.isEmpty()) ev = withCopies(ev, copy);
-        int ts = -1;
-        for (String t : timestamp) {
-            ts = slot(ev, t);
-            if (ts >= 0) break;
+        int ts = sh.timestamp;
+        if (!copy.isEmpty()) {
+            Event copied = withCopies(ev, copy);
+            if (copied != ev) {
+                ev = copied;
+                ts = -1;
+                for (String t : timestamp) {
+                    ts = slot(ev, t);
+                    if (ts >= 0) break;
+                }
+            }
         }
         return ev.withPipeline(name, ls, ts);
     }
@@ -196,50 +285,21 @@ final class YamlPipeline implements Pipeline {
         return true;
     }
 
-    private EventLogsource fromHints(Event e) {
-        String p = null;
-        String c = null;
-        String s = null;
-        for (int i = 0, n = e.size(); i < n; i++) {
-            String f = e.name(i);
-            if (f.length() > 8 || f.length() < 7) continue;
-            switch (f) {
-                case "product" -> p = e.lower(i);
-                case "category" -> c = e.lower(i);
-                case "service" -> s = e.lower(i);
-                default -> {}
-            }
-        }
+    /** A hint key: product, category and service as the event gives them (lower case, any may be null). */
+    private record Hints(String product, String category, String service) {}
+
+    private EventLogsource fromHints(Event e, Shape sh) {
+        String p = sh.product < 0 ? null : e.lower(sh.product);
+        String c = sh.category < 0 ? null : e.lower(sh.category);
+        String s = sh.service < 0 ? null : e.lower(sh.service);
         if (p == null && c == null && s == null) return null;
-        List<String> key = java.util.Arrays.asList(p, c, s);
+        Hints key = new Hints(p, c, s);
         EventLogsource ls = hintCache.get(key);
         if (ls == null) {
             ls = EventLogsource.of(p, c, s);
             if (hintCache.size() < 4096) hintCache.putIfAbsent(key, ls);
         }
         return ls;
-    }
-
-    private Event renamed(Event e) {
-        if (renames.isEmpty() && attributes == null && text == null && !stripSpaces) return e;
-        int n = e.size();
-        String[] mapped = null;
-        for (int i = 0; i < n; i++) {
-            String orig = e.name(i);
-            String m = mapName(orig);
-            if (m != orig && mapped == null) {
-                mapped = new String[n];
-                for (int k = 0; k < i; k++) mapped[k] = e.name(k);
-            }
-            if (mapped != null) mapped[i] = m;
-        }
-        if (mapped == null) return e;
-        Event.Builder b = Event.builder();
-        for (int i = 0; i < n; i++) {
-            if (mapped[i] == null || mapped[i].isEmpty()) continue; // removed
-            b.add(mapped[i], e.value(i));
-        }
-        return b.build();
     }
 
     /** The mapped name (the same instance when unchanged), or "" to remove the field. */

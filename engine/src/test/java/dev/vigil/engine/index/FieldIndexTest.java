@@ -43,7 +43,7 @@ class FieldIndexTest {
             int[][] self = new int[atoms.size()][];
             for (int i = 0; i < self.length; i++) self[i] = new int[] {i};
             Scratch sc = new Scratch(atoms.size());
-            sc.use(self);
+            sc.use(self, new int[self.length][0]);
             for (int v = 0; v < 200; v++) {
                 String value = randomValue(rnd, atoms);
                 Event e = Event.of(Map.of("f", value));
