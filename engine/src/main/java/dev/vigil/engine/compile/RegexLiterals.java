@@ -124,15 +124,26 @@ public final class RegexLiterals {
 
     /** Rough frequency of a lower-case character in log text (see {@link #containsCost}). */
     public static double charFrequency(char c) {
-        if (c >= 'a' && c <= 'z') return "etaoinsrlhcdmup".indexOf(c) >= 0 ? 0.06 : 0.02;
-        if (c >= '0' && c <= '9') return 0.04;
-        return switch (c) {
-            case ' ' -> 0.1;
-            case '\\', '.' -> 0.05;
-            case '-', ':', '/', '_', ',' -> 0.02;
-            case '"', '=', '\'', '(', ')' -> 0.008;
-            default -> c < 0x80 ? 0.003 : 0.001;
-        };
+        return c < 128 ? ASCII_FREQUENCY[c] : 0.001;
+    }
+
+    private static final double[] ASCII_FREQUENCY = new double[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            double f;
+            if (c >= 'a' && c <= 'z') f = "etaoinsrlhcdmup".indexOf(c) >= 0 ? 0.06 : 0.02;
+            else if (c >= '0' && c <= '9') f = 0.04;
+            else
+                f = switch (c) {
+                    case ' ' -> 0.1;
+                    case '\\', '.' -> 0.05;
+                    case '-', ':', '/', '_', ',' -> 0.02;
+                    case '"', '=', '\'', '(', ')' -> 0.008;
+                    default -> 0.003;
+                };
+            ASCII_FREQUENCY[c] = f;
+        }
     }
 
     // ---- parser --------------------------------------------------------------------------------------------------

@@ -39,6 +39,20 @@ record Atom(int field, Kind kind, String literal, double number) {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Atom a
+                && a.field == field
+                && a.kind == kind
+                && a.literal.equals(literal)
+                && Double.doubleToLongBits(a.number) == Double.doubleToLongBits(number);
+    }
+
+    @Override
+    public int hashCode() {
+        return (literal.hashCode() * 31 + field) * 31 + kind.ordinal() + Double.hashCode(number) * 17;
+    }
+
+    @Override
     public String toString() {
         return (field < 0 ? "*" : "#" + field) + " " + kind + (kind == Kind.PRESENT ? "" : " '" + literal + "'");
     }

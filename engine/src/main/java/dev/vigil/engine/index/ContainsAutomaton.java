@@ -19,6 +19,8 @@ import java.util.Arrays;
  */
 final class ContainsAutomaton {
     static final int DENSE_STATES = 2048;
+    /** At most this many dense-row entries (a literal list of a thousand emoji must not build a 16 MB table). */
+    static final int MAX_DENSE_ENTRIES = 1 << 18;
 
     private final Trie trie;
     private final int[] fail;
@@ -84,7 +86,7 @@ final class ContainsAutomaton {
         outHead = new int[n];
         for (int s = 0; s < n; s++) outHead[s] = atomAt[s] >= 0 ? s : dictLink[s];
         // dense rows for the shallowest states
-        denseStates = Math.min(n, DENSE_STATES);
+        denseStates = Math.max(1, Math.min(n, Math.min(DENSE_STATES, MAX_DENSE_ENTRIES / classes)));
         dense = new int[denseStates * classes];
         char[] classChar = new char[classes];
         for (int i = 0; i < lowCount; i++) classChar[lowClass[distinct[i]]] = distinct[i];

@@ -36,21 +36,19 @@ final class GramFilter {
         int[] entryOff = new int[n];
         // how many literals share each gram: an anchor shared by thousands (e.g. "256=" of SHA-256 literals) would
         // make every probe verify thousands of literals
-        java.util.HashMap<Long, Integer> df = new java.util.HashMap<>();
+        int grams = 0;
+        for (String l : literals) grams += Math.max(0, l.length() - Q + 1);
+        LongIntMap df = new LongIntMap(grams);
         for (String l : literals) {
             if (l.length() < Q) throw new IllegalArgumentException("literal shorter than " + Q + ": " + l);
-            java.util.HashSet<Long> seen = new java.util.HashSet<>();
-            for (int j = 0; j + Q <= l.length(); j++) {
-                long g = pack(l, j);
-                if (seen.add(g)) df.merge(g, 1, Integer::sum);
-            }
+            for (int j = 0; j + Q <= l.length(); j++) df.add(pack(l, j), 1);
         }
         for (int i = 0; i < n; i++) {
             String l = literals[i];
             int best = 0;
             double bestCost = Double.MAX_VALUE;
             for (int j = 0; j + Q <= l.length(); j++) {
-                double c = df.get(pack(l, j));
+                double c = df.get(pack(l, j), 1);
                 for (int k = 0; k < Q; k++) c *= RegexLiterals.charFrequency(l.charAt(j + k));
                 if (c < bestCost) {
                     bestCost = c;
@@ -100,8 +98,7 @@ final class GramFilter {
     }
 
     private int slot(long key) {
-        long h = key * MIX;
-        return (int) (h ^ (h >>> 29)) & mask;
+        return LongIntMap.mix(key) & mask;
     }
 
     private static long pack(String s, int off) {
