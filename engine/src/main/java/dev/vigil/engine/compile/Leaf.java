@@ -331,6 +331,9 @@ public abstract non-sealed class Leaf extends Node {
     public static final class Regex extends Leaf {
         private static final int MAX_PREFILTER = 8;
         final Pattern pattern;
+        /** What {@link #test} runs: the pattern simplified for find ({@link RegexSimplifier}), same answers. */
+        private final Pattern finder;
+
         final String source;
         private final java.util.Set<String> required;
         private final String[] prefilter;
@@ -339,6 +342,8 @@ public abstract non-sealed class Leaf extends Node {
             super(field, fieldName);
             this.pattern = pattern;
             this.source = source;
+            String simpler = RegexSimplifier.forFind(pattern.pattern());
+            this.finder = simpler.equals(pattern.pattern()) ? pattern : Pattern.compile(simpler, pattern.flags());
             this.required =
                     RegexLiterals.required(pattern.pattern(), (pattern.flags() & Pattern.CASE_INSENSITIVE) != 0);
             this.prefilter =
@@ -379,7 +384,7 @@ public abstract non-sealed class Leaf extends Node {
             String v = e.text(s);
             if (v == null) return false;
             if (prefilter != null && !anyIn(e.lower(s))) return false;
-            return pattern.matcher(v).find();
+            return finder.matcher(v).find();
         }
 
         private boolean anyIn(String lower) {
