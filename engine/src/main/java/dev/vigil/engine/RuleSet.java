@@ -47,8 +47,7 @@ public final class RuleSet {
         this.filters = List.copyOf(filters);
         this.fields = fields;
         this.router = new Router(this.compiled);
-        this.correlationPlan =
-                correlations.isEmpty() ? CorrelationPlan.empty() : CorrelationPlan.compile(correlations, is);
+        this.correlationPlan = CorrelationPlan.compile(correlations, is);
         if (!correlationPlan.refusals().isEmpty()) {
             List<Refusal> all = new ArrayList<>(refusals);
             all.addAll(correlationPlan.refusals());

@@ -263,13 +263,13 @@ public final class Correlator {
 
     private void process(Item item) {
         processed++;
-        if (item.node >= 0) {
+        if (item.node >= 0 && item.node < plan.consumers.length) {
             int[] cons = plan.consumers[item.node];
             for (int k = 0; k < cons.length; k += 2) {
                 feed(plan.correlations.get(cons[k]), cons[k + 1], item);
             }
         }
-        if (killChain != null && (item.node < 0 || (item.node < plan.baseCount && baseKillChain[item.node]))) {
+        if (killChain != null && (item.node < 0 || (item.node < baseKillChain.length && baseKillChain[item.node]))) {
             feedKillChain(item);
         }
         if (++sinceSweep >= SWEEP_EVERY) {
