@@ -220,6 +220,8 @@ public final class RuleLoader {
                     "-",
                     docIndex > 0 ? "document " + (docIndex + 1) : "",
                     "invalid YAML: " + yamlMessage(e)));
+        } catch (StackOverflowError e) {
+            refusals.add(new Refusal(src.origin(), "-", "", "YAML nested too deeply to be a rule"));
         }
         return new LoadResult(rules, filters, correlations, refusals);
     }

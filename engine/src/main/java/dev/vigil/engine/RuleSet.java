@@ -101,6 +101,16 @@ public final class RuleSet {
         return new RuleSet(out, refusals, loaded.correlations(), filters, fb.build());
     }
 
+    /** A rule set from already compiled rules (tools and tests; indexes must be 0..n-1 in order). */
+    static RuleSet of(List<CompiledRule> compiled, FieldTable fields) {
+        for (int i = 0; i < compiled.size(); i++) {
+            if (compiled.get(i).index() != i)
+                throw new IllegalArgumentException(
+                        "rule " + i + " has index " + compiled.get(i).index());
+        }
+        return new RuleSet(compiled, List.of(), List.of(), List.of(), fields);
+    }
+
     /** pySigma: the filter's logsource covers the rule's, and the rule is named (by id, name or title) or any. */
     static boolean applies(SigmaFilter f, RuleInfo rule) {
         if (!f.logsource().covers(rule.logsource())) return false;

@@ -321,10 +321,10 @@ public final class Event {
         }
 
         public Builder add(String name, Object value) {
+            if (size >= JsonEvents.MAX_FIELDS) {
+                throw new EventParseException("more than " + JsonEvents.MAX_FIELDS + " field values");
+            }
             if (size == names.length) {
-                if (size >= JsonEvents.MAX_FIELDS) {
-                    throw new EventParseException("more than " + JsonEvents.MAX_FIELDS + " field values");
-                }
                 names = Arrays.copyOf(names, size * 2);
                 values = Arrays.copyOf(values, size * 2);
             }

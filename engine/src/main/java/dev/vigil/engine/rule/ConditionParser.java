@@ -23,6 +23,10 @@ public final class ConditionParser {
     private final String path;
     private final List<String> tokens = new ArrayList<>();
     private int pos;
+    private int depth;
+
+    /** Deepest nesting of parentheses and 'not' accepted (a guard against hostile rules). */
+    static final int MAX_DEPTH = 64;
 
     private ConditionParser(String text, String path) {
         this.text = text;
@@ -100,9 +104,18 @@ public final class ConditionParser {
     private Condition not() throws RuleException {
         if (peekKeyword("not")) {
             pos++;
-            return new Condition.Not(not());
+            enter();
+            Condition inner = not();
+            depth--;
+            return new Condition.Not(inner);
         }
         return of();
+    }
+
+    private void enter() throws RuleException {
+        if (++depth > MAX_DEPTH) {
+            throw new RuleException(path, "condition nested deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     private Condition of() throws RuleException {
@@ -133,7 +146,9 @@ public final class ConditionParser {
         if (t == null) throw new RuleException(path, "condition '" + text + "' ends unexpectedly");
         if (t.equals("(")) {
             pos++;
+            enter();
             Condition inner = or();
+            depth--;
             if (!")".equals(peek())) throw new RuleException(path, "missing ')' in condition '" + text + "'");
             pos++;
             return inner;

@@ -24,7 +24,7 @@ class SigmaCorpusTest {
     }
 
     static Path placeholderFile() {
-        return Path.of(System.getProperty("vigil.repo.root", "..")).resolve("rules/placeholders.example.yml");
+        return Path.of(System.getProperty("vigil.repo.root", "..")).resolve("config/placeholders.example.yml");
     }
 
     @Test

@@ -305,6 +305,17 @@ public final class SyslogParser {
                 }
             }
         }
+        if (tag == null
+                && host != null
+                && t < len
+                && t > i
+                && s.charAt(t) == ' '
+                && t - i <= 48
+                && isTagText(s, i, t)) {
+            // A tag without ':' (rsyslog's traditional forward format of RFC 5424 input: "host app msg"). Ambiguous
+            // with a message's first word, so the word is reported as the app name but kept in the message.
+            tag = s.substring(i, t);
+        }
         String msg = s.substring(i);
         return new SyslogMessage(
                 SyslogMessage.Format.RFC3164,
@@ -341,6 +352,16 @@ public final class SyslogParser {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    private static boolean isTagText(String s, int from, int to) {
+        for (int k = from; k < to; k++) {
+            char c = s.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == '/')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isTag(String token) {

@@ -96,6 +96,14 @@ class SyslogParserTest {
     }
 
     @Test
+    void aTagWithoutColonIsTheAppNameButStaysInTheMessage() throws Exception {
+        var m = parser.parse("<13>Nov 22 15:36:51 vm relayed rsys-1 done", NOW);
+        assertThat(m.hostname()).isEqualTo("vm");
+        assertThat(m.appName()).isEqualTo("relayed");
+        assertThat(m.message()).isEqualTo("relayed rsys-1 done");
+    }
+
+    @Test
     void refusesFramesWithoutValidPri() {
         assertThatThrownBy(() -> parser.parse("hello", NOW)).hasMessageContaining("missing <PRI>");
         assertThatThrownBy(() -> parser.parse("<1000>x", NOW)).hasMessageContaining("malformed <PRI>");

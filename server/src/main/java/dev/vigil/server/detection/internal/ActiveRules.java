@@ -38,6 +38,8 @@ final class ActiveRules {
     private final CompileOptions compileOptions;
     private volatile Engine engine;
     private volatile Compiled current;
+    /** Parsed files by origin and content hash, so a reload re-parses only what changed. */
+    private final Map<String, LoadResult> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     ActiveRules(Set<String> excludedStatuses) {
         this.compileOptions = new CompileOptions(true, Set.copyOf(excludedStatuses));
@@ -67,7 +69,7 @@ final class ActiveRules {
             String service) {}
 
     Parsed parse(String origin, String yaml) {
-        LoadResult r = loader.loadText(origin, yaml);
+        LoadResult r = parsed(origin, yaml, sha256(yaml));
         List<Item> items = new ArrayList<>();
         for (SigmaRule rule : r.rules()) {
             RuleInfo i = rule.info();
@@ -119,8 +121,10 @@ final class ActiveRules {
         List<CorrelationRule> correlations = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>();
         Map<String, String> engineRefs = new HashMap<>();
+        Set<String> keys = new HashSet<>();
         for (RuleRepository.StoredFile f : files) {
-            LoadResult r = loader.loadText(f.origin(), f.yaml());
+            keys.add(f.origin() + '\0' + f.sha256());
+            LoadResult r = parsed(f.origin(), f.yaml(), f.sha256());
             for (SigmaRule rule : r.rules()) {
                 RuleInfo i = rule.info();
                 String ref = ref(i.id(), i.name(), f.origin(), i.title());
@@ -147,6 +151,7 @@ final class ActiveRules {
                 }
             }
         }
+        parsed.keySet().retainAll(keys);
         RuleSet set = RuleSet.compile(new LoadResult(rules, filters, correlations, refusals), compileOptions);
         Set<String> active = new HashSet<>();
         for (RuleInfo i : set.rules()) {
@@ -172,6 +177,10 @@ final class ActiveRules {
                 List.copyOf(refused),
                 set.correlations().size(),
                 Instant.now());
+    }
+
+    private LoadResult parsed(String origin, String yaml, String sha256) {
+        return parsed.computeIfAbsent(origin + '\0' + sha256, k -> loader.loadText(origin, yaml));
     }
 
     /** Swaps {@code compiled} in; refuses an empty rule set. */

@@ -72,6 +72,20 @@ class DefaultRuleService implements RuleService {
                 int unchanged = 0;
                 int removed = 0;
                 Set<String> touched = new HashSet<>();
+                Map<String, RuleRepository.StoredRule> known = new HashMap<>();
+                for (RuleRepository.StoredRule r : repository.rules()) {
+                    known.put(r.ref(), r);
+                }
+                Map<String, Set<String>> refsByOrigin = new HashMap<>();
+                for (RuleRepository.StoredRule r : known.values()) {
+                    refsByOrigin
+                            .computeIfAbsent(r.origin(), k -> new HashSet<>())
+                            .add(r.ref());
+                }
+                Map<String, String> shaByOrigin = new HashMap<>();
+                for (RuleRepository.StoredFile f : repository.files()) {
+                    shaByOrigin.put(f.origin(), f.sha256());
+                }
                 for (RuleFile f : files) {
                     ActiveRules.Parsed p = active.parse(f.origin(), f.yaml());
                     for (Refusal r : p.result().refusals()) {
@@ -84,21 +98,21 @@ class DefaultRuleService implements RuleService {
                         continue;
                     }
                     String sha = ActiveRules.sha256(f.yaml());
-                    Optional<RuleRepository.StoredFile> existing = repository.file(f.origin());
-                    if (existing.isPresent() && existing.get().sha256().equals(sha)) {
+                    if (sha.equals(shaByOrigin.get(f.origin()))) {
                         unchanged += p.items().size();
                         continue;
                     }
                     repository.upsertFile(f.origin(), f.yaml(), sha, now);
-                    Set<String> old = new HashSet<>(repository.refsOf(f.origin()));
+                    shaByOrigin.put(f.origin(), sha);
+                    Set<String> old = new HashSet<>(refsByOrigin.getOrDefault(f.origin(), Set.of()));
                     for (ActiveRules.Item item : p.items()) {
-                        Optional<RuleRepository.StoredRule> prev = repository.rule(item.ref());
+                        Optional<RuleRepository.StoredRule> prev = Optional.ofNullable(known.get(item.ref()));
                         if (prev.isEmpty()) {
                             added++;
                         } else {
                             updated++;
                         }
-                        repository.upsertRule(new RuleRepository.StoredRule(
+                        RuleRepository.StoredRule row = new RuleRepository.StoredRule(
                                 item.ref(),
                                 item.kind(),
                                 f.origin(),
@@ -111,12 +125,24 @@ class DefaultRuleService implements RuleService {
                                 item.service(),
                                 prev.map(RuleRepository.StoredRule::enabled).orElse(true),
                                 prev.map(RuleRepository.StoredRule::importedAt).orElse(now),
-                                now));
+                                now);
+                        repository.upsertRule(row);
+                        if (prev.isPresent() && !prev.get().origin().equals(f.origin())) {
+                            refsByOrigin
+                                    .getOrDefault(prev.get().origin(), new HashSet<>())
+                                    .remove(item.ref());
+                        }
+                        known.put(item.ref(), row);
+                        refsByOrigin
+                                .computeIfAbsent(f.origin(), k -> new HashSet<>())
+                                .add(item.ref());
                         touched.add(item.ref());
                         old.remove(item.ref());
                     }
                     for (String gone : old) {
                         repository.delete(gone);
+                        known.remove(gone);
+                        refsByOrigin.get(f.origin()).remove(gone);
                         removed++;
                     }
                 }

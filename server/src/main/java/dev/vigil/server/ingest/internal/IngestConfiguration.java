@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,12 +32,9 @@ class IngestConfiguration {
         return new SourceRegistry(clock);
     }
 
+    /** Detection provides the {@link EventSink} (issue 9 puts the durable event store in front of it). */
     @Bean(destroyMethod = "close")
-    IngestPipeline ingestPipeline(IngestProperties p, ObjectProvider<EventSink> sinks) {
-        EventSink sink = sinks.getIfAvailable(() -> {
-            log.warn("no detection sink is configured: ingested events are counted but not evaluated");
-            return batch -> {};
-        });
+    IngestPipeline ingestPipeline(IngestProperties p, EventSink sink) {
         return new IngestPipeline(p.queueEvents(), p.queueSize().toBytes(), p.workers(), sink);
     }
 

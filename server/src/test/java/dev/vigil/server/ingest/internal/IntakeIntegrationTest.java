@@ -145,6 +145,109 @@ class IntakeIntegrationTest {
         assertThat(fields(e)).containsEntry("cef.extensions.act", marker).containsEntry("cef.device.vendor", "Acme");
     }
 
+    @Autowired
+    dev.vigil.server.platform.DataDirectory dataDirectory;
+
+    /**
+     * Debian's rsyslog (installed by .ci/run) as a relay: it receives from {@code logger} on UDP and forwards with
+     * omfwd over TCP octet-counted (RFC 5424), TCP LF-framed (its traditional forward format) and TLS (gtls). Runs
+     * unprivileged-style with its own config, pid file and work directory in a temp dir.
+     */
+    @Test
+    void rsyslogForwardsOverTcpOctetCountedLfFramedAndTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path rsyslogd = java.nio.file.Path.of("/usr/sbin/rsyslogd");
+        if (!java.nio.file.Files.isExecutable(rsyslogd)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    System.getenv("CI") == null, "rsyslogd is required under CI (.ci/run installs it)");
+            System.out.println("NOTICE: rsyslogd not installed; rsyslog forwarding test skipped");
+            org.junit.jupiter.api.Assumptions.abort("rsyslogd not installed");
+        }
+        int[] in = {freeUdpPort(), freeUdpPort(), freeUdpPort()};
+        String crt = dataDirectory.directory("ingest").resolve("syslog-tls.crt").toString();
+        java.nio.file.Files.createDirectories(dir.resolve("work"));
+        String conf = """
+                global(workDirectory="%s" defaultNetstreamDriverCAFile="%s")
+                module(load="imudp")
+                input(type="imudp" address="127.0.0.1" port="%d" ruleset="octet")
+                input(type="imudp" address="127.0.0.1" port="%d" ruleset="lf")
+                input(type="imudp" address="127.0.0.1" port="%d" ruleset="tls")
+                ruleset(name="octet") {
+                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" tcp_framing="octet-counted"
+                         template="RSYSLOG_SyslogProtocol23Format")
+                }
+                ruleset(name="lf") {
+                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp")
+                }
+                ruleset(name="tls") {
+                  action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" streamDriver="gtls"
+                         streamDriverMode="1" streamDriverAuthMode="anon" template="RSYSLOG_SyslogProtocol23Format")
+                }
+                """.formatted(
+                        dir.resolve("work"),
+                        crt,
+                        in[0],
+                        in[1],
+                        in[2],
+                        syslog.server().tcpPort(),
+                        syslog.server().tcpPort(),
+                        syslog.server().tlsPort());
+        java.nio.file.Path confFile = dir.resolve("rsyslog.conf");
+        java.nio.file.Files.writeString(confFile, conf);
+        Process p = new ProcessBuilder(
+                        rsyslogd.toString(),
+                        "-n",
+                        "-f",
+                        confFile.toString(),
+                        "-i",
+                        dir.resolve("rsyslog.pid").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("rsyslog.out").toFile())
+                .start();
+        try {
+            String marker = "rsys-" + System.nanoTime();
+            String[] kinds = {"octet", "lf", "tls"};
+            for (int k = 0; k < 3; k++) {
+                String m = marker + "-" + kinds[k];
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                boolean got = false;
+                // rsyslogd may still be starting: resend until the relay delivers (UDP into rsyslog is lossy).
+                while (!got && System.nanoTime() < deadline) {
+                    assertThat(p.isAlive())
+                            .as(() -> readQuietly(dir.resolve("rsyslog.out")))
+                            .isTrue();
+                    SyslogServerTest.logger("--rfc5424", "--udp", "-P", in[k], "-t", "relayed", m);
+                    for (int i = 0; i < 25 && !got; i++) {
+                        got = delivered.stream().anyMatch(rawContains(m));
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                }
+                IngestedEvent e = awaitDelivered(rawContains(m));
+                assertThat(fields(e)).containsEntry("process.name", "relayed");
+                assertThat(e.sourceName()).isEqualTo("default-syslog");
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static int freeUdpPort() throws java.io.IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String readQuietly(java.nio.file.Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ NDJSON
 
     @Test
