@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Vigil: security incident detection and response.",
-        subcommands = {ServerCommand.class, DemoCommand.class, ScanCommand.class, RulesCommand.class})
+        subcommands = {
+            ServerCommand.class,
+            DemoCommand.class,
+            ScanCommand.class,
+            RulesCommand.class,
+            IngestCommand.class
+        })
 public final class VigilCommand implements Runnable {
     private static volatile boolean keepRunning;
 

@@ -137,6 +137,22 @@ public final class BoundedBatchQueue<B> {
         }
     }
 
+    /** Removes and returns every queued batch (on shutdown), releasing their budget. */
+    public List<B> drainAll() {
+        lock.lock();
+        try {
+            List<B> all = new ArrayList<>(queue);
+            queue.clear();
+            for (B b : all) {
+                items -= weigher.items(b);
+                bytes -= weigher.bytes(b);
+            }
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long items() {
         lock.lock();
         try {

@@ -40,6 +40,14 @@ class IngestConfiguration {
 
     @Bean
     IntakeService intakeService(SourceRegistry registry, IngestPipeline pipeline, Clock clock, IngestProperties p) {
+        pipeline.onDiscard(events -> {
+            for (var e : events) {
+                SourceCounters c = registry.counters(e.sourceName());
+                if (c != null) {
+                    c.discarded(1);
+                }
+            }
+        });
         return new IntakeService(
                 registry,
                 pipeline,

@@ -65,6 +65,12 @@ public final class SourceCounters {
         dropped.add(n);
     }
 
+    /** Accepted events that were lost before evaluation (shutdown with a backlog): moved from accepted to dropped. */
+    public void discarded(int n) {
+        accepted.add(-n);
+        dropped.add(n);
+    }
+
     private void seen(long now) {
         lastSeenMillis.accumulateAndGet(now, Math::max);
     }
