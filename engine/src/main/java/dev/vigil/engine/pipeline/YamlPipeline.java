@@ -168,6 +168,7 @@ final class YamlPipeline implements Pipeline {
             }
             if (extra != null) copy = extra;
         }
+        if (ls == null) ls = e.logsource(); // keep what the sender (e.g. the server's source config) set
         if (!copy.isEmpty()) ev = withCopies(ev, copy);
         int ts = -1;
         for (String t : timestamp) {

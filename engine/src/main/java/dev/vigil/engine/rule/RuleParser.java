@@ -292,27 +292,28 @@ public final class RuleParser {
     /** The identifiers an {@code x of} pattern covers, in definition order. */
     public static List<String> resolve(String pattern, java.util.Collection<String> identifiers) {
         List<String> out = new ArrayList<>();
-        if (pattern.equals("them")) {
-            for (String id : identifiers) if (!id.startsWith("_")) out.add(id);
-            return out;
+        boolean them = pattern.equals("them");
+        for (String id : identifiers) {
+            if (them ? !id.startsWith("_") : globMatches(pattern, 0, id, 0)) out.add(id);
         }
-        Pattern p = Pattern.compile(fixPattern(pattern));
-        for (String id : identifiers) if (p.matcher(id).matches()) out.add(id);
         return out;
     }
 
-    private static String fixPattern(String pattern) {
-        StringBuilder re = new StringBuilder();
-        int start = 0;
-        for (int i = 0; i < pattern.length(); i++) {
-            if (pattern.charAt(i) == '*') {
-                if (i > start) re.append(Pattern.quote(pattern.substring(start, i)));
-                re.append(".*");
-                start = i + 1;
+    /** Identifier pattern match: {@code *} is any run of characters, everything else literal. */
+    static boolean globMatches(String p, int pi, String s, int si) {
+        while (pi < p.length()) {
+            char c = p.charAt(pi);
+            if (c == '*') {
+                while (pi < p.length() && p.charAt(pi) == '*') pi++;
+                if (pi == p.length()) return true;
+                for (int k = si; k <= s.length(); k++) if (globMatches(p, pi, s, k)) return true;
+                return false;
             }
+            if (si >= s.length() || s.charAt(si) != c) return false;
+            pi++;
+            si++;
         }
-        if (start < pattern.length()) re.append(Pattern.quote(pattern.substring(start)));
-        return re.toString();
+        return si == s.length();
     }
 
     private Selection selection(Object v, String path) throws RuleException {

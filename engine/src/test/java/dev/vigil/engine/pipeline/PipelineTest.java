@@ -134,6 +134,13 @@ class PipelineTest {
     }
 
     @Test
+    void aLogsourceSetBeforehandIsKeptWhenThePipelineFindsNone() {
+        EventLogsource ls = EventLogsource.of("linux", null, "sshd");
+        Event e = Pipelines.auto().apply(Event.of(Map.of("message", "hello")).withLogsource(ls));
+        assertThat(e.logsource()).isEqualTo(ls);
+    }
+
+    @Test
     void applyingTwiceChangesNothing() {
         Event once = Pipelines.auto().apply(Event.parseJson(EVTX));
         assertThat(Pipelines.auto().apply(once)).isSameAs(once);

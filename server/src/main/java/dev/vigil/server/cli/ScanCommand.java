@@ -235,7 +235,7 @@ public final class ScanCommand implements Callable<Integer> {
         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.startsWith(".")) return false;
         if (n.endsWith(".gz")) n = n.substring(0, n.length() - 3);
-        return n.endsWith(".json") || n.endsWith(".ndjson") || n.endsWith(".jsonl") || n.endsWith(".log");
+        return n.endsWith(".json") || n.endsWith(".ndjson") || n.endsWith(".jsonl");
     }
 
     private void scan(Input in, int fileIndex, Engine engine, DetectionWriter writer, Progress progress) {

@@ -204,6 +204,64 @@ class DetectionTest {
     }
 
     @Test
+    void hotReloadsSwapTheRuleSetWhileIntakeThreadsKeepProcessing() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        detection.process(List.of(
+                                TestEvents.ingested("reload", null, Map.of("message", "nothing to see", "n", 1)),
+                                TestEvents.ingested("reload", null, Map.of("EventID", 4624))));
+                        batches.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                        return;
+                    }
+                }
+            });
+            t.start();
+            workers.add(t);
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            for (int round = 0; round < 4; round++) {
+                long before = batches.get();
+                rules.importRules(
+                        List.of(new RuleFile("reload/round.yml", rule(id, "Round " + round, "round-" + round))));
+                rules.reload();
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (batches.get() == before && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(batches.get())
+                        .as("intake kept going during reload " + round)
+                        .isGreaterThan(before);
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : workers) {
+                t.join(10_000);
+            }
+        }
+        assertThat(failures).isEmpty();
+        // The last imported version is the one that runs.
+        String source = "reload-" + UUID.randomUUID();
+        detection.process(List.of(
+                TestEvents.ingested(source, null, Map.of("message", "round-0 only")),
+                TestEvents.ingested(source, null, Map.of("message", "round-3 now"))));
+        List<Alert> raised = alerts.find(new AlertQuery(null, id, source, null, null, null, null, null, 0, 10))
+                .items();
+        assertThat(raised)
+                .singleElement()
+                .satisfies(a -> assertThat(a.ruleTitle()).isEqualTo("Round 3"));
+        rules.delete(id);
+    }
+
+    @Test
     void badImportsGetAClearError() {
         TestApi api = TestApi.admin(port);
         TestApi.Response empty = api.post("/api/v1/rules/import", "application/yaml", "");

@@ -1,15 +1,26 @@
 package dev.vigil.server.security.internal;
 
+import dev.vigil.server.platform.DataDirectory;
 import dev.vigil.server.security.ApiScope;
+import dev.vigil.server.security.IssuedApiToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code VIGIL_BOOTSTRAP_API_TOKEN}: creates an admin token with exactly that value when it is not stored yet, so
- * automation can talk to a fresh server without reading its logs. The value must be at least 16 characters; once
- * stored it stays until revoked through the API, and a revoked bootstrap token is not recreated on the next start.
+ * The first admin token. With {@code VIGIL_BOOTSTRAP_API_TOKEN} set, an admin token with exactly that value is
+ * created when it is not stored yet, so automation can talk to a fresh server without reading anything (the value
+ * must be at least 16 characters; a revoked bootstrap token is not recreated on the next start unless its value
+ * changes). Without it, a server that has no active admin token at all creates one and writes it to
+ * {@code DATA_DIR/initial-admin-token} (mode 600, never logged), so a fresh {@code ./vigil server} is usable; revoke it
+ * once you have issued your own tokens.
  */
 @Component
 class BootstrapToken implements SmartInitializingSingleton {
@@ -18,16 +29,21 @@ class BootstrapToken implements SmartInitializingSingleton {
 
     private final SecurityProperties properties;
     private final JdbcApiTokenService tokens;
+    private final DataDirectory dataDirectory;
 
-    BootstrapToken(SecurityProperties properties, JdbcApiTokenService tokens) {
+    BootstrapToken(SecurityProperties properties, JdbcApiTokenService tokens, DataDirectory dataDirectory) {
         this.properties = properties;
         this.tokens = tokens;
+        this.dataDirectory = dataDirectory;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         String value = properties.bootstrapApiToken();
         if (value == null || value.isBlank()) {
+            if (tokens.activeCount(ApiScope.ADMIN) == 0) {
+                writeInitialToken();
+            }
             return;
         }
         value = value.strip();
@@ -40,5 +56,29 @@ class BootstrapToken implements SmartInitializingSingleton {
         }
         tokens.store(value, ApiScope.ADMIN, "bootstrap", null, null);
         log.info("Created the admin API token 'bootstrap' from VIGIL_BOOTSTRAP_API_TOKEN");
+    }
+
+    /** Issues the initial admin token and writes it to {@code DATA_DIR/initial-admin-token}; returns the file. */
+    Path writeInitialToken() {
+        IssuedApiToken issued = tokens.issue(ApiScope.ADMIN, "initial-admin", null, null);
+        Path file = dataDirectory.root().resolve("initial-admin-token");
+        try {
+            Files.deleteIfExists(file);
+            try {
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(file);
+            }
+            Files.writeString(file, issued.token() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            tokens.revoke(issued.info().id());
+            throw new UncheckedIOException("cannot write the initial admin token to " + file, e);
+        }
+        log.warn(
+                "No admin API token existed: created 'initial-admin' and wrote it to {} (read it, then revoke it "
+                        + "once you have issued your own tokens; or set VIGIL_BOOTSTRAP_API_TOKEN)",
+                file);
+        return file;
     }
 }

@@ -166,8 +166,10 @@ class JdbcApiTokenService implements ApiTokenService {
     }
 
     long activeCount(ApiScope scope) {
-        return jdbc.sql("select count(*) from api_tokens where scope = ? and revoked_at is null")
-                .param(scope.id())
+        return jdbc.sql("""
+                        select count(*) from api_tokens
+                        where scope = ? and revoked_at is null and (expires_at is null or expires_at > ?)""")
+                .params(scope.id(), Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .single();
     }

@@ -332,6 +332,10 @@ class IntakeIntegrationTest {
         var badMatch = admin().postJson("/api/v1/sources", """
                 {"name":"bad-match","intake":"syslog","match":["sender=10.0.0.0/99"]}""");
         assertThat(badMatch.status()).isEqualTo(400);
+        var badPipeline = admin().postJson("/api/v1/sources", """
+                {"name":"bad-pipe","intake":"http","pipeline":"no-such-pipeline"}""");
+        assertThat(badPipeline.status()).isEqualTo(400);
+        assertThat(badPipeline.body()).contains("unknown pipeline");
         assertThat(admin().delete("/api/v1/sources/default-syslog").status()).isEqualTo(400);
         assertThat(admin().get("/api/v1/sources/nope").status()).isEqualTo(404);
         createSource("""
