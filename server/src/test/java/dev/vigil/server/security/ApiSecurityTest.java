@@ -112,6 +112,14 @@ class ApiSecurityTest {
     }
 
     @Test
+    void theOpenApiDescriptionIsServedToAdmins() {
+        TestApi.Response docs = TestApi.admin(port).get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body()).contains("/api/v1/alerts", "/api/v1/rules/import", "/api/v1/applications");
+        assertThat(new TestApi(port, null).get("/v3/api-docs").status()).isEqualTo(401);
+    }
+
+    @Test
     void badRequestsGetAClearError() {
         TestApi.Response r = TestApi.admin(port).postJson("/api/v1/tokens", "{\"name\":\"x\",\"scope\":\"root\"}");
         assertThat(r.status()).isEqualTo(400);
