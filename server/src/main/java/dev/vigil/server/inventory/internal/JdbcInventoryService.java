@@ -258,6 +258,9 @@ class JdbcInventoryService implements InventoryService {
             throw new IllegalArgumentException(
                     "application name must be 1-63 characters of a-z 0-9 _ . - starting with a letter or digit");
         }
+        if (name.equals("flagged")) {
+            throw new IllegalArgumentException("'flagged' is reserved (GET /api/v1/applications/flagged)");
+        }
         if (r.owner() == null || r.owner().isBlank() || r.owner().length() > 200) {
             throw new IllegalArgumentException("an application needs an owner (1-200 characters)");
         }
