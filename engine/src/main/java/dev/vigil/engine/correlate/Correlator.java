@@ -53,7 +53,7 @@ public final class Correlator {
     private final boolean[] baseKillChain;
     private final long allowance;
     private final int maxEntries;
-    private final PriorityQueue<Item> held = new PriorityQueue<>(Correlator::compare);
+    private final HoldBack held = new HoldBack();
     private List<Detection> out = new ArrayList<>();
     private double[] scratch = new double[64];
 
@@ -82,6 +82,57 @@ public final class Correlator {
     private static int compare(Item a, Item b) {
         int c = Long.compare(a.time, b.time);
         return c != 0 ? c : Long.compare(a.seq, b.seq);
+    }
+
+    /**
+     * Detections held back, in (event time, arrival) order: a FIFO for the common in-order arrivals and a priority
+     * queue only for those that arrive out of order, so an ordered stream costs no heap operations.
+     */
+    private static final class HoldBack {
+        private final java.util.ArrayDeque<Item> inOrder = new java.util.ArrayDeque<>();
+        private final PriorityQueue<Item> reordered = new PriorityQueue<>(Correlator::compare);
+
+        void add(Item i) {
+            Item last = inOrder.peekLast();
+            if (last == null || compare(last, i) <= 0) inOrder.addLast(i);
+            else reordered.add(i);
+        }
+
+        Item peek() {
+            Item a = inOrder.peekFirst();
+            Item b = reordered.peek();
+            if (a == null) return b;
+            if (b == null) return a;
+            return compare(a, b) <= 0 ? a : b;
+        }
+
+        Item poll() {
+            Item a = inOrder.peekFirst();
+            Item b = reordered.peek();
+            if (b == null || (a != null && compare(a, b) <= 0)) return inOrder.pollFirst();
+            return reordered.poll();
+        }
+
+        boolean isEmpty() {
+            return inOrder.isEmpty() && reordered.isEmpty();
+        }
+
+        int size() {
+            return inOrder.size() + reordered.size();
+        }
+
+        void clear() {
+            inOrder.clear();
+            reordered.clear();
+        }
+
+        List<Item> items() {
+            List<Item> all = new ArrayList<>(size());
+            all.addAll(inOrder);
+            all.addAll(reordered);
+            all.sort(Correlator::compare);
+            return all;
+        }
     }
 
     /**
@@ -501,9 +552,7 @@ public final class Correlator {
 
     /** The whole correlation state as bytes (versioned; see {@link StateCodec}), to persist across restarts. */
     public byte[] snapshot() {
-        List<Item> items = new ArrayList<>(held);
-        items.sort(Correlator::compare);
-        return StateCodec.snapshot(this, items);
+        return StateCodec.snapshot(this, held.items());
     }
 
     /**
@@ -531,7 +580,7 @@ public final class Correlator {
         c.watermark = watermark;
         c.lastArrival = lastArrival;
         c.seq = seq;
-        for (Item i : held) {
+        for (Item i : held.items()) {
             Integer node = c.plan.nodeByRuleId.get(i.detection.ruleId());
             if (node != null && node < c.plan.baseCount && c.wants(node)) {
                 c.held.add(new Item(i.detection, node, i.time, i.seq, i.batch, i.batchIndex));
