@@ -244,6 +244,13 @@ public final class CorrelationPlan {
             if (refused[i] == null)
                 out.add(build(finalIndex[i], rules.get(i), parsed[i], sourceNodes[i], nb, finalIndex, base, rules));
         }
+        // One array per distinct group-by field list, so the correlator computes a detection's key once per list.
+        Map<List<String>, String[]> canonical = new HashMap<>();
+        for (CompiledCorrelation c : out) {
+            for (int k = 0; k < c.groupFields.length; k++) {
+                c.groupFields[k] = canonical.computeIfAbsent(List.of(c.groupFields[k]), l -> l.toArray(String[]::new));
+            }
+        }
         // Consumers and emission.
         List<List<int[]>> cons = new ArrayList<>(nb + out.size());
         for (int i = 0; i < nb + out.size(); i++) cons.add(new ArrayList<>(1));

@@ -316,9 +316,7 @@ public final class Correlator {
         processed++;
         if (item.node >= 0 && item.node < plan.consumers.length) {
             int[] cons = plan.consumers[item.node];
-            for (int k = 0; k < cons.length; k += 2) {
-                feed(plan.correlations.get(cons[k]), cons[k + 1], item);
-            }
+            feedAll(cons, item);
         }
         if (killChain != null && (item.node < 0 || (item.node < baseKillChain.length && baseKillChain[item.node]))) {
             feedKillChain(item);
@@ -366,9 +364,46 @@ public final class Correlator {
         }
     }
 
+    /** Marks "a group-by field is missing" in the per-detection key cache. */
+    private static final GroupKey MISSING = GroupKey.of("\u0000missing");
+
+    /**
+     * Feeds one detection to its consumers, computing its group key once per distinct group-by field list (the plan
+     * shares the arrays of equal lists, so identity finds them).
+     */
+    private void feedAll(int[] cons, Item item) {
+        String[] f0 = null;
+        String[] f1 = null;
+        GroupKey k0 = null;
+        GroupKey k1 = null;
+        for (int k = 0; k < cons.length; k += 2) {
+            CompiledCorrelation c = plan.correlations.get(cons[k]);
+            int pos = cons[k + 1];
+            String[] fields = c.groupFields[pos];
+            GroupKey gk;
+            if (fields == f0) gk = k0;
+            else if (fields == f1) gk = k1;
+            else {
+                gk = c.groupKey(pos, item.detection);
+                if (gk == null) gk = MISSING;
+                if (f0 == null) {
+                    f0 = fields;
+                    k0 = gk;
+                } else {
+                    f1 = fields;
+                    k1 = gk;
+                }
+            }
+            feed(c, pos, item, gk == MISSING ? null : gk);
+        }
+    }
+
     private void feed(CompiledCorrelation c, int pos, Item item) {
+        feed(c, pos, item, c.groupKey(pos, item.detection));
+    }
+
+    private void feed(CompiledCorrelation c, int pos, Item item, GroupKey gk) {
         Detection d = item.detection;
-        GroupKey gk = c.groupKey(pos, d);
         if (gk == null) {
             missingGroupBy++;
             return;

@@ -19,6 +19,10 @@ public final class InMemoryStateStore implements StateStore {
     private final Map<String, LinkedHashMap<GroupKey, Slot>> rules = new HashMap<>();
     private int size;
     private long stamp;
+    /** The slot of the last {@link #get}: the correlator always puts back what it just read (no second lookup). */
+    private StateKey lastKey;
+
+    private Slot lastSlot;
 
     private static final class Slot {
         GroupState state;
@@ -40,13 +44,21 @@ public final class InMemoryStateStore implements StateStore {
     public GroupState get(StateKey key) {
         LinkedHashMap<GroupKey, Slot> m = rules.get(key.rule());
         if (m == null) return null;
-        Slot s = m.get(key.group());
-        return s == null ? null : s.state;
+        Slot s = m.get(key.group()); // access order: now the most recently used
+        if (s == null) return null;
+        lastKey = key;
+        lastSlot = s;
+        return s.state;
     }
 
     @Override
     public StateKey put(StateKey key, GroupState state) {
         if (state == null) throw new IllegalArgumentException("state must not be null");
+        if (key == lastKey) { // read just before: already the most recently used
+            lastSlot.state = state;
+            lastSlot.used = ++stamp;
+            return null;
+        }
         LinkedHashMap<GroupKey, Slot> m = rules.computeIfAbsent(key.rule(), r -> new LinkedHashMap<>(16, 0.75f, true));
         Slot s = m.get(key.group()); // access order: moves it to the end
         if (s != null) {
@@ -78,6 +90,8 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     private StateKey evictEldest(String rule, LinkedHashMap<GroupKey, Slot> m) {
+        lastKey = null;
+        lastSlot = null;
         Iterator<Map.Entry<GroupKey, Slot>> it = m.entrySet().iterator();
         Map.Entry<GroupKey, Slot> eldest = it.next();
         it.remove();
@@ -87,12 +101,16 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void remove(StateKey key) {
+        lastKey = null;
+        lastSlot = null;
         LinkedHashMap<GroupKey, Slot> m = rules.get(key.rule());
         if (m != null && m.remove(key.group()) != null) size--;
     }
 
     @Override
     public int expire(String rule, long beforeMillis) {
+        lastKey = null;
+        lastSlot = null;
         LinkedHashMap<GroupKey, Slot> m = rules.get(rule);
         if (m == null) return 0;
         int n = 0;
@@ -108,6 +126,8 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public int removeRule(String rule) {
+        lastKey = null;
+        lastSlot = null;
         LinkedHashMap<GroupKey, Slot> m = rules.remove(rule);
         if (m == null) return 0;
         size -= m.size();
@@ -140,6 +160,8 @@ public final class InMemoryStateStore implements StateStore {
 
     @Override
     public void clear() {
+        lastKey = null;
+        lastSlot = null;
         rules.clear();
         size = 0;
     }
