@@ -215,9 +215,11 @@ public final class IngestPipeline implements AutoCloseable {
         List<Batch> ready = new ArrayList<>(chunk.size());
         int events = 0;
         for (Batch b : chunk) {
-            try {
-                b.entry().durable().join();
-            } catch (RuntimeException e) {
+            Boolean durable = awaitDurable(b);
+            if (durable == null) {
+                continue; // shutting down before the group commit answered: evaluated after the next start
+            }
+            if (!durable) {
                 // not durable: the receiver answered with an error and the client resends; never evaluated
                 notDurable.add(b.size());
                 continue;
@@ -253,6 +255,26 @@ public final class IngestPipeline implements AutoCloseable {
         }
         for (Batch b : ready) {
             b.entry().evaluated();
+        }
+    }
+
+    /** True once durable, false when the journal could not write it, null when the pipeline closes first. */
+    private Boolean awaitDurable(Batch b) {
+        CompletableFuture<Void> f = b.entry().durable();
+        while (true) {
+            try {
+                f.get(200, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                return false;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!running) {
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 

@@ -30,5 +30,6 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.data-dir=" + dataDir,
                         "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN)
                 .applyTo(context);
+        TestPostgres.closeBeforeStop(context);
     }
 }
