@@ -121,23 +121,4 @@ create index hunt_matches_rule_idx on hunt_matches (job_id, rule_ref, seq);
 alter table alerts add column event_id bigint;
 create unique index alerts_event_rule_idx on alerts (event_id, rule_id) where event_id is not null;
 
--- db-scheduler (durable timers: scheduled integrity verification, retention); shared with other modules.
-create table if not exists scheduled_tasks
-(
-    task_name            text                     not null,
-    task_instance        text                     not null,
-    task_data            bytea,
-    execution_time       timestamp with time zone not null,
-    picked               boolean                  not null,
-    picked_by            text,
-    last_success         timestamp with time zone,
-    last_failure         timestamp with time zone,
-    consecutive_failures integer,
-    last_heartbeat       timestamp with time zone,
-    version              bigint                   not null,
-    priority             smallint,
-    primary key (task_name, task_instance)
-);
-create index if not exists execution_time_idx on scheduled_tasks (execution_time);
-create index if not exists last_heartbeat_idx on scheduled_tasks (last_heartbeat);
-create index if not exists priority_execution_time_idx on scheduled_tasks (priority desc, execution_time asc);
+-- db-scheduler's scheduled_tasks (the verification and retention timers) is created by V6_001.

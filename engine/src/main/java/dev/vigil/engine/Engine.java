@@ -2,6 +2,10 @@ package dev.vigil.engine;
 
 import dev.vigil.engine.compile.CompiledRule;
 import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.correlate.CorrelationOptions;
+import dev.vigil.engine.correlate.CorrelationPlan;
+import dev.vigil.engine.correlate.CorrelationStats;
+import dev.vigil.engine.correlate.Correlator;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventLogsource;
 import java.util.ArrayList;
@@ -18,6 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
  * as a {@link RuleFailure}; the batch continues.
  *
  * <p>{@link #swap} replaces the rule set atomically: a batch in progress finishes with the set it started with.
+ *
+ * <p>Correlation ({@code dev.vigil.engine.correlate}): when the rule set has correlation rules (or kill-chain
+ * scoring is configured), each batch's detections are offered to one {@link Correlator} — serialised, since
+ * correlation state is shared — and the result holds the base detections (without those of rules referenced only by
+ * correlations with {@code generate: false}) followed by the correlation firings completed during the batch.
+ * {@link #tick()} and {@link #flush()} release detections held back for event-time ordering.
  */
 public final class Engine {
     private final EngineOptions options;
@@ -32,10 +42,15 @@ public final class Engine {
     private final LongAdder unrouted = new LongAdder();
     private final LongAdder swaps = new LongAdder();
 
+    private final CorrelationOptions correlationOptions;
+    private final Object correlationLock = new Object();
+    private Correlator correlator; // guarded by correlationLock
+
     /** Per-thread state, valid for one rule set. */
     private static final class Scratch {
         final RuleSet ruleSet;
         final EvalContext ctx;
+        int[] ruleOf = new int[16];
 
         Scratch(RuleSet rs) {
             this.ruleSet = rs;
@@ -43,15 +58,24 @@ public final class Engine {
         }
     }
 
-    private Engine(RuleSet rules, EngineOptions options) {
+    private Engine(RuleSet rules, EngineOptions options, CorrelationOptions correlation) {
         this.options = options;
         this.current = new AtomicReference<>(rules);
+        this.correlationOptions = correlation;
     }
 
     /** An engine over a rule set (which may be empty; {@link #swap} refuses empty sets). */
     public static Engine create(RuleSet rules, EngineOptions options) {
+        return create(rules, options, CorrelationOptions.defaults());
+    }
+
+    /** An engine with correlation options (allowance, caps, kill chain, state store). */
+    public static Engine create(RuleSet rules, EngineOptions options, CorrelationOptions correlation) {
         if (rules == null) throw new IllegalArgumentException("rule set is null");
-        return new Engine(rules, options == null ? EngineOptions.defaults() : options);
+        return new Engine(
+                rules,
+                options == null ? EngineOptions.defaults() : options,
+                correlation == null ? CorrelationOptions.defaults() : correlation);
     }
 
     public EngineOptions options() {
@@ -110,7 +134,10 @@ public final class Engine {
                 try {
                     if (rule.matches(ctx)) {
                         if (found == null) found = new ArrayList<>();
+                        int k = found.size();
                         found.add(detection(rule, ctx, e, i));
+                        if (k == s.ruleOf.length) s.ruleOf = java.util.Arrays.copyOf(s.ruleOf, k * 2);
+                        s.ruleOf[k] = rule.index();
                     }
                 } catch (RuntimeException | StackOverflowError ex) {
                     RuleFailure f = new RuleFailure(rule.info().ref(), i, String.valueOf(ex));
@@ -120,6 +147,7 @@ public final class Engine {
                 }
             }
         }
+        found = correlate(rs, found, s.ruleOf);
         int nd = found == null ? 0 : found.size();
         int nf = errors == null ? 0 : errors.size();
         batches.increment();
@@ -131,6 +159,105 @@ public final class Engine {
         options.listener().batchMatched(batch.size(), nd, evals, nf, System.nanoTime() - start);
         if (found == null && errors == null) return MatchResult.EMPTY;
         return new MatchResult(found == null ? List.of() : found, errors == null ? List.of() : errors);
+    }
+
+    /**
+     * Offers a batch's detections to the correlator; returns the detections to report: base detections that are
+     * emitted (honouring {@code generate}), then the correlation firings.
+     */
+    private List<Detection> correlate(RuleSet rs, List<Detection> found, int[] ruleOf) {
+        CorrelationPlan plan = rs.correlationPlan();
+        if (plan.isEmpty() && correlationOptions.killChain() == null) return found;
+        List<Detection> firings;
+        synchronized (correlationLock) {
+            Correlator c = correlatorFor(rs);
+            c.beginBatch();
+            if (found != null) {
+                for (int k = 0, n = found.size(); k < n; k++) {
+                    c.offer(found.get(k), ruleOf[k], found.get(k).eventIndex());
+                }
+            }
+            c.tick();
+            firings = c.drain();
+        }
+        List<Detection> kept = found;
+        if (found != null && !plan.isEmpty()) {
+            boolean all = true;
+            for (int k = 0, n = found.size(); k < n && all; k++) all = plan.emits(ruleOf[k]);
+            if (!all) {
+                kept = new ArrayList<>(found.size());
+                for (int k = 0, n = found.size(); k < n; k++) if (plan.emits(ruleOf[k])) kept.add(found.get(k));
+            }
+        }
+        if (firings.isEmpty()) return kept == null || kept.isEmpty() ? null : kept;
+        List<Detection> out = new ArrayList<>((kept == null ? 0 : kept.size()) + firings.size());
+        if (kept != null) out.addAll(kept);
+        out.addAll(firings);
+        return out;
+    }
+
+    /** The correlator for a rule set, rebinding (keeping state of unchanged rules) after a swap. Holds the lock. */
+    private Correlator correlatorFor(RuleSet rs) {
+        if (correlator == null) {
+            correlator = new Correlator(rs.correlationPlan(), rs.rules(), correlationOptions, options.clock());
+        } else if (correlator.plan() != rs.correlationPlan()) {
+            correlator = correlator.rebind(rs.correlationPlan(), rs.rules());
+        }
+        return correlator;
+    }
+
+    /**
+     * Releases correlation detections held back for event-time ordering when the stream has been idle for the
+     * allowance (processing time). Call it periodically (e.g. every second) from the server.
+     */
+    public MatchResult tick() {
+        return release(false);
+    }
+
+    /** Releases every detection held back for ordering (end of an offline input) and returns the firings. */
+    public MatchResult flush() {
+        return release(true);
+    }
+
+    private MatchResult release(boolean all) {
+        RuleSet rs = current.get();
+        if (rs.correlationPlan().isEmpty() && correlationOptions.killChain() == null) return MatchResult.EMPTY;
+        List<Detection> firings;
+        synchronized (correlationLock) {
+            Correlator c = correlatorFor(rs);
+            c.beginBatch();
+            if (all) c.flush();
+            else c.tick();
+            firings = c.drain();
+        }
+        detections.add(firings.size());
+        return firings.isEmpty() ? MatchResult.EMPTY : new MatchResult(firings, List.of());
+    }
+
+    /** Correlation counters (late detections, evictions, firings, groups, watermark). */
+    public CorrelationStats correlationStats() {
+        synchronized (correlationLock) {
+            return correlatorFor(current.get()).stats();
+        }
+    }
+
+    /** The correlation state as bytes, for the server to persist (see {@code Correlator#snapshot()}). */
+    public byte[] correlationSnapshot() {
+        synchronized (correlationLock) {
+            return correlatorFor(current.get()).snapshot();
+        }
+    }
+
+    /**
+     * Restores correlation state saved by {@link #correlationSnapshot()}; state of rules no longer loaded (or
+     * changed) is dropped.
+     *
+     * @return how many groups and held-back detections were dropped
+     */
+    public int restoreCorrelation(byte[] snapshot) {
+        synchronized (correlationLock) {
+            return correlatorFor(current.get()).restore(snapshot);
+        }
     }
 
     private static Detection detection(CompiledRule rule, EvalContext ctx, Event e, int index) {

@@ -4,6 +4,7 @@ import dev.vigil.engine.compile.CompiledRule;
 import dev.vigil.engine.compile.FieldTable;
 import dev.vigil.engine.compile.Router;
 import dev.vigil.engine.compile.RuleCompiler;
+import dev.vigil.engine.correlate.CorrelationPlan;
 import dev.vigil.engine.rule.CorrelationRule;
 import dev.vigil.engine.rule.RuleException;
 import dev.vigil.engine.rule.SigmaFilter;
@@ -30,6 +31,7 @@ public final class RuleSet {
     private final List<SigmaFilter> filters;
     private final FieldTable fields;
     private final Router router;
+    private final CorrelationPlan correlationPlan;
 
     private RuleSet(
             List<CompiledRule> compiled,
@@ -41,11 +43,18 @@ public final class RuleSet {
         List<RuleInfo> is = new ArrayList<>(compiled.size());
         for (CompiledRule r : compiled) is.add(r.info());
         this.infos = Collections.unmodifiableList(is);
-        this.refusals = List.copyOf(refusals);
         this.correlations = List.copyOf(correlations);
         this.filters = List.copyOf(filters);
         this.fields = fields;
         this.router = new Router(this.compiled);
+        this.correlationPlan = CorrelationPlan.compile(correlations, is);
+        if (!correlationPlan.refusals().isEmpty()) {
+            List<Refusal> all = new ArrayList<>(refusals);
+            all.addAll(correlationPlan.refusals());
+            this.refusals = List.copyOf(all);
+        } else {
+            this.refusals = List.copyOf(refusals);
+        }
     }
 
     /** Compiles loaded rules. Rules that cannot be compiled join the load refusals; the rest are kept. */
@@ -134,6 +143,11 @@ public final class RuleSet {
     /** Correlation rules as loaded (compiled by {@code dev.vigil.engine.correlate}). */
     public List<CorrelationRule> correlations() {
         return correlations;
+    }
+
+    /** The correlation rules compiled against this set's rules (refused ones are in {@link #refusals()}). */
+    public CorrelationPlan correlationPlan() {
+        return correlationPlan;
     }
 
     /** The filters that were applied. */

@@ -103,6 +103,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println(" Alerts by level: " + r.byLevel());
         out.println(" Alerts by rule:");
         r.byRule().forEach((rule, n) -> out.printf("   %3d  %s%n", n, rule));
+        if (!r.inventoryFlags().isEmpty()) {
+            out.println();
+            out.println(" Application inventory flags (GET /api/v1/applications/flagged):");
+            r.inventoryFlags().forEach(f -> out.println("   " + f));
+        }
         out.println();
         out.println(" What to look at (copy and paste):");
         out.println("   export VIGIL_TOKEN=" + token);
@@ -116,6 +121,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "/api/v1/sources                        # log sources with last-seen and rates");
         out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
                 + "/api/v1/rules/status                   # the active rule set");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
+                + "/v3/api-docs                           # the whole API (OpenAPI)");
         out.println("   logger --rfc5424 --tcp --octet-count -n 127.0.0.1 -P " + syslog
                 + " -t sshd 'Failed password for root from 198.51.100.9 port 4711 ssh2'");
         out.println("   ./vigil rules import --token $VIGIL_TOKEN --url " + url + " path/to/sigma_all_rules.zip");

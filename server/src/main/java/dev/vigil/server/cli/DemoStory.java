@@ -50,7 +50,12 @@ final class DemoStory {
         this.out = out;
     }
 
-    record Result(int events, long alerts, Map<String, Long> byLevel, Map<String, Long> byRule) {}
+    record Result(
+            int events,
+            long alerts,
+            Map<String, Long> byLevel,
+            Map<String, Long> byRule,
+            List<String> inventoryFlags) {}
 
     Result run() throws IOException, InterruptedException {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
@@ -324,7 +329,17 @@ final class DemoStory {
                         Long::sum);
             }
         }
-        return new Result(events, Math.max(last, 0), byLevel, byRule);
+        List<String> flags = new ArrayList<>();
+        ApiClient.Response flagged = admin.get("/api/v1/applications/flagged");
+        if (flagged.ok()) {
+            for (JsonNode c : JSON.readTree(flagged.body())) {
+                for (JsonNode f : c.path("flags")) {
+                    flags.add(c.path("application").path("name").asString() + ": "
+                            + f.path("message").asString());
+                }
+            }
+        }
+        return new Result(events, Math.max(last, 0), byLevel, byRule, flags);
     }
 
     private static String access(Instant at, String method, String path, String query, int status, String agent) {

@@ -10,6 +10,9 @@ import dev.vigil.engine.Refusal;
 import dev.vigil.engine.RuleFailure;
 import dev.vigil.engine.RuleLoader;
 import dev.vigil.engine.RuleSet;
+import dev.vigil.engine.correlate.CorrelationOptions;
+import dev.vigil.engine.correlate.CorrelationStats;
+import dev.vigil.engine.correlate.KillChainConfig;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventParseException;
 import dev.vigil.engine.event.EventReader;
@@ -38,6 +41,11 @@ import picocli.CommandLine.Spec;
  * them ({@code -} reads standard input). A malformed record is counted, reported with its line and skipped; the scan
  * continues. The summary (events, failures, rules, detections by level, events/s) goes to standard error, with a
  * progress bar only when standard error is a terminal.
+ *
+ * <p>Correlation rules in the rule set (and kill-chain scoring with {@code --kill-chain}) are evaluated over all
+ * inputs together in event-time order (so within each input too, whatever its line order): detections are held
+ * back and released at the end, and the firings are written after the input's detections, with source {@code
+ * correlation}.
  *
  * <p>Exit status: 0 when every input was read, 1 when an input could not be opened or read, 2 on usage errors or
  * when no rule loaded.
@@ -83,6 +91,18 @@ public final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--with-event", description = "jsonl: include the matched event (after the pipeline).")
     boolean withEvent;
+
+    @Option(
+            names = "--kill-chain",
+            description =
+                    "Score kill-chain progression per host, user and application (defaults; see docs/correlation.md).")
+    boolean killChain;
+
+    @Option(
+            names = "--kill-chain-config",
+            paramLabel = "FILE",
+            description = "Kill-chain configuration (YAML, implies --kill-chain).")
+    Path killChainConfig;
 
     @Option(names = "--quiet", description = "No summary on standard error (failures still count in the exit status).")
     boolean quiet;
@@ -153,19 +173,31 @@ public final class ScanCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        CorrelationOptions correlation = CorrelationOptions.offline();
+        if (killChain || killChainConfig != null) {
+            try {
+                correlation = correlation.withKillChain(
+                        killChainConfig == null ? KillChainConfig.defaults() : KillChainConfig.load(killChainConfig));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("vigil scan: kill-chain config " + killChainConfig + ": " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
         Engine engine = Engine.create(
-                set, EngineOptions.defaults().withRouting(!noRouting).withPipeline(pipe));
+                set, EngineOptions.defaults().withRouting(!noRouting).withPipeline(pipe), correlation);
         Progress progress = new Progress(err, !quiet && Terminal.stderrIsTerminal(), files.size());
         writer.begin();
         long scanStart = System.nanoTime();
         for (int i = 0; i < files.size(); i++) {
             scan(files.get(i), i, engine, writer, progress);
         }
+        write(engine.flush(), "correlation", null, writer);
         double scanSeconds = (System.nanoTime() - scanStart) / 1e9;
         writer.end();
         out.flush();
         progress.clear();
-        if (!quiet) summary(err, set, loadSeconds, scanSeconds, files.size());
+        if (!quiet) summary(err, set, loadSeconds, scanSeconds, files.size(), engine);
         err.flush();
         return inputErrors ? 1 : 0;
     }
@@ -260,11 +292,7 @@ public final class ScanCommand implements Callable<Integer> {
 
     private void flush(List<Event> batch, long[] lines, String source, Engine engine, DetectionWriter writer) {
         MatchResult r = engine.match(batch);
-        for (Detection d : r.detections()) {
-            detections++;
-            byLevel.merge(d.level() == null ? "unset" : d.level(), 1L, Long::sum);
-            writer.write(d, source, lines[d.eventIndex()]);
-        }
+        write(r, source, lines, writer);
         for (RuleFailure f : r.errors()) {
             ruleFailures++;
             if (failureSamples.size() < MAX_REPORTED_FAILURES) {
@@ -275,7 +303,18 @@ public final class ScanCommand implements Callable<Integer> {
         batch.clear();
     }
 
-    private void summary(PrintWriter err, RuleSet set, double loadSeconds, double scanSeconds, int files) {
+    /** Writes detections; correlation firings not tied to a line of this batch get source "correlation", line 0. */
+    private void write(MatchResult r, String source, long[] lines, DetectionWriter writer) {
+        for (Detection d : r.detections()) {
+            detections++;
+            byLevel.merge(d.level() == null ? "unset" : d.level(), 1L, Long::sum);
+            if (lines != null && d.eventIndex() >= 0) writer.write(d, source, lines[d.eventIndex()]);
+            else writer.write(d, "correlation", 0);
+        }
+    }
+
+    private void summary(
+            PrintWriter err, RuleSet set, double loadSeconds, double scanSeconds, int files, Engine engine) {
         err.printf(
                 Locale.ROOT,
                 "events: %,d read from %d input%s, %,d failed%n",
@@ -308,6 +347,26 @@ public final class ScanCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "detections: %,d%s%n", detections, levels.isEmpty() ? "" : " (" + levels + ")");
         if (ruleFailures > 0) err.printf(Locale.ROOT, "rule failures: %,d%n", ruleFailures);
+        if (!set.correlationPlan().isEmpty() || killChain || killChainConfig != null) {
+            CorrelationStats c = engine.correlationStats();
+            err.printf(
+                    Locale.ROOT,
+                    "correlation: %,d rules, %,d firings, %,d kill-chain; %,d detections correlated, %,d late, "
+                            + "%,d without group-by field, %,d groups evicted%n",
+                    set.correlationPlan().size(),
+                    c.firings(),
+                    c.killChainFirings(),
+                    c.processed(),
+                    c.lateDetections(),
+                    c.missingGroupBy(),
+                    c.evictions());
+            if (c.processingTimeFallbacks() > 0) {
+                err.printf(
+                        Locale.ROOT,
+                        "  %,d detections had no event time: processing time was used for their windows%n",
+                        c.processingTimeFallbacks());
+            }
+        }
         double rate = scanSeconds > 0 ? eventsRead / scanSeconds : 0;
         err.printf(
                 Locale.ROOT,

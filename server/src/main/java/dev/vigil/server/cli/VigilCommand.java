@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             ScanCommand.class,
             RulesCommand.class,
             IngestCommand.class,
-            EventsCommand.class
+            EventsCommand.class,
+            AuditCommand.class
         })
 public final class VigilCommand implements Runnable {
     private static volatile boolean keepRunning;

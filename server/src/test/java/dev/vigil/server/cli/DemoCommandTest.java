@@ -40,6 +40,7 @@ class DemoCommandTest {
                 .contains("SSH Login Accepted For Root")
                 .contains("Cron Job Downloads And Runs A Script")
                 .contains("AWS IAM Administrator Policy Attached")
-                .contains("Windows Security Event Log Cleared");
+                .contains("Windows Security Event Log Cleared")
+                .contains("corp-it: expected log source 'corp-vpn' is not configured");
     }
 }

@@ -28,7 +28,8 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.database.password=" + TestPostgres.password(),
                         "vigil.database.pool-size=8",
                         "vigil.data-dir=" + dataDir,
-                        "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN)
+                        "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
+                        "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD)
                 .applyTo(context);
         TestPostgres.closeBeforeStop(context);
     }

@@ -10,6 +10,8 @@ import dev.vigil.server.events.EventStore;
 import dev.vigil.server.events.FieldStats;
 import dev.vigil.server.events.StoreStatus;
 import dev.vigil.server.events.StoredEvent;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,7 +39,7 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The event search API (admin scope today; analysts with issue 6):
+ * The event search API (permission {@code events_read}: analysts, responders, auditors, admins):
  *
  * <ul>
  *   <li>{@code GET|POST /api/v1/events/search}: a page of events matching a Lucene query in a time range, with the
@@ -50,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  */
 @RestController
+@RequirePermission(Permission.EVENTS_READ)
 class EventController {
     private static final int MAX_IDS = 10_000;
 

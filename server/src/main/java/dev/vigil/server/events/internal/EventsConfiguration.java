@@ -2,6 +2,7 @@ package dev.vigil.server.events.internal;
 
 import dev.vigil.server.detection.RuleEvaluators;
 import dev.vigil.server.platform.DataDirectory;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the event store (it is also the intake pipeline's durable journal). */
@@ -18,8 +20,9 @@ class EventsConfiguration {
 
     @Bean
     @DependsOnDatabaseInitialization
-    RetentionSettings retentionSettings(DataSource dataSource, EventsProperties properties) {
-        return new RetentionSettings(new JdbcTemplate(dataSource), properties.retention());
+    RetentionSettings retentionSettings(
+            DataSource dataSource, EventsProperties properties, TransactionTemplate tx, AuditLog audit) {
+        return new RetentionSettings(new JdbcTemplate(dataSource), properties.retention(), tx, audit);
     }
 
     @Bean
@@ -85,7 +88,7 @@ class EventsConfiguration {
     }
 
     @Bean
-    RetentionJob retentionJob(LuceneEventStore store, DataDirectory dataDirectory, Clock clock) {
-        return new RetentionJob(store, dataDirectory.directory("events").resolve("partitions"), clock);
+    RetentionJob retentionJob(LuceneEventStore store, DataDirectory dataDirectory, Clock clock, AuditLog audit) {
+        return new RetentionJob(store, dataDirectory.directory("events").resolve("partitions"), clock, audit);
     }
 }

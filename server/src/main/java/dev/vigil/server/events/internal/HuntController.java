@@ -2,7 +2,9 @@ package dev.vigil.server.events.internal;
 
 import dev.vigil.server.detection.RuleSelection;
 import dev.vigil.server.events.RetroHunts;
-import dev.vigil.server.security.ApiPrincipal;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.audit.Actor;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Retro-hunts:
+ * Retro-hunts (permission {@code events_read}: a hunt reads stored events and changes nothing):
  *
  * <ul>
  *   <li>{@code POST /api/v1/hunts} with JSON {@code {"rule": "<ref>"}}, {@code {"rules": [...]}}, {@code {"active":
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  */
 @RestController
+@RequirePermission(Permission.EVENTS_READ)
 class HuntController {
     private final RetroHunts hunts;
     private final Clock clock;
@@ -87,7 +90,7 @@ class HuntController {
                         TimeParam.parse("from", from, now),
                         TimeParam.parse("to", to, now),
                         EventController.timeField(timeField)),
-                ApiPrincipal.current().map(ApiPrincipal::name).orElse(null));
+                Actor.current().toString());
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(job);
     }
 

@@ -2,7 +2,9 @@ package dev.vigil.server.events.internal;
 
 import dev.vigil.server.events.IntegrityService;
 import dev.vigil.server.events.Verification;
-import dev.vigil.server.security.ApiPrincipal;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.audit.Actor;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Integrity verification and retention:
+ * Integrity verification (start: {@code governance_write}; results: {@code governance_read}, they are governance
+ * evidence) and retention ({@code system_read} / {@code system_write}):
  *
  * <ul>
  *   <li>{@code POST /api/v1/events/verifications} ({@code from}, {@code to}: receive-time range, optional) starts a
@@ -51,6 +54,7 @@ class IntegrityController {
     record RetentionRequest(Integer days) {}
 
     @PostMapping("/api/v1/events/verifications")
+    @RequirePermission(Permission.GOVERNANCE_WRITE)
     ResponseEntity<Verification> verify(
             @RequestBody(required = false) VerifyRequest r, @RequestParam(defaultValue = "false") boolean wait)
             throws InterruptedException {
@@ -71,11 +75,13 @@ class IntegrityController {
     }
 
     @GetMapping("/api/v1/events/verifications")
+    @RequirePermission(Permission.GOVERNANCE_READ)
     List<Verification> verifications(@RequestParam(defaultValue = "20") int limit) {
         return integrity.recent(limit);
     }
 
     @GetMapping("/api/v1/events/verifications/{id}")
+    @RequirePermission(Permission.GOVERNANCE_READ)
     ResponseEntity<Verification> verification(@PathVariable UUID id) {
         return integrity
                 .get(id)
@@ -84,11 +90,13 @@ class IntegrityController {
     }
 
     @GetMapping("/api/v1/events/retention")
+    @RequirePermission(Permission.SYSTEM_READ)
     Map<String, Object> retention() {
         return Map.of("defaultDays", retention.defaultDays(), "sources", retention.overrides());
     }
 
     @PutMapping("/api/v1/events/retention/{source}")
+    @RequirePermission(Permission.SYSTEM_WRITE)
     Map<String, Object> setRetention(@PathVariable String source, @RequestBody RetentionRequest r) {
         if (r == null || r.days() == null) {
             throw new IllegalArgumentException("days is required");
@@ -98,6 +106,7 @@ class IntegrityController {
     }
 
     @DeleteMapping("/api/v1/events/retention/{source}")
+    @RequirePermission(Permission.SYSTEM_WRITE)
     ResponseEntity<Void> removeRetention(@PathVariable String source) {
         return retention.remove(source)
                 ? ResponseEntity.noContent().build()
@@ -105,11 +114,12 @@ class IntegrityController {
     }
 
     @PostMapping("/api/v1/events/retention/run")
+    @RequirePermission(Permission.SYSTEM_WRITE)
     Map<String, Object> runRetention() throws java.io.IOException {
         return Map.of("retired", retentionJob.run());
     }
 
     private static String caller() {
-        return ApiPrincipal.current().map(ApiPrincipal::name).orElse(null);
+        return Actor.current().toString();
     }
 }

@@ -197,7 +197,7 @@ final class JdbcLedger {
     }
 
     /** Records that retention removed a partition: the partition and its batches are marked retired. */
-    void retire(String partition, LocalDate day, int retentionDays, Instant at, String reason) {
+    void retire(String partition, LocalDate day, int retentionDays, Instant at, String reason, Runnable inTransaction) {
         tx.executeWithoutResult(status -> {
             jdbc.update(
                     "insert into event_partitions (name, day, retention_days, first_sealed_at) values (?, ?, ?, ?)"
@@ -215,6 +215,7 @@ final class JdbcLedger {
                     "update event_batches set retired_at = ? where partition = ? and retired_at is null",
                     Timestamp.from(at),
                     partition);
+            inTransaction.run();
         });
     }
 

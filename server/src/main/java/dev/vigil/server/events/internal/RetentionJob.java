@@ -1,5 +1,6 @@
 package dev.vigil.server.events.internal;
 
+import dev.vigil.server.platform.audit.AuditLog;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Retention: removes every partition whose events are past their retention, whole. An event received on day
  * {@code D} by a source that keeps events for {@code R} days is kept at least until the end of day {@code D + R}
  * (UTC). The ledger first records that retention retired the partition and its batches (their digests stay, so the
- * chain remains verifiable across the gap), then the directory is deleted; a crash in between deletes it next time.
+ * chain remains verifiable across the gap), with an audit entry in the same transaction; then the directory is
+ * deleted; a crash in between deletes it next time.
  */
 final class RetentionJob {
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
@@ -25,11 +27,14 @@ final class RetentionJob {
     private final LuceneEventStore store;
     private final Path partitionsDir;
     private final Clock clock;
+    private final AuditLog audit;
 
-    RetentionJob(LuceneEventStore store, Path partitionsDir, Clock clock) {
+    /** @param audit where removals are recorded, or null (tests without the platform) */
+    RetentionJob(LuceneEventStore store, Path partitionsDir, Clock clock, AuditLog audit) {
         this.store = store;
         this.partitionsDir = partitionsDir;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** Removes expired partitions; returns their names. */
@@ -68,7 +73,16 @@ final class RetentionJob {
                     + (onDisk.contains(name)
                             ? ""
                             : " (the partition was already missing; earlier verifications reported it)");
-            store.ledger().retire(name, day, days, now, reason);
+            store.ledger().retire(name, day, days, now, reason, () -> {
+                if (audit != null) {
+                    audit.record(
+                            "retired",
+                            "event_partition",
+                            name,
+                            java.util.Map.of("partition", name, "day", day.toString(), "retentionDays", days),
+                            java.util.Map.of("reason", reason));
+                }
+            });
             store.drop(name);
             retired.add(name);
             log.info("retention removed partition {} (events received {} kept {} days)", name, day, days);

@@ -1,11 +1,13 @@
 package dev.vigil.server.events.internal;
 
+import dev.vigil.server.platform.audit.AuditLog;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * How many days each source's events are kept: the setting stored through the API ({@code event_retention}), else
@@ -17,15 +19,19 @@ final class RetentionSettings {
 
     private final JdbcTemplate jdbc;
     private final EventsProperties.Retention config;
+    private final TransactionTemplate tx;
+    private final AuditLog audit;
     private volatile Map<String, Integer> stored = Map.of();
     private final Map<String, Integer> cache = new ConcurrentHashMap<>();
 
-    RetentionSettings(JdbcTemplate jdbc, EventsProperties.Retention config) {
+    RetentionSettings(JdbcTemplate jdbc, EventsProperties.Retention config, TransactionTemplate tx, AuditLog audit) {
         if (config.defaultDays() < 1 || config.defaultDays() > MAX_DAYS) {
             throw new IllegalArgumentException("vigil.events.retention.default-days must be 1.." + MAX_DAYS);
         }
         this.jdbc = jdbc;
         this.config = config;
+        this.tx = tx;
+        this.audit = audit;
         reload();
     }
 
@@ -67,20 +73,38 @@ final class RetentionSettings {
         return m;
     }
 
+    /** Sets a source's retention (audited with the change). */
     void set(String source, int days, String by, Instant now) {
         if (days < 1 || days > MAX_DAYS) {
             throw new IllegalArgumentException("retention must be 1.." + MAX_DAYS + " days");
         }
-        jdbc.update("""
+        Integer before = overrides().get(source);
+        tx.executeWithoutResult(status -> {
+            jdbc.update("""
                 insert into event_retention (source, retention_days, updated_at, updated_by) values (?, ?, ?, ?)
                 on conflict (source) do update set retention_days = excluded.retention_days,
                     updated_at = excluded.updated_at, updated_by = excluded.updated_by""", source, days, Timestamp.from(now), by);
+            audit.record(
+                    before == null ? "created" : "updated",
+                    "event_retention",
+                    source,
+                    before == null ? null : Map.of("source", source, "days", before),
+                    Map.of("source", source, "days", days));
+        });
         reload();
     }
 
+    /** Removes a source's stored setting (audited); the configured or default retention applies again. */
     boolean remove(String source) {
-        int n = jdbc.update("delete from event_retention where source = ?", source);
+        Integer before = stored.get(source);
+        Boolean removed = tx.execute(status -> {
+            int n = jdbc.update("delete from event_retention where source = ?", source);
+            if (n > 0) {
+                audit.record("deleted", "event_retention", source, Map.of("source", source, "days", before), null);
+            }
+            return n > 0;
+        });
         reload();
-        return n > 0;
+        return Boolean.TRUE.equals(removed);
     }
 }

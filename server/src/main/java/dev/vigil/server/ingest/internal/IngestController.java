@@ -1,5 +1,7 @@
 package dev.vigil.server.ingest.internal;
 
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.security.ApiPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * when the event store could not make the batch durable (nothing was acknowledged: resend); 400 for a broken gzip body;
  * 413 for a body over the size cap; 403 for an ingest token bound to another source.
  */
+@RequirePermission(Permission.INGEST)
 @RestController
 class IngestController {
     private final IntakeService intake;

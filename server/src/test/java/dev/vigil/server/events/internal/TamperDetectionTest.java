@@ -202,7 +202,7 @@ class TamperDetectionTest {
 
         // retention, on the other hand, records what it removes: the chain still verifies across the gap
         f.clock.advance(Duration.ofDays(91));
-        new RetentionJob(f.store, f.dir.resolve("events/partitions"), f.clock).run();
+        new RetentionJob(f.store, f.dir.resolve("events/partitions"), f.clock, null).run();
         f.ingest(f.events("web", 5, "later"), true);
         f.store.checkpoint();
         Verifier.Result r = verify();

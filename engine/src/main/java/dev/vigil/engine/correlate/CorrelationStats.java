@@ -1,0 +1,38 @@
+package dev.vigil.engine.correlate;
+
+import java.time.Instant;
+
+/**
+ * Correlation counters since the correlator was created (or restored).
+ *
+ * @param offered detections that reached correlation (consumed by a correlation rule or relevant to the kill chain)
+ * @param processed detections folded into windows, in event-time order
+ * @param lateDetections detections older than the watermark, not folded in
+ * @param heldBack detections currently held back for reordering
+ * @param processingTimeFallbacks detections whose event had no timestamp: the injected clock (processing time) was
+ *     used as their event time
+ * @param missingGroupBy detections skipped by a correlation rule because a {@code group-by} field was missing
+ * @param missingValue detections skipped because the condition {@code field} was missing or not a number
+ * @param truncations windows that dropped in-window detections to honour a cap (aggregate approximate)
+ * @param evictions groups evicted to honour the per-rule or global cap
+ * @param expired idle groups removed after their window passed
+ * @param firings correlation detections emitted (after {@code generate} filtering)
+ * @param killChainFirings kill-chain detections emitted
+ * @param groups group states currently kept
+ * @param watermark the current watermark, or null before the first detection
+ */
+public record CorrelationStats(
+        long offered,
+        long processed,
+        long lateDetections,
+        int heldBack,
+        long processingTimeFallbacks,
+        long missingGroupBy,
+        long missingValue,
+        long truncations,
+        long evictions,
+        long expired,
+        long firings,
+        long killChainFirings,
+        int groups,
+        Instant watermark) {}

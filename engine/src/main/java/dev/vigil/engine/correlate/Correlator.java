@@ -1,0 +1,665 @@
+package dev.vigil.engine.correlate;
+
+import dev.vigil.engine.Detection;
+import dev.vigil.engine.RuleInfo;
+import dev.vigil.engine.correlate.GroupState.Hit;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Runs a {@link CorrelationPlan} (and optionally kill-chain scoring) over a stream of detections. Single writer: one
+ * thread at a time (the {@code Engine} serialises calls). Deterministic: the same detections offered in the same
+ * order, with the same clock readings, give the same firings, however they are split into batches.
+ *
+ * <h2>Time</h2>
+ *
+ * Event time is {@link Detection#timestamp()}; a detection without one gets the injected clock's reading
+ * (processing time), counted in {@link CorrelationStats#processingTimeFallbacks()}. Detections are held back in a
+ * priority queue ordered by (event time, arrival) until the <em>watermark</em> — maximum event time seen minus the
+ * {@linkplain CorrelationOptions#allowance() allowance} — passes them, then processed strictly in that order. A
+ * detection older than the watermark is late: counted, reported to the listener, not folded in. {@link #tick()}
+ * releases everything held back once no detection has arrived for the allowance (processing time); {@link #flush()}
+ * releases everything (end of an offline input).
+ *
+ * <h2>Windows and firing</h2>
+ *
+ * Sliding windows in event time, inclusive: a detection at {@code t} is evaluated over the group's detections in
+ * {@code [t − timespan, t]} (two detections exactly {@code timespan} apart share a window). A group fires when the
+ * condition holds over that window <em>and</em> it has not fired within the preceding timespan: after a firing at
+ * {@code f} the group cannot fire again before a detection later than {@code f + timespan}. So a saturated window
+ * does not re-fire on every further detection (rsigma's default alerts on every one; its {@code reset} action
+ * re-arms immediately), windows of consecutive firings never share a detection, and a sustained burst fires about
+ * once per timespan. A firing is a {@link Detection} of the correlation rule with a {@link CorrelationContext}
+ * (group key, window, aggregate, contributing detections); chained correlations receive it at the same event time.
+ *
+ * <h2>State</h2>
+ *
+ * Group states live in a {@link StateStore} keyed by rule and group; groups idle for a whole window are expired, and
+ * caps evict the least recently updated group (counted). {@link #snapshot()} / {@link #restore(byte[])} carry the
+ * whole state (groups, held-back detections, watermark) across restarts.
+ */
+public final class Correlator {
+    private static final int SWEEP_EVERY = 4096;
+
+    private final CorrelationPlan plan;
+    private final CorrelationOptions options;
+    private final InstantSource clock;
+    private final StateStore store;
+    private final KillChainScorer killChain;
+    private final boolean[] baseKillChain;
+    private final long allowance;
+    private final int maxEntries;
+    private final HoldBack held = new HoldBack();
+    private List<Detection> out = new ArrayList<>();
+    private double[] scratch = new double[64];
+
+    private long maxSeen = Long.MIN_VALUE;
+    private long watermark = Long.MIN_VALUE;
+    private long lastArrival = Long.MIN_VALUE;
+    private long seq;
+    private long batch;
+    private long sinceSweep;
+
+    private long offered;
+    private long processed;
+    private long late;
+    private long fallbacks;
+    private long missingGroupBy;
+    private long missingValue;
+    private long truncations;
+    private long evictions;
+    private long expired;
+    private long firings;
+    private long killChainFirings;
+
+    /** A detection waiting for (or in) processing: its node, event time, arrival and batch position. */
+    record Item(Detection detection, int node, long time, long seq, long batch, int batchIndex) {}
+
+    private static int compare(Item a, Item b) {
+        int c = Long.compare(a.time, b.time);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    }
+
+    /**
+     * Detections held back, in (event time, arrival) order: a FIFO for the common in-order arrivals and a priority
+     * queue only for those that arrive out of order, so an ordered stream costs no heap operations.
+     */
+    private static final class HoldBack {
+        private final java.util.ArrayDeque<Item> inOrder = new java.util.ArrayDeque<>();
+        private final PriorityQueue<Item> reordered = new PriorityQueue<>(Correlator::compare);
+
+        void add(Item i) {
+            Item last = inOrder.peekLast();
+            if (last == null || compare(last, i) <= 0) inOrder.addLast(i);
+            else reordered.add(i);
+        }
+
+        Item peek() {
+            Item a = inOrder.peekFirst();
+            Item b = reordered.peek();
+            if (a == null) return b;
+            if (b == null) return a;
+            return compare(a, b) <= 0 ? a : b;
+        }
+
+        Item poll() {
+            Item a = inOrder.peekFirst();
+            Item b = reordered.peek();
+            if (b == null || (a != null && compare(a, b) <= 0)) return inOrder.pollFirst();
+            return reordered.poll();
+        }
+
+        boolean isEmpty() {
+            return inOrder.isEmpty() && reordered.isEmpty();
+        }
+
+        int size() {
+            return inOrder.size() + reordered.size();
+        }
+
+        void clear() {
+            inOrder.clear();
+            reordered.clear();
+        }
+
+        List<Item> items() {
+            List<Item> all = new ArrayList<>(size());
+            all.addAll(inOrder);
+            all.addAll(reordered);
+            all.sort(Correlator::compare);
+            return all;
+        }
+    }
+
+    /**
+     * A correlator for a plan.
+     *
+     * @param base the base rules of the rule set, index {@code i} = rule index {@code i} (for kill-chain relevance)
+     * @param clock processing time (fallback event time, idle release); never the system clock in tests
+     */
+    public Correlator(CorrelationPlan plan, List<RuleInfo> base, CorrelationOptions options, InstantSource clock) {
+        this(plan, base, options, clock, options.newStore());
+    }
+
+    private Correlator(
+            CorrelationPlan plan,
+            List<RuleInfo> base,
+            CorrelationOptions options,
+            InstantSource clock,
+            StateStore store) {
+        this.plan = plan;
+        this.options = options;
+        this.clock = clock;
+        this.store = store;
+        this.killChain = options.killChain() == null ? null : new KillChainScorer(options.killChain());
+        this.baseKillChain = new boolean[base.size()];
+        if (killChain != null) {
+            for (int i = 0; i < base.size(); i++) {
+                RuleInfo r = base.get(i);
+                int mask = 0;
+                for (String tag : r.tags()) {
+                    Tactic t = Tactic.fromTag(tag);
+                    if (t != null) mask |= 1 << t.ordinal();
+                }
+                baseKillChain[i] = mask != 0 || options.killChain().weight(r.level()) > 0;
+            }
+        }
+        long a;
+        try {
+            a = options.allowance().toMillis();
+        } catch (ArithmeticException e) {
+            a = Long.MAX_VALUE / 4;
+        }
+        this.allowance = Math.min(a, Long.MAX_VALUE / 4);
+        this.maxEntries = options.maxEntriesPerGroup();
+    }
+
+    public CorrelationPlan plan() {
+        return plan;
+    }
+
+    public CorrelationOptions options() {
+        return options;
+    }
+
+    /** Whether anything is to be done at all (correlation rules or kill chain). */
+    public boolean active() {
+        return !plan.isEmpty() || killChain != null;
+    }
+
+    /** Whether detections of base rule {@code ruleIndex} are offered to this correlator. */
+    public boolean wants(int ruleIndex) {
+        return plan.consumes(ruleIndex) || (ruleIndex < baseKillChain.length && baseKillChain[ruleIndex]);
+    }
+
+    /** Starts a new batch: firings completed by detections of this batch carry their batch position. */
+    public void beginBatch() {
+        batch++;
+    }
+
+    /** Offers a detection by its rule id (base or correlation rule); ignored when nothing consumes it. */
+    public void offer(Detection d) {
+        Integer node = plan.nodeByRuleId.get(d.ruleId());
+        if (node == null) {
+            if (killChain != null && killChain.relevant(d)) offerNode(d, -1, d.eventIndex());
+            return;
+        }
+        if (node < plan.baseCount) offer(d, node, d.eventIndex());
+    }
+
+    /** Offers a detection of base rule {@code ruleIndex} found at {@code batchIndex} of the current batch. */
+    public void offer(Detection d, int ruleIndex, int batchIndex) {
+        if (!wants(ruleIndex)) return;
+        offerNode(d, ruleIndex, batchIndex);
+    }
+
+    private void offerNode(Detection d, int node, int batchIndex) {
+        offered++;
+        long now = clock.millis();
+        long t = eventTime(d, now);
+        lastArrival = now;
+        if (t < watermark) {
+            late++;
+            options.listener().late(d, Instant.ofEpochMilli(t), Instant.ofEpochMilli(watermark));
+            return;
+        }
+        if (t > maxSeen) maxSeen = t;
+        Item item = new Item(d, node, t, seq++, batch, batchIndex);
+        long w = maxSeen - allowance;
+        if (w > watermark) watermark = w;
+        if (held.isEmpty() && t <= watermark) {
+            process(item);
+            return;
+        }
+        held.add(item);
+        if (held.size() > options.maxHeldBack()) {
+            Item first = held.peek();
+            if (first.time > watermark) watermark = first.time;
+        }
+        release();
+    }
+
+    private long eventTime(Detection d, long now) {
+        Instant ts = d.timestamp();
+        if (ts != null) {
+            try {
+                long t = ts.toEpochMilli();
+                if (t > -Long.MAX_VALUE / 4 && t < Long.MAX_VALUE / 4) return t;
+            } catch (ArithmeticException e) {
+                // beyond the representable range: fall back to processing time
+            }
+        }
+        fallbacks++;
+        return now;
+    }
+
+    private void release() {
+        while (!held.isEmpty() && held.peek().time <= watermark) process(held.poll());
+    }
+
+    /**
+     * Releases everything held back when no detection has arrived for the allowance (processing time), so firings
+     * are not delayed indefinitely when a stream pauses. Cheap; call it after every batch and from a timer.
+     */
+    public void tick() {
+        if (held.isEmpty() || lastArrival == Long.MIN_VALUE) return;
+        if (clock.millis() - lastArrival >= allowance) {
+            if (maxSeen > watermark) watermark = maxSeen;
+            release();
+        }
+    }
+
+    /** Releases and processes everything held back (end of input). Later detections older than it are late. */
+    public void flush() {
+        if (maxSeen > watermark) watermark = maxSeen;
+        release();
+    }
+
+    /** The firings produced since the last call, in firing order. */
+    public List<Detection> drain() {
+        if (out.isEmpty()) return List.of();
+        List<Detection> r = out;
+        out = new ArrayList<>();
+        return r;
+    }
+
+    public CorrelationStats stats() {
+        return new CorrelationStats(
+                offered,
+                processed,
+                late,
+                held.size(),
+                fallbacks,
+                missingGroupBy,
+                missingValue,
+                truncations,
+                evictions,
+                expired,
+                firings,
+                killChainFirings,
+                store.size(),
+                watermark == Long.MIN_VALUE ? null : Instant.ofEpochMilli(watermark));
+    }
+
+    /** The state store (for inspection and tests). */
+    public StateStore store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------- processing, in event-time order
+
+    private void process(Item item) {
+        processed++;
+        if (item.node >= 0 && item.node < plan.consumers.length) {
+            int[] cons = plan.consumers[item.node];
+            feedAll(cons, item);
+        }
+        if (killChain != null && (item.node < 0 || (item.node < baseKillChain.length && baseKillChain[item.node]))) {
+            feedKillChain(item);
+        }
+        if (++sinceSweep >= SWEEP_EVERY) {
+            sinceSweep = 0;
+            sweep(item.time);
+        }
+    }
+
+    private void feedKillChain(Item item) {
+        killChain.accept(
+                item.detection,
+                item.time,
+                item.seq,
+                store,
+                new KillChainScorer.Sink() {
+                    @Override
+                    public void evicted(StateKey key) {
+                        onEvicted(key);
+                    }
+
+                    @Override
+                    public void truncated(String rule, Map<String, String> group) {
+                        truncations++;
+                        options.listener().truncated(rule, group);
+                    }
+
+                    @Override
+                    public void fired(Detection firing, Detection trigger) {
+                        killChainFirings++;
+                        emit(withIndex(firing, item));
+                    }
+                },
+                options.maxContributing());
+    }
+
+    /** Removes groups idle for longer than their window. */
+    private void sweep(long now) {
+        for (CompiledCorrelation c : plan.correlations) {
+            expired += store.expire(c.stateKey, now - c.spanMillis);
+        }
+        if (killChain != null) {
+            for (String k : killChain.stateKeys()) expired += store.expire(k, now - killChain.windowMillis());
+        }
+    }
+
+    /** Marks "a group-by field is missing" in the per-detection key cache. */
+    private static final GroupKey MISSING = GroupKey.of("\u0000missing");
+
+    /**
+     * Feeds one detection to its consumers, computing its group key once per distinct group-by field list (the plan
+     * shares the arrays of equal lists, so identity finds them).
+     */
+    private void feedAll(int[] cons, Item item) {
+        String[] f0 = null;
+        String[] f1 = null;
+        GroupKey k0 = null;
+        GroupKey k1 = null;
+        for (int k = 0; k < cons.length; k += 2) {
+            CompiledCorrelation c = plan.correlations.get(cons[k]);
+            int pos = cons[k + 1];
+            String[] fields = c.groupFields[pos];
+            GroupKey gk;
+            if (fields == f0) gk = k0;
+            else if (fields == f1) gk = k1;
+            else {
+                gk = c.groupKey(pos, item.detection);
+                if (gk == null) gk = MISSING;
+                if (f0 == null) {
+                    f0 = fields;
+                    k0 = gk;
+                } else {
+                    f1 = fields;
+                    k1 = gk;
+                }
+            }
+            feed(c, pos, item, gk == MISSING ? null : gk);
+        }
+    }
+
+    private void feed(CompiledCorrelation c, int pos, Item item) {
+        feed(c, pos, item, c.groupKey(pos, item.detection));
+    }
+
+    private void feed(CompiledCorrelation c, int pos, Item item, GroupKey gk) {
+        Detection d = item.detection;
+        if (gk == null) {
+            missingGroupBy++;
+            return;
+        }
+        long t = item.time;
+        StateKey key = new StateKey(c.stateKey, gk);
+        GroupState st = store.get(key);
+        boolean created = st == null;
+        long from = t - c.spanMillis;
+        double value;
+        List<Hit> contributing = null;
+        boolean truncated = false;
+        switch (c.type) {
+            case EVENT_COUNT -> {
+                GroupState.Count s = created ? new GroupState.Count() : (GroupState.Count) st;
+                s.expire(from);
+                int keep = (int) Math.min(c.keep, maxEntries);
+                s.add(new Hit(t, item.seq, d, 0), keep);
+                truncated = keep < c.keep && s.held() == keep;
+                value = s.held();
+                st = s;
+            }
+            case VALUE_COUNT -> {
+                String v = c.distinctValue(pos, d);
+                if (v == null) {
+                    missingValue++;
+                    if (created) return;
+                    st.expire(from);
+                    store.put(key, st);
+                    return;
+                }
+                GroupState.Distinct s = created ? new GroupState.Distinct() : (GroupState.Distinct) st;
+                s.expire(from);
+                int keep = (int) Math.min(c.keep, maxEntries);
+                s.add(v, new Hit(t, item.seq, d, 0), keep);
+                truncated = keep < c.keep && s.held() == keep;
+                value = s.held();
+                st = s;
+            }
+            case TEMPORAL, TEMPORAL_ORDERED -> {
+                boolean ordered = c.type == CorrelationType.TEMPORAL_ORDERED;
+                GroupState.Temporal s = created ? new GroupState.Temporal(c.sources.length) : (GroupState.Temporal) st;
+                s.expire(from);
+                truncated = s.add(pos, new Hit(t, item.seq, d, 0), ordered, maxEntries);
+                if (ordered) {
+                    contributing = s.longestOrderedChain();
+                    value = contributing.size();
+                } else {
+                    value = s.distinctRules();
+                }
+                st = s;
+            }
+            default -> {
+                double x = c.numericValue(pos, d);
+                if (Double.isNaN(x)) {
+                    missingValue++;
+                    if (created) return;
+                    st.expire(from);
+                    store.put(key, st);
+                    return;
+                }
+                GroupState.Numeric s = created ? new GroupState.Numeric() : (GroupState.Numeric) st;
+                s.expire(from);
+                truncated = s.add(new Hit(t, item.seq, d, x), maxEntries);
+                value = aggregate(c, s);
+                st = s;
+            }
+        }
+        if (truncated) {
+            truncations++;
+            options.listener().truncated(c.ref, c.groupMap(gk));
+        }
+        boolean fire = c.conditionHolds(value) && (st.lastFired == Long.MIN_VALUE || t - st.lastFired > c.spanMillis);
+        if (fire) st.lastFired = t;
+        StateKey evicted = store.put(key, st);
+        if (evicted != null) onEvicted(evicted);
+        if (fire) {
+            if (contributing == null) contributing = st.hits();
+            fired(c, gk, value, contributing, item);
+        }
+    }
+
+    private double aggregate(CompiledCorrelation c, GroupState.Numeric s) {
+        int n = s.held();
+        return switch (c.type) {
+            case VALUE_SUM -> s.sum();
+            case VALUE_AVG -> s.sum() / n;
+            default -> {
+                if (scratch.length < n) scratch = new double[Math.max(n, scratch.length * 2)];
+                yield s.percentile(c.percentile, scratch);
+            }
+        };
+    }
+
+    private void onEvicted(StateKey key) {
+        evictions++;
+        options.listener().evicted(key.rule(), Map.of("group", key.group().toString()));
+    }
+
+    private void fired(CompiledCorrelation c, GroupKey gk, double value, List<Hit> hits, Item item) {
+        Map<String, String> group = c.groupMap(gk);
+        int total = hits.size();
+        int max = options.maxContributing();
+        List<Detection> contributing = new ArrayList<>(Math.min(total, max));
+        for (int i = Math.max(0, total - max); i < total; i++)
+            contributing.add(hits.get(i).detection());
+        StringBuilder why = new StringBuilder(96);
+        why.append(c.type.yamlName());
+        if (c.valueFields.length > 0 && c.valueFields[0].length > 0) {
+            why.append('(').append(String.join(",", c.valueFields[0])).append(')');
+        }
+        if (c.type == CorrelationType.VALUE_PERCENTILE) why.append(" p").append(CompiledCorrelation.num(c.percentile));
+        why.append(" = ")
+                .append(CompiledCorrelation.num(value))
+                .append(" (")
+                .append(c.conditionText())
+                .append(")");
+        why.append(" within ").append(c.rule.timespan());
+        if (!group.isEmpty()) why.append(" for ").append(group);
+        why.append(" over ")
+                .append(total)
+                .append(" detection")
+                .append(total == 1 ? "" : "s")
+                .append(" of ");
+        why.append(String.join(", ", c.sourceRefs));
+        CorrelationContext ctx = new CorrelationContext(
+                c.type.yamlName(),
+                group,
+                Instant.ofEpochMilli(total == 0 ? item.time : hits.get(0).time()),
+                Instant.ofEpochMilli(item.time),
+                value,
+                contributing,
+                total,
+                List.of(),
+                why.toString());
+        Detection d = new Detection(
+                c.ref,
+                c.rule.title(),
+                c.rule.level(),
+                c.rule.status(),
+                c.rule.tags(),
+                new java.util.LinkedHashMap<String, Object>(group),
+                item.detection.event(),
+                item.batch == batch ? item.batchIndex : -1,
+                ctx);
+        int node = plan.baseCount + c.index;
+        if (c.emit) {
+            firings++;
+            emit(d);
+            if (killChain != null && killChain.relevant(d))
+                feedKillChain(new Item(d, -2, item.time, seq++, item.batch, item.batchIndex));
+        }
+        if (plan.consumers[node].length > 0) {
+            Item chained = new Item(d, node, item.time, seq++, item.batch, item.batchIndex);
+            int[] cons = plan.consumers[node];
+            for (int k = 0; k < cons.length; k += 2) feed(plan.correlations.get(cons[k]), cons[k + 1], chained);
+        }
+    }
+
+    private Detection withIndex(Detection firing, Item item) {
+        int idx = item.batch == batch ? item.batchIndex : -1;
+        if (idx == firing.eventIndex()) return firing;
+        return new Detection(
+                firing.ruleId(),
+                firing.ruleTitle(),
+                firing.level(),
+                firing.status(),
+                firing.tags(),
+                firing.matchedFields(),
+                firing.event(),
+                idx,
+                firing.correlation());
+    }
+
+    private void emit(Detection d) {
+        out.add(d);
+        options.listener().fired(d);
+    }
+
+    // ---------------------------------------------------------------- snapshot, restore, reload
+
+    /** The whole correlation state as bytes (versioned; see {@link StateCodec}), to persist across restarts. */
+    public byte[] snapshot() {
+        return StateCodec.snapshot(this, held.items());
+    }
+
+    /**
+     * Replaces the state with a snapshot. Groups of rules that are no longer loaded, or whose definition changed,
+     * and held-back detections of unknown rules are dropped.
+     *
+     * @return how many groups and held-back detections were dropped
+     * @throws IllegalArgumentException when the bytes are not a correlation snapshot
+     */
+    public int restore(byte[] snapshot) {
+        return StateCodec.restore(this, snapshot);
+    }
+
+    /**
+     * A correlator for a new plan (hot reload) that keeps this one's state where it still applies: groups of
+     * unchanged rules (same id and definition), held-back detections of rules still loaded, the watermark.
+     */
+    public Correlator rebind(CorrelationPlan next, List<RuleInfo> base) {
+        Correlator c = new Correlator(next, base, options, clock, store);
+        java.util.Set<String> keep = c.stateKeys();
+        java.util.Set<String> present = new java.util.HashSet<>();
+        store.forEach((k, v) -> present.add(k.rule()));
+        for (String r : present) if (!keep.contains(r)) store.removeRule(r);
+        c.maxSeen = maxSeen;
+        c.watermark = watermark;
+        c.lastArrival = lastArrival;
+        c.seq = seq;
+        for (Item i : held.items()) {
+            Integer node = c.plan.nodeByRuleId.get(i.detection.ruleId());
+            if (node != null && node < c.plan.baseCount && c.wants(node)) {
+                c.held.add(new Item(i.detection, node, i.time, i.seq, i.batch, i.batchIndex));
+            }
+        }
+        return c;
+    }
+
+    java.util.Set<String> stateKeys() {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        for (CompiledCorrelation c : plan.correlations) s.add(c.stateKey);
+        if (killChain != null) s.addAll(List.of(killChain.stateKeys()));
+        return s;
+    }
+
+    // accessors for StateCodec
+    long[] clocks() {
+        return new long[] {maxSeen, watermark, lastArrival, seq};
+    }
+
+    void clocks(long[] c) {
+        maxSeen = c[0];
+        watermark = c[1];
+        lastArrival = c[2];
+        seq = c[3];
+    }
+
+    void clearForRestore() {
+        held.clear();
+        store.clear();
+        out = new ArrayList<>();
+    }
+
+    void restoreHeld(Detection d, long time, long s) {
+        Integer node = plan.nodeByRuleId.get(d.ruleId());
+        if (node == null || node >= plan.baseCount) {
+            if (killChain != null && killChain.relevant(d)) held.add(new Item(d, -1, time, s, -1, -1));
+            return;
+        }
+        held.add(new Item(d, node, time, s, -1, -1));
+    }
+
+    boolean knowsRule(String ruleId) {
+        Integer node = plan.nodeByRuleId.get(ruleId);
+        return (node != null && node < plan.baseCount) || killChain != null;
+    }
+}
