@@ -185,7 +185,7 @@ class EventController {
         return out;
     }
 
-    @GetMapping("/api/v1/events/{id:\\d+}")
+    @GetMapping("/api/v1/events/{id}")
     ResponseEntity<EventView> get(@PathVariable long id) {
         return store.get(id)
                 .map(e -> ResponseEntity.ok(views(List.of(e), true).get(0)))

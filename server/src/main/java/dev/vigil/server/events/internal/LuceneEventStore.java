@@ -104,6 +104,7 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
     private volatile long replayThrough;
     private ScheduledExecutorService timers;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String sealError;
 
     private LuceneEventStore(Options options, Clock clock, JdbcLedger ledger, ToIntFunction<String> retention) {
@@ -721,34 +722,39 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
      * are re-indexed from the log at the next start.
      */
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (closing.getAndSet(true)) {
             return;
         }
-        closed = true;
         if (timers != null) {
-            timers.shutdownNow();
+            // no interrupt: an interrupted fsync would close Lucene's files under a commit in progress
+            timers.shutdown();
             try {
-                timers.awaitTermination(30, TimeUnit.SECONDS);
+                if (!timers.awaitTermination(60, TimeUnit.SECONDS)) {
+                    log.warn("the event store's commit timer did not stop within 60 s");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        if (wal != null) {
-            wal.stop();
-        }
-        try {
-            if (indexed != null) {
-                long w = indexed.get();
-                commitPartitions(w);
-                committedThrough = w;
-                new Checkpoint(w, evaluated.get()).write(options.dir());
-                sealNow();
+        synchronized (this) {
+            closed = true;
+            if (wal != null) {
+                wal.stop();
             }
-        } catch (IOException | RuntimeException e) {
-            log.error("closing the event store: final commit failed (recovered from the log at the next start)", e);
+            try {
+                if (indexed != null) {
+                    long w = indexed.get();
+                    commitPartitions(w);
+                    committedThrough = w;
+                    new Checkpoint(w, evaluated.get()).write(options.dir());
+                    sealNow();
+                }
+            } catch (IOException | RuntimeException e) {
+                log.error("closing the event store: final commit failed (recovered from the log at the next start)", e);
+            }
+            closeQuietly();
         }
-        closeQuietly();
     }
 
     private void closeQuietly() {
