@@ -52,16 +52,23 @@ final class StoreFixture implements AutoCloseable {
     }
 
     LuceneEventStore open() throws IOException {
+        return open(Duration.ofHours(1), false);
+    }
+
+    /** Opens with commits (and seals) every {@code commitInterval}. */
+    LuceneEventStore open(Duration commitInterval, boolean bestCompression) throws IOException {
         store = LuceneEventStore.open(
                 new LuceneEventStore.Options(
                         dir.resolve("events"),
-                        Duration.ofHours(1),
-                        Duration.ofHours(1),
-                        1 << 20,
+                        commitInterval,
+                        commitInterval.compareTo(Duration.ofHours(1)) >= 0
+                                ? Duration.ofHours(1)
+                                : Duration.ofSeconds(1),
+                        commitInterval.compareTo(Duration.ofHours(1)) >= 0 ? 1 << 20 : 64L << 20,
                         0,
                         sealBatch,
-                        16,
-                        false,
+                        commitInterval.compareTo(Duration.ofHours(1)) >= 0 ? 16 : 64,
+                        bestCompression,
                         Duration.ofMinutes(10)),
                 clock,
                 ledger,
