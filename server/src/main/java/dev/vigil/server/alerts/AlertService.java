@@ -24,6 +24,9 @@ public interface AlertService {
     /** The alerts raised on each of these stored events (event store ids), by event id; events without alerts are absent. */
     Map<Long, List<UUID>> alertIdsByEvent(Collection<Long> eventIds);
 
+    /** Counts per hour and per level of the alerts created in [{@code from}, {@code to}) (dashboard). */
+    AlertStats stats(java.time.Instant from, java.time.Instant to);
+
     /** Alerts stored so far per rule id (for coverage and rule statistics). */
     long countByRule(String ruleId);
 }
