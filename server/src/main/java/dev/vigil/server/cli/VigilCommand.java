@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             RulesCommand.class,
             IngestCommand.class,
             BenchCommand.class,
+            EventsCommand.class,
             AuditCommand.class
         })
 public final class VigilCommand implements Runnable {
