@@ -54,6 +54,10 @@ public final class Engine {
         final EvalContext ctx;
         final Scratch index;
         int[] ruleOf = new int[16];
+        /** The last logsource routed and its route: pipelines reuse logsource instances, so runs of one kind hit. */
+        EventLogsource lastLogsource;
+
+        Route lastRoute;
 
         PerThread(RuleSet rs) {
             this.ruleSet = rs;
@@ -129,7 +133,13 @@ public final class Engine {
             if (routing) {
                 EventLogsource ls = e.logsource();
                 if (ls == null || ls.isUnknown()) unroutedHere++;
-                route = rs.router().routeOf(ls);
+                if (ls == s.lastLogsource && s.lastRoute != null) {
+                    route = s.lastRoute;
+                } else {
+                    route = rs.router().routeOf(ls);
+                    s.lastLogsource = ls;
+                    s.lastRoute = route;
+                }
             } else {
                 route = all;
             }

@@ -208,15 +208,24 @@ public final class CandidateIndex {
         long[] one = single;
         long[] hits = sc.hits;
         long[] hits2 = sc.hits2;
+        long[] touched = sc.touched;
+        long[] alwaysWords = s.alwaysWords;
         int[] out = sc.candidates;
         int c = 0;
-        for (int w = 0; w < words; w++) {
-            long bits = ((hits[w] & (hits2[w] | one[w])) | alw[w]) & mask[w];
-            hits[w] = 0;
-            hits2[w] = 0;
-            while (bits != 0) {
-                out[c++] = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
+        // only the words an atom marked or that hold always-evaluated rules: a few of the rule set's words
+        for (int x = 0; x < touched.length; x++) {
+            long ws = touched[x] | alwaysWords[x];
+            touched[x] = 0;
+            while (ws != 0) {
+                int w = (x << 6) + Long.numberOfTrailingZeros(ws);
+                ws &= ws - 1;
+                long bits = ((hits[w] & (hits2[w] | one[w])) | alw[w]) & mask[w];
+                hits[w] = 0;
+                hits2[w] = 0;
+                while (bits != 0) {
+                    out[c++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                }
             }
         }
         return c;

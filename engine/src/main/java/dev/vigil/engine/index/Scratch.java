@@ -10,6 +10,9 @@ import java.util.Arrays;
 public final class Scratch {
     final long[] hits;
     final long[] hits2;
+    /** Bit {@code w} set: word {@code w} of {@link #hits} or {@link #hits2} may be non-zero (the words to sweep). */
+    final long[] touched;
+
     final int[] candidates;
     SubIndex current;
     private int[][] atomRules = new int[0][];
@@ -24,6 +27,7 @@ public final class Scratch {
     Scratch(int rules) {
         this.hits = new long[(rules + 63) >>> 6];
         this.hits2 = new long[hits.length];
+        this.touched = new long[(hits.length + 63) >>> 6];
         this.candidates = new int[rules];
     }
 
@@ -61,8 +65,17 @@ public final class Scratch {
         if (stamp[atom] == epoch) return;
         stamp[atom] = epoch;
         final long[] h = hits;
-        for (int r : atomRules[atom]) h[r >>> 6] |= 1L << r;
+        final long[] t = touched;
+        for (int r : atomRules[atom]) {
+            int w = r >>> 6;
+            h[w] |= 1L << r;
+            t[w >>> 6] |= 1L << w;
+        }
         final long[] h2 = hits2;
-        for (int r : atomRules2[atom]) h2[r >>> 6] |= 1L << r;
+        for (int r : atomRules2[atom]) {
+            int w = r >>> 6;
+            h2[w] |= 1L << r;
+            t[w >>> 6] |= 1L << w;
+        }
     }
 }

@@ -26,6 +26,8 @@ final class SubIndex {
     private final FieldIndex keywords;
     /** The route's rules without a witness. */
     final long[] always;
+    /** Bit {@code w} set: word {@code w} of {@link #always} is non-zero. */
+    final long[] alwaysWords;
 
     SubIndex(CandidateIndex global, long[] mask) {
         int fieldCount = global.fieldCount;
@@ -34,7 +36,11 @@ final class SubIndex {
         List<List<Integer>> rulesOf2 = new ArrayList<>();
         List<Atom> atoms = new ArrayList<>();
         always = new long[global.words];
-        for (int w = 0; w < global.words; w++) always[w] = global.always[w] & mask[w];
+        alwaysWords = new long[(global.words + 63) >>> 6];
+        for (int w = 0; w < global.words; w++) {
+            always[w] = global.always[w] & mask[w];
+            if (always[w] != 0) alwaysWords[w >>> 6] |= 1L << w;
+        }
         for (int r = 0; r < global.rules; r++) {
             if ((mask[r >>> 6] & (1L << r)) == 0) continue;
             for (int pass = 0; pass < 2; pass++) {
