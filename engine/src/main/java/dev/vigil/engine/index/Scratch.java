@@ -15,8 +15,8 @@ public final class Scratch {
 
     final int[] candidates;
     SubIndex current;
-    private int[][] atomRules = new int[0][];
-    private int[][] atomRules2 = new int[0][];
+    private int[] atomRuleStart = {0};
+    private int[] atomRuleList = new int[0];
     private int[] stamp = new int[0];
     private int epoch;
 
@@ -40,16 +40,23 @@ public final class Scratch {
     void begin(SubIndex s) {
         if (s != current) {
             current = s;
-            use(s.atomRules, s.atomRules2);
+            use(s.atomRuleStart, s.atomRuleList);
         }
         next();
     }
 
     /** Reports go to these atom → rules lists (tests use this directly). */
     void use(int[][] rules, int[][] rules2) {
-        atomRules = rules;
-        atomRules2 = rules2;
-        if (stamp.length < rules.length) stamp = new int[rules.length];
+        int[][] flat = SubIndex.flatten(rules, rules2);
+        use(flat[0], flat[1]);
+    }
+
+    /** Reports go to these flat atom → rules lists (see {@link SubIndex#atomRuleStart}). */
+    void use(int[] start, int[] list) {
+        atomRuleStart = start;
+        atomRuleList = list;
+        int atoms = (start.length - 1) / 2;
+        if (stamp.length < atoms) stamp = new int[atoms];
     }
 
     /** The next event: previous stamps no longer count. */
@@ -64,15 +71,22 @@ public final class Scratch {
     void hit(int atom) {
         if (stamp[atom] == epoch) return;
         stamp[atom] = epoch;
-        final long[] h = hits;
+        final int[] start = atomRuleStart;
+        final int[] list = atomRuleList;
         final long[] t = touched;
-        for (int r : atomRules[atom]) {
+        int i = start[2 * atom];
+        final int mid = start[2 * atom + 1];
+        final int end = start[2 * atom + 2];
+        final long[] h = hits;
+        for (; i < mid; i++) {
+            int r = list[i];
             int w = r >>> 6;
             h[w] |= 1L << r;
             t[w >>> 6] |= 1L << w;
         }
         final long[] h2 = hits2;
-        for (int r : atomRules2[atom]) {
+        for (; i < end; i++) {
+            int r = list[i];
             int w = r >>> 6;
             h2[w] |= 1L << r;
             t[w >>> 6] |= 1L << w;

@@ -16,10 +16,14 @@ import java.util.Map;
  */
 final class SubIndex {
     final int atomCount;
-    /** Local atom → rules for which it is in the first witness (ascending). */
-    final int[][] atomRules;
-    /** Local atom → rules for which it is in the second witness. */
-    final int[][] atomRules2;
+    /**
+     * Local atom → rules, flat (one array, not one per atom: an atom hit costs one cache miss here, not two per
+     * list): atom {@code a}'s first-witness rules are {@code atomRuleList[atomRuleStart[2a] .. atomRuleStart[2a+1])},
+     * its second-witness rules {@code [atomRuleStart[2a+1] .. atomRuleStart[2a+2])}.
+     */
+    final int[] atomRuleStart;
+
+    final int[] atomRuleList;
     /** Per field id, or null when no rule of the route has an atom on that field. */
     private final FieldIndex[] fields;
 
@@ -60,8 +64,9 @@ final class SubIndex {
             }
         }
         atomCount = atoms.size();
-        atomRules = lists(rulesOf);
-        atomRules2 = lists(rulesOf2);
+        int[][] flat = flatten(lists(rulesOf), lists(rulesOf2));
+        atomRuleStart = flat[0];
+        atomRuleList = flat[1];
         FieldIndex.Builder[] fb = new FieldIndex.Builder[fieldCount];
         FieldIndex.Builder kb = null;
         for (int i = 0; i < atomCount; i++) {
@@ -77,6 +82,26 @@ final class SubIndex {
         fields = new FieldIndex[fieldCount];
         for (int f = 0; f < fieldCount; f++) if (fb[f] != null) fields[f] = fb[f].build();
         keywords = kb == null ? null : kb.build();
+    }
+
+    /** Two atom → rules lists as {start offsets (2 per atom, plus the end), rules} (see {@link #atomRuleStart}). */
+    static int[][] flatten(int[][] first, int[][] second) {
+        int n = first.length;
+        int[] start = new int[2 * n + 1];
+        int total = 0;
+        for (int a = 0; a < n; a++) total += first[a].length + second[a].length;
+        int[] list = new int[total];
+        int p = 0;
+        for (int a = 0; a < n; a++) {
+            start[2 * a] = p;
+            System.arraycopy(first[a], 0, list, p, first[a].length);
+            p += first[a].length;
+            start[2 * a + 1] = p;
+            System.arraycopy(second[a], 0, list, p, second[a].length);
+            p += second[a].length;
+        }
+        start[2 * n] = p;
+        return new int[][] {start, list};
     }
 
     private static int[][] lists(List<List<Integer>> ls) {
@@ -113,8 +138,7 @@ final class SubIndex {
         long b = 0;
         for (FieldIndex f : fields) if (f != null) b += f.bytes();
         if (keywords != null) b += keywords.bytes();
-        for (int[] a : atomRules) b += 16 + 4L * a.length;
-        for (int[] a : atomRules2) b += 16 + 4L * a.length;
+        b += 16 + 4L * atomRuleStart.length + 16 + 4L * atomRuleList.length;
         return b;
     }
 }
