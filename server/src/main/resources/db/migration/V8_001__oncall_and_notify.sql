@@ -110,6 +110,7 @@ create table oncall_policies
     repeat_count         int         not null default 0 check (repeat_count between 0 and 20),
     ack_timeout_minutes  int         not null default 20 check (ack_timeout_minutes between 1 and 10080),
     reminder_minutes     int check (reminder_minutes between 1 and 10080),
+    reack_after_minutes  int check (reack_after_minutes between 1 and 10080),
     steps                jsonb       not null default '[]',
     created_at           timestamptz not null,
     updated_at           timestamptz not null
@@ -152,10 +153,11 @@ create table oncall_pages
     step             int         not null default 0,
     next_action_at   timestamptz,          -- when the escalation (or reminder/ack timeout) acts next
     exhausted        boolean     not null default false,
-    version          bigint      not null default 0,
+    epoch            int         not null default 0, -- +1 each time escalation restarts (un-acknowledge)
     created_at       timestamptz not null,
     acknowledged_at  timestamptz,
     acknowledged_by  text,
+    acknowledged_by_user uuid,
     resolved_at      timestamptz,
     resolved_by      text
 );

@@ -24,4 +24,12 @@ public record ApiEndpoint(HttpMethod method, String pattern, Set<ApiScope> scope
     public static ApiEndpoint of(HttpMethod method, String pattern, ApiScope... scopes) {
         return new ApiEndpoint(method, pattern, Set.of(scopes));
     }
+
+    /**
+     * A public route, reachable without a token: only for routes whose URL is itself the credential (signed, single-use
+     * action links in notifications). An empty scope set means public.
+     */
+    public static ApiEndpoint anonymous(HttpMethod method, String pattern) {
+        return new ApiEndpoint(method, pattern, Set.of());
+    }
 }

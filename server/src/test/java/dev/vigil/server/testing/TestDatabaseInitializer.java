@@ -28,7 +28,9 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.database.password=" + TestPostgres.password(),
                         "vigil.database.pool-size=8",
                         "vigil.data-dir=" + dataDir,
-                        "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN)
+                        "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
+                        "spring.mail.host=127.0.0.1",
+                        "spring.mail.port=" + TestMail.port())
                 .applyTo(context);
     }
 }

@@ -67,6 +67,12 @@ class SecurityConfiguration {
                                 (req, res, ex) -> problems.forbidden(res, "this token's scope does not allow this")))
                 .authorizeHttpRequests(a -> {
                     for (ApiEndpoint e : endpoints) {
+                        if (e.scopes().isEmpty()) {
+                            a.requestMatchers(PathPatternRequestMatcher.withDefaults()
+                                            .matcher(e.method(), e.pattern()))
+                                    .permitAll();
+                            continue;
+                        }
                         String[] authorities = e.scopes().stream()
                                 .map(ApiScope::authority)
                                 .distinct()
