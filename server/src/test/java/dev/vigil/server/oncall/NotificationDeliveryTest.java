@@ -87,27 +87,36 @@ class NotificationDeliveryTest {
 
     String id(TestApi.Response r) {
         assertThat(r.status()).as(r.body()).isBetween(200, 299);
-        return r.json().get("id").asString();
+        JsonNode j = r.json();
+        return (j.has("id") ? j.get("id") : j.get("userId")).asString();
     }
 
     String person(String name, String email) {
-        return id(api.postJson("/api/v1/oncall/people", "{\"name\":\"%s\",\"email\":\"%s\",\"timeZone\":\"Europe/Berlin\"}"
-                .formatted(name, email)));
+        return id(api.postJson(
+                "/api/v1/oncall/people",
+                "{\"name\":\"%s\",\"email\":\"%s\",\"timeZone\":\"Europe/Berlin\"}".formatted(name, email)));
     }
 
     String channel(String user, String type, String address, String secret) {
-        return id(api.postJson("/api/v1/notify/channels", "{\"userId\":%s,\"name\":\"%s\",\"type\":\"%s\",\"address\":\"%s\"%s}"
-                .formatted(user == null ? "null" : "\"" + user + "\"", type, type, address,
-                        secret == null ? "" : ",\"secret\":\"" + secret + "\"")));
+        return id(api.postJson(
+                "/api/v1/notify/channels",
+                "{\"userId\":%s,\"name\":\"%s\",\"type\":\"%s\",\"address\":\"%s\"%s}"
+                        .formatted(
+                                user == null ? "null" : "\"" + user + "\"",
+                                type,
+                                type,
+                                address,
+                                secret == null ? "" : ",\"secret\":\"" + secret + "\"")));
     }
 
     String policy(String stepsJson) {
-        return id(api.postJson("/api/v1/oncall/policies",
-                "{\"name\":\"p-%s\",\"steps\":%s}".formatted(UUID.randomUUID(), stepsJson)));
+        return id(api.postJson(
+                "/api/v1/oncall/policies", "{\"name\":\"p-%s\",\"steps\":%s}".formatted(UUID.randomUUID(), stepsJson)));
     }
 
     String page(String policy, String severity) {
-        return id(api.postJson("/api/v1/oncall/pages",
+        return id(api.postJson(
+                "/api/v1/oncall/pages",
                 "{\"subjectType\":\"test\",\"subjectId\":\"%s\",\"title\":\"Suspicious <login> & more\",\"summary\":\"user=alice\",\"severity\":\"%s\",\"policyId\":\"%s\"}"
                         .formatted(UUID.randomUUID(), severity, policy)));
     }
@@ -124,23 +133,27 @@ class NotificationDeliveryTest {
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "high");
 
-        MimeMessage mail = Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-                () -> java.util.Arrays.stream(TestMail.instance().getReceivedMessages())
-                        .filter(m -> {
-                            try {
-                                return m.getAllRecipients()[0].toString().equals(email);
-                            } catch (Exception e) {
-                                return false;
-                            }
-                        })
-                        .findFirst()
-                        .orElse(null),
-                java.util.Objects::nonNull);
+        MimeMessage mail = Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> java.util.Arrays.stream(TestMail.instance().getReceivedMessages())
+                                .filter(m -> {
+                                    try {
+                                        return m.getAllRecipients()[0]
+                                                .toString()
+                                                .equals(email);
+                                    } catch (Exception e) {
+                                        return false;
+                                    }
+                                })
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
         assertThat(mail.getSubject()).isEqualTo("[Vigil] HIGH: Suspicious <login> & more");
         String text = GreenMailUtil.getBody(mail);
         assertThat(text).contains("&lt;login&gt;"); // the HTML part escapes log-derived text
-        Matcher m = Pattern.compile("(http://localhost:\\d+/oncall/action/[A-Za-z0-9_.\\-]+)").matcher(
-                text.replace("=\r\n", "").replace("=3D", "="));
+        Matcher m = Pattern.compile("(http://localhost:\\d+/oncall/action/[A-Za-z0-9_.\\-]+)")
+                .matcher(text.replace("=\r\n", "").replace("=3D", "="));
         List<String> urls = new ArrayList<>();
         while (m.find()) {
             urls.add(m.group(1));
@@ -148,27 +161,35 @@ class NotificationDeliveryTest {
         String ack = urls.getFirst();
         HttpClient http = HttpClient.newHttpClient();
         // GET only shows a confirmation form (link scanners must not acknowledge)
-        HttpResponse<String> confirm = http.send(HttpRequest.newBuilder(URI.create(ack)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> confirm =
+                http.send(HttpRequest.newBuilder(URI.create(ack)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(confirm.statusCode()).isEqualTo(200);
         assertThat(confirm.body()).contains("<form method=\"post\"").contains("Suspicious &lt;login&gt;");
         assertThat(history(page).get("page").get("status").asString()).isEqualTo("triggered");
         HttpResponse<String> done = http.send(
-                HttpRequest.newBuilder(URI.create(ack)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpRequest.newBuilder(URI.create(ack))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(done.statusCode()).isEqualTo(200);
         JsonNode h = history(page);
         assertThat(h.get("page").get("status").asString()).isEqualTo("acknowledged");
         assertThat(h.get("page").get("acknowledgedBy").asString()).isEqualTo("Rita Responder (link)");
         // single use; a forged token is refused
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(ack)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .statusCode())
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(ack))
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
                 .isEqualTo(410);
         String forged = ack.substring(0, ack.length() - 3) + (ack.endsWith("AAA") ? "BBB" : "AAA");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(forged)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .statusCode())
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(forged))
+                                        .POST(HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
                 .isEqualTo(404);
         // the history shows who was notified, over what, the outcome and who acknowledged
         JsonNode delivery = h.get("deliveries").get(0);
@@ -185,15 +206,21 @@ class NotificationDeliveryTest {
         failFirst.set(2);
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "critical");
-        Received r = Awaitility.await().atMost(Duration.ofSeconds(60)).until(
-                () -> received.stream().filter(x -> x.path().equals("/hook")).findFirst().orElse(null),
-                java.util.Objects::nonNull);
+        Received r = Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> received.stream()
+                                .filter(x -> x.path().equals("/hook"))
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
         String sig = r.headers().get("X-vigil-signature").getFirst();
         Matcher m = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})").matcher(sig);
         assertThat(m.matches()).isTrue();
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = HexFormat.of().formatHex(mac.doFinal((m.group(1) + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
+        String expected =
+                HexFormat.of().formatHex(mac.doFinal((m.group(1) + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
         assertThat(m.group(2)).isEqualTo(expected);
         JsonNode body = new TestApi.Response(200, r.body(), null).json();
         assertThat(body.get("schema").asString()).isEqualTo("vigil.notification/v1");
@@ -201,7 +228,8 @@ class NotificationDeliveryTest {
         assertThat(body.get("data").get("pageId").asString()).isEqualTo(page);
         JsonNode delivery = history(page).get("deliveries").get(0);
         assertThat(delivery.get("attempts").asInt()).isEqualTo(3);
-        assertThat(delivery.get("attemptLog")).extracting(a -> a.get("outcome").asString())
+        assertThat(delivery.get("attemptLog"))
+                .extracting(a -> a.get("outcome").asString())
                 .containsExactly("transient", "transient", "delivered");
     }
 
@@ -210,14 +238,17 @@ class NotificationDeliveryTest {
         String user = person("Fay Fallthrough", "f@example.test");
         String broken = channel(user, "test-record", "fail-permanent", null);
         String backup = channel(user, "test-record", "backup-" + user, null);
-        assertThat(api.putJson("/api/v1/oncall/people/" + user + "/rules",
-                        "{\"defaultRules\":[{\"channelId\":\"%s\",\"delayMinutes\":0},{\"channelId\":\"%s\",\"delayMinutes\":30}]}"
-                                .formatted(broken, backup))
-                .status())
+        assertThat(api.putJson(
+                                "/api/v1/oncall/people/" + user + "/rules",
+                                "{\"defaultRules\":[{\"channelId\":\"%s\",\"delayMinutes\":0},{\"channelId\":\"%s\",\"delayMinutes\":30}]}"
+                                        .formatted(broken, backup))
+                        .status())
                 .isEqualTo(200);
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "high");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !recorder.sentTo("backup-" + user).isEmpty());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !recorder.sentTo("backup-" + user).isEmpty());
         JsonNode deliveries = history(page).get("deliveries");
         assertThat(deliveries.get(0).get("status").asString()).isEqualTo("failed");
         assertThat(deliveries.get(0).get("attempts").asInt()).isEqualTo(1); // permanent: not retried
@@ -232,34 +263,58 @@ class NotificationDeliveryTest {
         String policy = policy("[{\"type\":\"webhook\",\"channelId\":\"" + teams + "\"},"
                 + "{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         page(policy, "high");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().map(Received::path).toList()
-                .containsAll(List.of("/slack", "/teams")));
-        JsonNode slack = new TestApi.Response(200, received.stream().filter(x -> x.path().equals("/slack")).findFirst()
-                .orElseThrow().body(), null).json();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> received.stream().map(Received::path).toList().containsAll(List.of("/slack", "/teams")));
+        JsonNode slack = new TestApi.Response(
+                        200,
+                        received.stream()
+                                .filter(x -> x.path().equals("/slack"))
+                                .findFirst()
+                                .orElseThrow()
+                                .body(),
+                        null)
+                .json();
         assertThat(slack.get("text").asString()).isEqualTo("[HIGH] Suspicious &lt;login&gt; &amp; more");
         assertThat(slack.get("blocks").get(1).toString()).contains("|Acknowledge>");
-        JsonNode card = new TestApi.Response(200, received.stream().filter(x -> x.path().equals("/teams")).findFirst()
-                .orElseThrow().body(), null).json();
+        JsonNode card = new TestApi.Response(
+                        200,
+                        received.stream()
+                                .filter(x -> x.path().equals("/teams"))
+                                .findFirst()
+                                .orElseThrow()
+                                .body(),
+                        null)
+                .json();
         assertThat(card.get("type").asString()).isEqualTo("message");
         assertThat(card.get("attachments").get(0).get("contentType").asString())
                 .isEqualTo("application/vnd.microsoft.card.adaptive");
-        assertThat(card.get("attachments").get(0).get("content").get("version").asString()).isEqualTo("1.4");
+        assertThat(card.get("attachments").get(0).get("content").get("version").asString())
+                .isEqualTo("1.4");
         // chat webhook URLs carry secrets: shown masked
-        assertThat(api.get("/api/v1/notify/channels/" + teams).json().get("address").asString())
+        assertThat(api.get("/api/v1/notify/channels/" + teams)
+                        .json()
+                        .get("address")
+                        .asString())
                 .isEqualTo("http://127.0.0.1:" + receiver.getAddress().getPort() + "/…");
     }
 
     @Test
     void badChannelsAndPoliciesAreRefusedWithAReason() {
-        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"email\",\"address\":\"not an address\"}").status())
+        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"email\",\"address\":\"not an address\"}")
+                        .status())
                 .isEqualTo(400);
-        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"webhook\",\"address\":\"http://x.test/h\"}").body())
+        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"webhook\",\"address\":\"http://x.test/h\"}")
+                        .body())
                 .contains("signing secret");
-        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"pager\",\"address\":\"x\"}").body())
+        assertThat(api.postJson("/api/v1/notify/channels", "{\"type\":\"pager\",\"address\":\"x\"}")
+                        .body())
                 .contains("unknown channel type");
-        assertThat(api.postJson("/api/v1/oncall/policies", "{\"name\":\"empty\",\"steps\":[]}").body())
+        assertThat(api.postJson("/api/v1/oncall/policies", "{\"name\":\"empty\",\"steps\":[]}")
+                        .body())
                 .contains("at least one step");
-        assertThat(api.postJson("/api/v1/oncall/policies",
+        assertThat(api.postJson(
+                                "/api/v1/oncall/policies",
                                 "{\"name\":\"w\",\"steps\":[{\"type\":\"wait\",\"minutes\":0},{\"type\":\"notify\",\"targets\":[]}]}")
                         .body())
                 .contains("step 1");
