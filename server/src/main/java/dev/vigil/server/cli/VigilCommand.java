@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ScanCommand.class,
             RulesCommand.class,
-            IngestCommand.class
+            IngestCommand.class,
+            AuditCommand.class
         })
 public final class VigilCommand implements Runnable {
     private static volatile boolean keepRunning;

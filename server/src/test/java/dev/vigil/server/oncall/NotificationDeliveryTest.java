@@ -121,6 +121,13 @@ class NotificationDeliveryTest {
                         .formatted(UUID.randomUUID(), severity, policy)));
     }
 
+    static HttpRequest post(String url, String form) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+    }
+
     JsonNode history(String page) {
         return api.get("/api/v1/oncall/pages/" + page).json();
     }
@@ -159,36 +166,30 @@ class NotificationDeliveryTest {
             urls.add(m.group(1));
         }
         String ack = urls.getFirst();
-        HttpClient http = HttpClient.newHttpClient();
+        // a browser: cookies kept (the CSRF cookie of the confirmation page goes back with the form)
+        HttpClient http = HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager())
+                .build();
         // GET only shows a confirmation form (link scanners must not acknowledge)
         HttpResponse<String> confirm =
                 http.send(HttpRequest.newBuilder(URI.create(ack)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(confirm.statusCode()).isEqualTo(200);
         assertThat(confirm.body()).contains("<form method=\"post\"").contains("Suspicious &lt;login&gt;");
         assertThat(history(page).get("page").get("status").asString()).isEqualTo("triggered");
-        HttpResponse<String> done = http.send(
-                HttpRequest.newBuilder(URI.create(ack))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(done.statusCode()).isEqualTo(200);
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(confirm.body());
+        assertThat(csrf.find()).isTrue();
+        String form = "_csrf=" + java.net.URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+        HttpResponse<String> done = http.send(post(ack, form), HttpResponse.BodyHandlers.ofString());
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         JsonNode h = history(page);
         assertThat(h.get("page").get("status").asString()).isEqualTo("acknowledged");
         assertThat(h.get("page").get("acknowledgedBy").asString()).isEqualTo("Rita Responder (link)");
         // single use; a forged token is refused
-        assertThat(http.send(
-                                HttpRequest.newBuilder(URI.create(ack))
-                                        .POST(HttpRequest.BodyPublishers.noBody())
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
+        assertThat(http.send(post(ack, form), HttpResponse.BodyHandlers.ofString())
                         .statusCode())
                 .isEqualTo(410);
         String forged = ack.substring(0, ack.length() - 3) + (ack.endsWith("AAA") ? "BBB" : "AAA");
-        assertThat(http.send(
-                                HttpRequest.newBuilder(URI.create(forged))
-                                        .POST(HttpRequest.BodyPublishers.noBody())
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
+        assertThat(http.send(post(forged, form), HttpResponse.BodyHandlers.ofString())
                         .statusCode())
                 .isEqualTo(404);
         // the history shows who was notified, over what, the outcome and who acknowledged

@@ -29,6 +29,7 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.database.pool-size=8",
                         "vigil.data-dir=" + dataDir,
                         "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
+                        "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD,
                         "spring.mail.host=127.0.0.1",
                         "spring.mail.port=" + TestMail.port())
                 .applyTo(context);

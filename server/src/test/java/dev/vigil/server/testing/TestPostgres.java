@@ -10,11 +10,12 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.springframework.boot.SpringApplication;
 
 /**
  * ONE bundled PostgreSQL per test JVM (the same io.zonky binaries the server uses), started on first use in a
  * temporary directory with durability off (fsync and synchronous_commit off: tests need speed, not crash safety) and
- * stopped by a shutdown hook. Each Spring test context gets a fresh database from {@link #newDatabase()}, so contexts
+ * stopped after Spring has closed the test contexts (a Spring Boot shutdown handler). Each Spring test context gets a fresh database from {@link #newDatabase()}, so contexts
  * never see each other's rows; keep the number of distinct contexts small (see {@link VigilServerTest}).
  */
 public final class TestPostgres {
@@ -34,7 +35,10 @@ public final class TestPostgres {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the test PostgreSQL", e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::stop, "test-postgres-stop"));
+            // Stop after Spring has closed every application context of this JVM: Spring Boot runs its shutdown
+            // handlers after the contexts (a plain JVM shutdown hook would race them, and the contexts' pools and
+            // schedulers would then fail against a stopped database and delay the JVM's exit).
+            SpringApplication.getShutdownHandlers().add(TestPostgres::stop);
         }
         return instance;
     }

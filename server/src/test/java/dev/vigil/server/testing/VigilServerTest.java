@@ -27,4 +27,7 @@ import org.springframework.test.context.ContextConfiguration;
 public @interface VigilServerTest {
     /** The bootstrap admin token of every test context. */
     String ADMIN_TOKEN = "vigil-test-admin-token-0123456789";
+
+    /** The password of the first administrator ({@code admin}) of every test context. */
+    String ADMIN_PASSWORD = "test-admin-password-0123";
 }

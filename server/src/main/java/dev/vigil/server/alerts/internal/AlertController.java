@@ -5,6 +5,8 @@ import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertPage;
 import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code application}, {@code tag}, {@code entity} (any entity value, e.g. a user or an IP), {@code from}/{@code to}
  * (ISO-8601 instants, on the alert's creation time), paged with {@code page} and {@code size} (default 50, max 500).
  */
+@RequirePermission(Permission.ALERTS_READ)
 @RestController
 @RequestMapping("/api/v1/alerts")
 class AlertController {

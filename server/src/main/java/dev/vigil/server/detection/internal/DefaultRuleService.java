@@ -8,6 +8,7 @@ import dev.vigil.server.detection.RuleFile;
 import dev.vigil.server.detection.RuleRefusal;
 import dev.vigil.server.detection.RuleService;
 import dev.vigil.server.detection.RuleSetStatus;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ class DefaultRuleService implements RuleService {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong reloads = new AtomicLong();
     private final DetectionMetrics metrics;
+    private final AuditLog audit;
 
     DefaultRuleService(
             RuleRepository repository,
@@ -48,7 +50,9 @@ class DefaultRuleService implements RuleService {
             RuleStatsRegistry stats,
             TransactionTemplate tx,
             Clock clock,
-            DetectionMetrics metrics) {
+            DetectionMetrics metrics,
+            AuditLog audit) {
+        this.audit = audit;
         this.repository = repository;
         this.active = active;
         this.stats = stats;
@@ -149,6 +153,22 @@ class DefaultRuleService implements RuleService {
                 repository.deleteOrphanFiles();
                 ActiveRules.Compiled compiled = compileStored();
                 requireRules(compiled);
+                if (added + updated + removed > 0) {
+                    Map<String, Object> summary = new java.util.LinkedHashMap<>();
+                    summary.put("files", files.size());
+                    summary.put("added", added);
+                    summary.put("updated", updated);
+                    summary.put("unchanged", unchanged);
+                    summary.put("removed", removed);
+                    summary.put("refused", refused.size());
+                    summary.put("rules", touched.stream().sorted().limit(1000).toList());
+                    audit.record(
+                            "imported",
+                            "rules",
+                            files.size() == 1 ? files.getFirst().origin() : files.size() + " files",
+                            null,
+                            summary);
+                }
                 return new Outcome(compiled, added, updated, unchanged, removed, touched);
             });
             swap(o.compiled());
@@ -192,16 +212,49 @@ class DefaultRuleService implements RuleService {
 
     @Override
     public boolean setEnabled(String ref, boolean enabled) {
-        return change(() -> repository.setEnabled(ref, enabled, clock.instant()));
+        return change(() -> {
+            Optional<RuleRepository.StoredRule> before = repository.rule(ref);
+            if (!repository.setEnabled(ref, enabled, clock.instant())) {
+                return false;
+            }
+            audit.record(
+                    enabled ? "enabled" : "disabled",
+                    "rule",
+                    ref,
+                    before.map(DefaultRuleService::auditView).orElse(null),
+                    repository.rule(ref).map(DefaultRuleService::auditView).orElse(null));
+            return true;
+        });
     }
 
     @Override
     public boolean delete(String ref) {
         return change(() -> {
+            Optional<RuleRepository.StoredRule> before = repository.rule(ref);
             boolean deleted = repository.delete(ref);
             repository.deleteOrphanFiles();
+            if (deleted) {
+                audit.record(
+                        "deleted",
+                        "rule",
+                        ref,
+                        before.map(DefaultRuleService::auditView).orElse(null),
+                        null);
+            }
             return deleted;
         });
+    }
+
+    /** What the audit log keeps of a rule. */
+    static Map<String, Object> auditView(RuleRepository.StoredRule r) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("ref", r.ref());
+        m.put("kind", r.kind());
+        m.put("title", r.title());
+        m.put("level", r.level());
+        m.put("origin", r.origin());
+        m.put("enabled", r.enabled());
+        return m;
     }
 
     private boolean change(java.util.function.BooleanSupplier write) {

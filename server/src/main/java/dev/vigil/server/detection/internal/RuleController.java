@@ -7,6 +7,8 @@ import dev.vigil.server.detection.RuleFiles;
 import dev.vigil.server.detection.RuleRefusal;
 import dev.vigil.server.detection.RuleService;
 import dev.vigil.server.detection.RuleSetStatus;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,6 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
  * directory zipped by {@code ./vigil rules import}; detected by its signature) or one YAML file, named by the
  * {@code origin} parameter. Bodies are limited to {@link #MAX_BODY} bytes.
  */
+@RequirePermission(Permission.RULES_READ)
 @RestController
 @RequestMapping("/api/v1/rules")
 class RuleController {
@@ -78,6 +81,7 @@ class RuleController {
         return ResponseEntity.of(rules.source(ref).map(RuleFile::yaml));
     }
 
+    @RequirePermission(Permission.RULES_WRITE)
     @PostMapping("/{ref}/enable")
     ResponseEntity<DetectionRule> enable(@PathVariable String ref) {
         return rules.setEnabled(ref, true)
@@ -85,6 +89,7 @@ class RuleController {
                 : ResponseEntity.notFound().build();
     }
 
+    @RequirePermission(Permission.RULES_WRITE)
     @PostMapping("/{ref}/disable")
     ResponseEntity<DetectionRule> disable(@PathVariable String ref) {
         return rules.setEnabled(ref, false)
@@ -92,6 +97,7 @@ class RuleController {
                 : ResponseEntity.notFound().build();
     }
 
+    @RequirePermission(Permission.RULES_WRITE)
     @DeleteMapping("/{ref}")
     ResponseEntity<Void> delete(@PathVariable String ref) {
         return rules.delete(ref)
@@ -99,11 +105,13 @@ class RuleController {
                 : ResponseEntity.notFound().build();
     }
 
+    @RequirePermission(Permission.RULES_WRITE)
     @PostMapping("/reload")
     RuleSetStatus reload() {
         return rules.reload();
     }
 
+    @RequirePermission(Permission.RULES_WRITE)
     @PostMapping(value = "/import", consumes = MediaType.ALL_VALUE)
     ImportResult importRules(HttpServletRequest request, @RequestParam(defaultValue = "upload") String origin)
             throws IOException {

@@ -1,5 +1,7 @@
 package dev.vigil.server.ingest.internal;
 
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.security.ApiPrincipal;
 import dev.vigil.server.security.ApiScope;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Every answer carries {@code X-Elastic-Product: Elasticsearch}, which the official clients require; when a client
  * asks for {@code application/vnd.elasticsearch+json; compatible-with=N} it gets that media type back.
  */
+@RequirePermission(Permission.INGEST)
 @RestController
 class ElasticsearchController {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -100,7 +103,7 @@ class ElasticsearchController {
         };
     }
 
-    @RequestMapping(path = "/", method = RequestMethod.GET)
+    @RequestMapping(path = "/", method = RequestMethod.GET, headers = "Authorization")
     ResponseEntity<byte[]> info(HttpServletRequest request) {
         Map<String, Object> version = new LinkedHashMap<>();
         version.put("number", properties.bulkVersion());
@@ -121,7 +124,7 @@ class ElasticsearchController {
         return json(request, HttpStatus.OK, body);
     }
 
-    @RequestMapping(path = "/", method = RequestMethod.HEAD)
+    @RequestMapping(path = "/", method = RequestMethod.HEAD, headers = "Authorization")
     ResponseEntity<byte[]> ping(HttpServletRequest request) {
         return ResponseEntity.ok().headers(headers(request)).build();
     }

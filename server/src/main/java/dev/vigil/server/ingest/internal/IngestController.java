@@ -1,5 +1,7 @@
 package dev.vigil.server.ingest.internal;
 
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.security.ApiPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code Retry-After} when the pipeline is full (nothing was taken: resend the request); 400 for a broken gzip body;
  * 413 for a body over the size cap; 403 for an ingest token bound to another source.
  */
+@RequirePermission(Permission.INGEST)
 @RestController
 class IngestController {
     private final IntakeService intake;

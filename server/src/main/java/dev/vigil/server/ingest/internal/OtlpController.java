@@ -1,6 +1,8 @@
 package dev.vigil.server.ingest.internal;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.security.ApiPrincipal;
 import dev.vigil.server.security.ApiScope;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
@@ -24,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code google.rpc.Status} for a body that is not a valid export (not retryable); 429 with {@code Retry-After} when
  * the pipeline is full (retryable); 415 for other content types.
  */
+@RequirePermission(Permission.INGEST)
 @RestController
 class OtlpController {
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -6,6 +6,8 @@ import dev.vigil.server.ingest.Rejection;
 import dev.vigil.server.ingest.SourceStats;
 import dev.vigil.server.normalize.ParserKind;
 import dev.vigil.server.normalize.ParserSpec;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.security.IssuedApiToken;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * (shown once in the answer); {@code POST /{name}/token} rotates it; deleting a source revokes its tokens.
  * {@code GET /{name}/rejections} lists its most recent refused records with reasons.
  */
+@RequirePermission(Permission.SOURCES_READ)
 @RestController
 @RequestMapping("/api/v1/sources")
 class SourceController {
@@ -117,6 +120,7 @@ class SourceController {
         return intake.recentRejections(name);
     }
 
+    @RequirePermission(Permission.SOURCES_WRITE)
     @PostMapping
     ResponseEntity<CreatedView> create(@RequestBody SourceRequest request) {
         if (request.name() == null) {
@@ -126,6 +130,7 @@ class SourceController {
         return ResponseEntity.status(HttpStatus.CREATED).body(new CreatedView(view(created.source()), created.token()));
     }
 
+    @RequirePermission(Permission.SOURCES_WRITE)
     @PutMapping("/{name}")
     SourceView replace(@PathVariable String name, @RequestBody SourceRequest request) {
         if (request.name() != null && !request.name().equals(name)) {
@@ -134,12 +139,14 @@ class SourceController {
         return view(sources.update(name, request.toDraft(name)));
     }
 
+    @RequirePermission(Permission.SOURCES_WRITE)
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name) {
         sources.delete(name);
         return ResponseEntity.noContent().build();
     }
 
+    @RequirePermission(Permission.SOURCES_WRITE)
     @PostMapping("/{name}/token")
     ResponseEntity<IssuedApiToken> rotateToken(@PathVariable String name) {
         return ResponseEntity.status(HttpStatus.CREATED).body(sources.rotateToken(name));

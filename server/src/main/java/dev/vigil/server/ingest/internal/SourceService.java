@@ -3,6 +3,7 @@ package dev.vigil.server.ingest.internal;
 import dev.vigil.server.ingest.Intake;
 import dev.vigil.server.ingest.LogSource;
 import dev.vigil.server.ingest.LogSources;
+import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.ApiTokenService;
 import dev.vigil.server.security.IssuedApiToken;
@@ -30,8 +31,11 @@ class SourceService implements LogSources {
     private final SourceRegistry registry;
     private final ApiTokenService tokens;
     private final Clock clock;
+    private final AuditLog audit;
 
-    SourceService(SourceRepository repository, SourceRegistry registry, ApiTokenService tokens, Clock clock) {
+    SourceService(
+            SourceRepository repository, SourceRegistry registry, ApiTokenService tokens, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.repository = repository;
         this.registry = registry;
         this.tokens = tokens;
@@ -89,6 +93,7 @@ class SourceService implements LogSources {
             throw new IllegalStateException("a log source named '" + s.name() + "' exists");
         }
         IssuedApiToken token = tokens.issue(ApiScope.INGEST, s.name(), null);
+        audit.record("created", "source", s.name(), null, s);
         reload();
         log.info(
                 "log source '{}' created ({} intake, {} parser)",
@@ -122,6 +127,7 @@ class SourceService implements LogSources {
                 clock.instant());
         SourceRegistry.validate(s);
         repository.update(s);
+        audit.record("updated", "source", name, current, s);
         reload();
         log.info("log source '{}' updated", name);
         return s;
@@ -135,6 +141,7 @@ class SourceService implements LogSources {
         }
         repository.delete(name);
         int revoked = tokens.revokeSubject(name);
+        audit.record("deleted", "source", name, current, null);
         reload();
         log.info("log source '{}' deleted; {} ingest token(s) revoked", name, revoked);
     }
@@ -144,7 +151,9 @@ class SourceService implements LogSources {
     IssuedApiToken rotateToken(String name) {
         repository.find(name).orElseThrow(() -> notFound(name));
         tokens.revokeSubject(name);
-        return tokens.issue(ApiScope.INGEST, name, null);
+        IssuedApiToken issued = tokens.issue(ApiScope.INGEST, name, null);
+        audit.record("token_rotated", "source", name, null, issued.info());
+        return issued;
     }
 
     static NoSuchElementException notFound(String name) {

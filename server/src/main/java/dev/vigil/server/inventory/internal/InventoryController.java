@@ -4,6 +4,8 @@ import dev.vigil.server.inventory.Application;
 import dev.vigil.server.inventory.ApplicationRequest;
 import dev.vigil.server.inventory.Coverage;
 import dev.vigil.server.inventory.InventoryService;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -21,6 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/applications} (admin): the inventory, per-application coverage, and the flagged applications
  * ({@code GET /api/v1/applications/flagged}).
  */
+@RequirePermission(Permission.APPLICATIONS_READ)
 @RestController
 @RequestMapping("/api/v1/applications")
 class InventoryController {
@@ -37,6 +40,7 @@ class InventoryController {
         return inventory.list();
     }
 
+    @RequirePermission(Permission.APPLICATIONS_WRITE)
     @PostMapping
     ResponseEntity<Application> create(@RequestBody ApplicationRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED).body(inventory.create(request));
@@ -52,11 +56,13 @@ class InventoryController {
         return ResponseEntity.of(inventory.get(name));
     }
 
+    @RequirePermission(Permission.APPLICATIONS_WRITE)
     @PutMapping("/{name}")
     ResponseEntity<Application> update(@PathVariable String name, @RequestBody ApplicationRequest request) {
         return ResponseEntity.of(inventory.update(name, request));
     }
 
+    @RequirePermission(Permission.APPLICATIONS_WRITE)
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name) {
         return inventory.delete(name)

@@ -12,6 +12,7 @@ import dev.vigil.server.inventory.ApplicationRequest;
 import dev.vigil.server.inventory.Coverage;
 import dev.vigil.server.inventory.Criticality;
 import dev.vigil.server.inventory.InventoryService;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -31,6 +32,7 @@ import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The inventory in table {@code applications}; coverage is computed on request from the intake's sources and
@@ -48,6 +50,7 @@ class JdbcInventoryService implements InventoryService {
     private final SourceActivity activity;
     private final RuleService rules;
     private final InventoryProperties properties;
+    private final AuditLog audit;
 
     JdbcInventoryService(
             JdbcClient jdbc,
@@ -55,7 +58,9 @@ class JdbcInventoryService implements InventoryService {
             LogSources sources,
             SourceActivity activity,
             RuleService rules,
-            InventoryProperties properties) {
+            InventoryProperties properties,
+            AuditLog audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.clock = clock;
         this.sources = sources;
@@ -65,6 +70,7 @@ class JdbcInventoryService implements InventoryService {
     }
 
     @Override
+    @Transactional
     public Application create(ApplicationRequest r) {
         Valid v = validate(r);
         Instant now = clock.instant();
@@ -86,12 +92,16 @@ class JdbcInventoryService implements InventoryService {
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException("an application named '" + v.name() + "' exists already");
         }
-        return get(v.name()).orElseThrow();
+        Application created = get(v.name()).orElseThrow();
+        audit.record("created", "application", created.name(), null, created);
+        return created;
     }
 
     @Override
+    @Transactional
     public Optional<Application> update(String name, ApplicationRequest r) {
         Valid v = validate(r);
+        Optional<Application> before = get(name);
         try {
             int n = jdbc.sql("""
                             update applications set name = ?, description = ?, owner = ?, criticality = ?,
@@ -105,18 +115,29 @@ class JdbcInventoryService implements InventoryService {
                             Timestamp.from(clock.instant()),
                             normalize(name))
                     .update();
-            return n == 0 ? Optional.empty() : get(v.name());
+            if (n == 0) {
+                return Optional.empty();
+            }
+            Optional<Application> after = get(v.name());
+            audit.record("updated", "application", v.name(), before.orElse(null), after.orElse(null));
+            return after;
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException("an application named '" + v.name() + "' exists already");
         }
     }
 
     @Override
+    @Transactional
     public boolean delete(String name) {
-        return jdbc.sql("delete from applications where name = ?")
+        Optional<Application> before = get(name);
+        boolean deleted = jdbc.sql("delete from applications where name = ?")
                         .param(normalize(name))
                         .update()
                 > 0;
+        if (deleted) {
+            audit.record("deleted", "application", normalize(name), before.orElse(null), null);
+        }
+        return deleted;
     }
 
     @Override

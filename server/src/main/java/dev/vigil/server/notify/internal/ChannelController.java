@@ -5,6 +5,8 @@ import dev.vigil.server.notify.ChannelRequest;
 import dev.vigil.server.notify.ChannelService;
 import dev.vigil.server.notify.Deliveries;
 import dev.vigil.server.notify.Delivery;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/notify}: channels (contact points) and deliveries. Secrets are write-only; chat webhook URLs are
  * shown masked.
  */
+@RequirePermission(Permission.ONCALL_READ)
 @RestController
 @RequestMapping("/api/v1/notify")
 class ChannelController {
@@ -48,6 +51,7 @@ class ChannelController {
         return channels.list(user);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/channels")
     @ResponseStatus(HttpStatus.CREATED)
     Channel create(@RequestBody ChannelRequest request) {
@@ -59,6 +63,7 @@ class ChannelController {
         return ResponseEntity.of(channels.get(id));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/channels/{id}")
     ResponseEntity<Channel> update(@PathVariable UUID id, @RequestBody ChannelRequest request) {
         try {
@@ -68,6 +73,7 @@ class ChannelController {
         }
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/channels/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
         return channels.delete(id)

@@ -5,6 +5,7 @@ import dev.vigil.server.notify.ChannelRequest;
 import dev.vigil.server.notify.ChannelService;
 import dev.vigil.server.notify.ChannelTarget;
 import dev.vigil.server.notify.NotificationChannel;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,11 +26,13 @@ class JdbcChannelService implements ChannelService {
     private final JdbcClient jdbc;
     private final ChannelRegistry registry;
     private final Clock clock;
+    private final AuditLog audit;
 
-    JdbcChannelService(JdbcClient jdbc, ChannelRegistry registry, Clock clock) {
+    JdbcChannelService(JdbcClient jdbc, ChannelRegistry registry, Clock clock, AuditLog audit) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.clock = clock;
+        this.audit = audit;
     }
 
     @Override
@@ -58,7 +61,9 @@ class JdbcChannelService implements ChannelService {
                         Timestamp.from(now),
                         Timestamp.from(now))
                 .update();
-        return get(id).orElseThrow();
+        Channel created = get(id).orElseThrow();
+        audit.record("created", "notify_channel", id.toString(), null, created);
+        return created;
     }
 
     @Override
@@ -69,6 +74,7 @@ class JdbcChannelService implements ChannelService {
         String address = r.address() == null ? current.address() : r.address().trim();
         String secret = r.secret() == null ? current.secret() : r.secret();
         registry.require(type).validate(address, secret);
+        Channel before = get(id).orElseThrow();
         jdbc.sql(
                         "update notify_channels set name = coalesce(?, name), type = ?, address = ?, secret = ?,"
                                 + " enabled = coalesce(?, enabled), user_id = coalesce(?, user_id), updated_at = ? where id = ?")
@@ -82,13 +88,26 @@ class JdbcChannelService implements ChannelService {
                         Timestamp.from(clock.instant()),
                         id)
                 .update();
-        return get(id).orElseThrow();
+        Channel after = get(id).orElseThrow();
+        audit.record(
+                "updated",
+                "notify_channel",
+                id.toString(),
+                before,
+                java.util.Map.of("channel", after, "secretChanged", r.secret() != null));
+        return after;
     }
 
     @Override
     @Transactional
     public boolean delete(UUID id) {
-        return jdbc.sql("delete from notify_channels where id = ?").param(id).update() > 0;
+        Channel before = get(id).orElse(null);
+        boolean deleted =
+                jdbc.sql("delete from notify_channels where id = ?").param(id).update() > 0;
+        if (deleted) {
+            audit.record("deleted", "notify_channel", id.toString(), before, null);
+        }
+        return deleted;
     }
 
     @Override

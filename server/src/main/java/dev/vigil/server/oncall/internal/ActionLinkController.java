@@ -3,17 +3,16 @@ package dev.vigil.server.oncall.internal;
 import dev.vigil.server.oncall.Page;
 import dev.vigil.server.oncall.PageStatus;
 import dev.vigil.server.oncall.Person;
-import dev.vigil.server.security.ApiEndpoint;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,8 +24,10 @@ import org.springframework.web.util.HtmlUtils;
  * {@code /oncall/action/{token}}: the acknowledge/resolve links of notifications, usable without signing in (the
  * token is the capability; see {@link ActionLinks}). GET only shows a confirmation page with a button — it changes
  * nothing, so mail scanners and link previews that fetch URLs cannot acknowledge a page — and POST acts. A used,
- * expired or forged token gets 410 or 404 and changes nothing.
+ * expired or forged token gets 410 or 404 and changes nothing. The POST carries the session's CSRF token from the
+ * confirmation form like every browser form.
  */
+@RequirePermission(Permission.PUBLIC)
 @Controller
 class ActionLinkController {
     private final ActionLinks links;
@@ -52,7 +53,7 @@ class ActionLinkController {
     }
 
     @GetMapping("/oncall/action/{token}")
-    ResponseEntity<String> confirm(@PathVariable String token) {
+    ResponseEntity<String> confirm(@PathVariable String token, HttpServletRequest request) {
         Optional<ActionLinks.Link> parsed = links.parse(token);
         if (parsed.isEmpty()) {
             return html(HttpStatus.NOT_FOUND, "Unknown link", "This link is not valid.");
@@ -69,7 +70,7 @@ class ActionLinkController {
         String body = "<p><strong>" + esc(p.title()) + "</strong></p><p>Severity: "
                 + esc(p.severity().id())
                 + " · status: " + esc(p.status().id()) + "</p>"
-                + "<form method=\"post\" action=\"/oncall/action/" + esc(token) + "\">"
+                + "<form method=\"post\" action=\"/oncall/action/" + esc(token) + "\">" + csrfField(request)
                 + "<button type=\"submit\" style=\"font-size:1.2em;padding:.5em 1.5em\">" + verb
                 + "</button></form>";
         return html(HttpStatus.OK, verb + " page", body);
@@ -123,21 +124,16 @@ class ActionLinkController {
                 .body(page);
     }
 
-    private static String esc(String s) {
-        return HtmlUtils.htmlEscape(s == null ? "" : s, "UTF-8");
+    /** The browser chain protects POSTs with a CSRF token (cookie + form field); the form carries it. */
+    private static String csrfField(HttpServletRequest request) {
+        if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken t) {
+            return "<input type=\"hidden\" name=\"" + esc(t.getParameterName()) + "\" value=\"" + esc(t.getToken())
+                    + "\">";
+        }
+        return "";
     }
 
-    /** The links are public: the token is the credential. */
-    @Configuration(proxyBeanMethods = false)
-    static class Routes {
-        @Bean
-        ApiEndpoint oncallActionLinkGet() {
-            return ApiEndpoint.anonymous(HttpMethod.GET, "/oncall/action/*");
-        }
-
-        @Bean
-        ApiEndpoint oncallActionLinkPost() {
-            return ApiEndpoint.anonymous(HttpMethod.POST, "/oncall/action/*");
-        }
+    private static String esc(String s) {
+        return HtmlUtils.htmlEscape(s == null ? "" : s, "UTF-8");
     }
 }

@@ -10,7 +10,9 @@ import dev.vigil.server.oncall.Schedule;
 import dev.vigil.server.oncall.ScheduleOverride;
 import dev.vigil.server.oncall.ScheduleService;
 import dev.vigil.server.oncall.Shift;
-import dev.vigil.server.security.ApiPrincipal;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.audit.Actor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/oncall}: people, teams, holiday calendars, schedules (with overrides, swaps, timeline, gaps, iCal),
  * leave, escalation policies and notification rules.
  */
+@RequirePermission(Permission.ONCALL_READ)
 @RestController
 @RequestMapping("/api/v1/oncall")
 class OnCallController {
@@ -68,18 +71,21 @@ class OnCallController {
         return store.people();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/people")
     @ResponseStatus(HttpStatus.CREATED)
     Person createPerson(@RequestBody PersonRequest r) {
         return store.savePerson(r.userId(), r.name(), r.email(), r.timeZone());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/people/{id}")
     Person updatePerson(@PathVariable UUID id, @RequestBody PersonRequest r) {
         store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
         return store.savePerson(id, r.name(), r.email(), r.timeZone());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/people/{id}")
     ResponseEntity<Void> deletePerson(@PathVariable UUID id) {
         return store.deletePerson(id)
@@ -95,6 +101,7 @@ class OnCallController {
         return new RulesBody(store.rules(id, false), store.rules(id, true));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/people/{id}/rules")
     RulesBody saveRules(@PathVariable UUID id, @RequestBody RulesBody body) {
         store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
@@ -110,6 +117,7 @@ class OnCallController {
         return store.leave(id, null, null);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/people/{id}/leave")
     @ResponseStatus(HttpStatus.CREATED)
     Leave addLeave(@PathVariable UUID id, @RequestBody LeaveRequest r) {
@@ -117,6 +125,7 @@ class OnCallController {
         return store.addLeave(id, r.start(), r.end(), r.reason());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/people/{id}/leave/{leaveId}")
     ResponseEntity<Void> deleteLeave(@PathVariable UUID id, @PathVariable UUID leaveId) {
         return store.deleteLeave(id, leaveId)
@@ -144,17 +153,20 @@ class OnCallController {
         return store.calendars();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/holiday-calendars")
     @ResponseStatus(HttpStatus.CREATED)
     HolidayCalendar createCalendar(@RequestBody CalendarRequest r) {
         return store.saveCalendar(null, r.name(), r.holidays());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/holiday-calendars/{id}")
     HolidayCalendar updateCalendar(@PathVariable UUID id, @RequestBody CalendarRequest r) {
         return store.saveCalendar(id, r.name(), r.holidays());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/holiday-calendars/{id}")
     ResponseEntity<Void> deleteCalendar(@PathVariable UUID id) {
         return store.deleteCalendar(id)
@@ -169,17 +181,20 @@ class OnCallController {
         return store.teams();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/teams")
     @ResponseStatus(HttpStatus.CREATED)
     OnCallTeam createTeam(@RequestBody OnCallTeam t) {
         return store.saveTeam(null, t);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/teams/{id}")
     OnCallTeam updateTeam(@PathVariable UUID id, @RequestBody OnCallTeam t) {
         return store.saveTeam(id, t);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/teams/{id}")
     ResponseEntity<Void> deleteTeam(@PathVariable UUID id) {
         return store.deleteTeam(id)
@@ -194,6 +209,7 @@ class OnCallController {
         return store.schedules();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/schedules")
     @ResponseStatus(HttpStatus.CREATED)
     Schedule createSchedule(@RequestBody Schedule s) {
@@ -205,11 +221,13 @@ class OnCallController {
         return store.schedule(id).orElseThrow(() -> new NoSuchElementException("no schedule " + id));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/schedules/{id}")
     Schedule updateSchedule(@PathVariable UUID id, @RequestBody Schedule s) {
         return store.saveSchedule(id, s);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/schedules/{id}")
     ResponseEntity<Void> deleteSchedule(@PathVariable UUID id) {
         return store.deleteSchedule(id)
@@ -290,11 +308,12 @@ class OnCallController {
         return store.overrides(id, from, to);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/schedules/{id}/overrides")
     @ResponseStatus(HttpStatus.CREATED)
     ScheduleOverride addOverride(@PathVariable UUID id, @RequestBody OverrideRequest r) {
         schedule(id);
-        String by = ApiPrincipal.current().map(ApiPrincipal::getName).orElse(null);
+        String by = Actor.currentIfAny().map(Actor::name).orElse(null);
         return store.addOverride(new ScheduleOverride(
                 null,
                 id,
@@ -308,6 +327,7 @@ class OnCallController {
                 by));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/schedules/{id}/overrides/{overrideId}")
     ResponseEntity<Void> deleteOverride(@PathVariable UUID id, @PathVariable UUID overrideId) {
         return store.deleteOverride(id, overrideId)
@@ -325,6 +345,7 @@ class OnCallController {
         return check.warnings();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/checks")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, Object> runCheck() {
@@ -338,6 +359,7 @@ class OnCallController {
         return store.policies();
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/policies")
     @ResponseStatus(HttpStatus.CREATED)
     EscalationPolicy createPolicy(@RequestBody EscalationPolicy p) {
@@ -349,11 +371,13 @@ class OnCallController {
         return store.policy(id).orElseThrow(() -> new NoSuchElementException("no policy " + id));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/policies/{id}")
     EscalationPolicy updatePolicy(@PathVariable UUID id, @RequestBody EscalationPolicy p) {
         return store.savePolicy(id, PolicyValidation.normalise(p));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/policies/{id}")
     ResponseEntity<Void> deletePolicy(@PathVariable UUID id) {
         return store.deletePolicy(id)

@@ -11,6 +11,7 @@ import dev.vigil.server.oncall.Person;
 import dev.vigil.server.oncall.Schedule;
 import dev.vigil.server.oncall.ScheduleOverride;
 import dev.vigil.server.oncall.TimeWindow;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,11 +50,13 @@ class OnCallStore {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final AuditLog audit;
 
-    OnCallStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    OnCallStore(JdbcClient jdbc, JsonMapper json, Clock clock, AuditLog audit) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.audit = audit;
     }
 
     static ZoneId zone(String id) {
@@ -86,12 +89,20 @@ class OnCallStore {
         }
     }
 
+    private boolean audited(String type, UUID id, Object before, boolean deleted) {
+        if (deleted) {
+            audit.record("deleted", type, id.toString(), before, null);
+        }
+        return deleted;
+    }
+
     // --- people
 
     @Transactional
     Person savePerson(UUID userId, String name, String email, String timeZone) {
         UUID id = userId == null ? UUID.randomUUID() : userId;
         ZoneId z = zone(timeZone);
+        Person before = person(id).orElse(null);
         jdbc.sql("insert into oncall_people (user_id, name, email, time_zone, created_at, updated_at)"
                         + " values (?, ?, ?, ?, ?, ?) on conflict (user_id) do update set name = excluded.name,"
                         + " email = excluded.email, time_zone = excluded.time_zone, updated_at = excluded.updated_at")
@@ -143,6 +154,7 @@ class OnCallStore {
     HolidayCalendar saveCalendar(UUID id, String name, List<HolidayCalendar.Holiday> holidays) {
         UUID key = id == null ? UUID.randomUUID() : id;
         String doc = json.writeValueAsString(holidays == null ? List.of() : holidays);
+        HolidayCalendar before = calendar(key).orElse(null);
         return unique(
                 () -> {
                     int n = jdbc.sql("update oncall_holiday_calendars set name = ?, holidays = ?::jsonb, updated_at = ?"
@@ -158,7 +170,14 @@ class OnCallStore {
                                 .params(key, name.strip(), doc, now(), now())
                                 .update();
                     }
-                    return calendar(key).orElseThrow();
+                    HolidayCalendar after = calendar(key).orElseThrow();
+                    audit.record(
+                            n == 0 ? "created" : "updated",
+                            "holiday_calendar",
+                            key.toString(),
+                            n == 0 ? null : before,
+                            after);
+                    return after;
                 },
                 "a holiday calendar named '" + name + "'");
     }
@@ -208,6 +227,7 @@ class OnCallStore {
         String name = required(t.name(), "name");
         String hours = json.writeValueAsString(t.businessHours());
         UUID[] members = t.members().toArray(UUID[]::new);
+        OnCallTeam before = team(key).orElse(null);
         return unique(
                 () -> {
                     int n = jdbc.sql("update oncall_teams set name = ?, members = ?, time_zone = ?, business_hours ="
@@ -244,7 +264,14 @@ class OnCallStore {
                                         now())
                                 .update();
                     }
-                    return team(key).orElseThrow();
+                    OnCallTeam after = team(key).orElseThrow();
+                    audit.record(
+                            n == 0 ? "created" : "updated",
+                            "oncall_team",
+                            key.toString(),
+                            n == 0 ? null : before,
+                            after);
+                    return after;
                 },
                 "a team named '" + name + "'");
     }
@@ -267,7 +294,11 @@ class OnCallStore {
 
     @Transactional
     boolean deleteTeam(UUID id) {
-        return jdbc.sql("delete from oncall_teams where id = ?").param(id).update() > 0;
+        return audited(
+                "oncall_team",
+                id,
+                team(id).orElse(null),
+                jdbc.sql("delete from oncall_teams where id = ?").param(id).update() > 0);
     }
 
     private OnCallTeam mapTeam(ResultSet rs, int n) throws SQLException {
@@ -299,6 +330,7 @@ class OnCallStore {
             throw new IllegalArgumentException("a schedule has at most 20 layers");
         }
         String layers = json.writeValueAsString(s.layers());
+        Schedule before = schedule(key).orElse(null);
         return unique(
                 () -> {
                     int n = jdbc.sql(
@@ -333,7 +365,10 @@ class OnCallStore {
                                         now())
                                 .update();
                     }
-                    return schedule(key).orElseThrow();
+                    Schedule after = schedule(key).orElseThrow();
+                    audit.record(
+                            n == 0 ? "created" : "updated", "schedule", key.toString(), n == 0 ? null : before, after);
+                    return after;
                 },
                 "a schedule named '" + name + "'");
     }
@@ -353,7 +388,11 @@ class OnCallStore {
 
     @Transactional
     boolean deleteSchedule(UUID id) {
-        return jdbc.sql("delete from oncall_schedules where id = ?").param(id).update() > 0;
+        return audited(
+                "schedule",
+                id,
+                schedule(id).orElse(null),
+                jdbc.sql("delete from oncall_schedules where id = ?").param(id).update() > 0);
     }
 
     private Schedule mapSchedule(ResultSet rs, int n) throws SQLException {
@@ -397,10 +436,12 @@ class OnCallStore {
                         now(),
                         o.createdBy())
                 .update();
-        return overrides(o.scheduleId(), null, null).stream()
+        ScheduleOverride created = overrides(o.scheduleId(), null, null).stream()
                 .filter(x -> x.id().equals(id))
                 .findFirst()
                 .orElseThrow();
+        audit.record("created", "schedule_" + created.kind().id(), id.toString(), null, created);
+        return created;
     }
 
     /** Overrides of a schedule overlapping [from, to) (null: unbounded). */
@@ -425,10 +466,14 @@ class OnCallStore {
 
     @Transactional
     boolean deleteOverride(UUID scheduleId, UUID id) {
-        return jdbc.sql("delete from oncall_overrides where schedule_id = ? and id = ?")
-                        .params(scheduleId, id)
-                        .update()
-                > 0;
+        return audited(
+                "schedule_override",
+                id,
+                null,
+                jdbc.sql("delete from oncall_overrides where schedule_id = ? and id = ?")
+                                .params(scheduleId, id)
+                                .update()
+                        > 0);
     }
 
     @Transactional
@@ -441,7 +486,9 @@ class OnCallStore {
                         "insert into oncall_leave (id, user_id, starts_at, ends_at, reason, created_at) values (?, ?, ?, ?, ?, ?)")
                 .params(id, userId, Timestamp.from(start), Timestamp.from(end), reason, now())
                 .update();
-        return new Leave(id, userId, start, end, reason, clock.instant());
+        Leave created = new Leave(id, userId, start, end, reason, clock.instant());
+        audit.record("created", "oncall_leave", id.toString(), null, created);
+        return created;
     }
 
     /** Leave overlapping [from, to) of anyone (userId null) or one person. */
@@ -479,6 +526,7 @@ class OnCallStore {
         UUID key = id == null ? UUID.randomUUID() : id;
         String name = required(p.name(), "name");
         String steps = json.writeValueAsString(p.steps());
+        EscalationPolicy before = policy(key).orElse(null);
         return unique(
                 () -> {
                     int n = jdbc.sql(
@@ -518,7 +566,14 @@ class OnCallStore {
                                         now())
                                 .update();
                     }
-                    return policy(key).orElseThrow();
+                    EscalationPolicy after = policy(key).orElseThrow();
+                    audit.record(
+                            n == 0 ? "created" : "updated",
+                            "escalation_policy",
+                            key.toString(),
+                            n == 0 ? null : before,
+                            after);
+                    return after;
                 },
                 "a policy named '" + name + "'");
     }
@@ -545,7 +600,11 @@ class OnCallStore {
 
     @Transactional
     boolean deletePolicy(UUID id) {
-        return jdbc.sql("delete from oncall_policies where id = ?").param(id).update() > 0;
+        return audited(
+                "escalation_policy",
+                id,
+                policy(id).orElse(null),
+                jdbc.sql("delete from oncall_policies where id = ?").param(id).update() > 0);
     }
 
     private EscalationPolicy mapPolicy(ResultSet rs, int n) throws SQLException {
@@ -578,6 +637,7 @@ class OnCallStore {
         if (rules.size() > 20) {
             throw new IllegalArgumentException("at most 20 rules per set");
         }
+        List<NotificationRule> before = rules(userId, important);
         jdbc.sql("delete from oncall_notification_rules where user_id = ? and important = ?")
                 .params(userId, important)
                 .update();
@@ -588,6 +648,12 @@ class OnCallStore {
                     .params(userId, important, pos++, r.channelId(), r.delayMinutes())
                     .update();
         }
+        audit.record(
+                "updated",
+                important ? "notification_rules_important" : "notification_rules",
+                userId.toString(),
+                before,
+                rules);
     }
 
     List<NotificationRule> rules(UUID userId, boolean important) {

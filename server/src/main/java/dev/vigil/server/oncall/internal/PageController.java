@@ -5,7 +5,9 @@ import dev.vigil.server.oncall.PageHistory;
 import dev.vigil.server.oncall.PageRequest;
 import dev.vigil.server.oncall.PageStatus;
 import dev.vigil.server.oncall.PagingService;
-import dev.vigil.server.security.ApiPrincipal;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.audit.Actor;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -26,6 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/oncall/pages}: start a page by hand, list pages (or those of one subject), a page's history (log and
  * deliveries with every attempt), acknowledge, un-acknowledge and resolve. The actor is the calling token's name.
  */
+@RequirePermission(Permission.ONCALL_READ)
 @RestController
 @RequestMapping("/api/v1/oncall/pages")
 class PageController {
@@ -59,6 +62,7 @@ class PageController {
         return paging.recent(s, limit);
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping
     ResponseEntity<Map<String, Object>> start(@RequestBody PageRequest request) {
         UUID id = paging.startPaging(request);
@@ -70,22 +74,25 @@ class PageController {
         return ResponseEntity.of(paging.history(id));
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/{id}/acknowledge")
     Page acknowledge(@PathVariable UUID id) {
         return paging.acknowledge(id, actor());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/{id}/unacknowledge")
     Page unacknowledge(@PathVariable UUID id) {
         return paging.unacknowledge(id, actor());
     }
 
+    @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/{id}/resolve")
     Page resolve(@PathVariable UUID id) {
         return paging.resolve(id, actor());
     }
 
     private static String actor() {
-        return ApiPrincipal.current().map(p -> "token:" + p.getName()).orElse("api");
+        return Actor.currentIfAny().map(Actor::name).orElse("api");
     }
 }

@@ -1,25 +1,61 @@
 package dev.vigil.server.platform.internal;
 
+import jakarta.validation.ConstraintViolationException;
+import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Maps the exceptions every module uses for bad requests to RFC 9457 problem details: an
- * {@link IllegalArgumentException} is the caller's fault (400), an {@link IllegalStateException} a conflict with the
- * current state (409). Anything else stays a 500 without internals in the body.
+ * RFC 9457 problem details for every error a controller raises. Spring MVC's own exceptions (400 binding and
+ * validation, 404 no handler or resource, 405, 406, 413, 415, ...) come from {@link ResponseEntityExceptionHandler};
+ * on top of those, the exceptions every module uses: {@link IllegalArgumentException} is the caller's fault (400),
+ * {@link NoSuchElementException} a missing object (404), {@link IllegalStateException} a conflict with the current
+ * state (409), {@link AccessDeniedException} 403. Anything else is a 500 whose body says nothing about internals
+ * (the log has the stack trace). 401 and 403 decided before MVC are written by the security module in the same
+ * format; errors outside MVC reach {@link ProblemErrorController}.
  */
 @RestControllerAdvice
-class ApiExceptionHandler {
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(IllegalArgumentException.class)
     ProblemDetail badRequest(IllegalArgumentException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail invalid(ConstraintViolationException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(NoSuchElementException.class)
+    ProblemDetail notFound(NoSuchElementException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
     @ExceptionHandler(IllegalStateException.class)
     ProblemDetail conflict(IllegalStateException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ProblemDetail forbidden(AccessDeniedException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail internal(Exception e) {
+        log.error("Unhandled error", e);
+        return ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "internal error (see the server log)");
     }
 }

@@ -1,7 +1,6 @@
 package dev.vigil.server.security.internal;
 
 import dev.vigil.server.security.ApiPrincipal;
-import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.ApiTokenService;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -112,14 +111,8 @@ final class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
         private static List<SimpleGrantedAuthority> authorities(ApiPrincipal principal) {
             List<SimpleGrantedAuthority> list = new java.util.ArrayList<>();
-            for (ApiScope s : ApiScope.values()) {
-                if (principal.scope().grants(s)) {
-                    list.add(new SimpleGrantedAuthority(s.authority()));
-                }
-            }
-            if (principal.scope() == ApiScope.ADMIN) {
-                list.add(new SimpleGrantedAuthority("ROLE_ADMIN"));
-            }
+            list.add(new SimpleGrantedAuthority("SCOPE_" + principal.scope().id()));
+            principal.roles().forEach(r -> list.add(new SimpleGrantedAuthority("ROLE_" + r.name())));
             return list;
         }
 

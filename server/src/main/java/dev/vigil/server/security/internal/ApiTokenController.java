@@ -1,5 +1,11 @@
 package dev.vigil.server.security.internal;
 
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.access.Role;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.ApiTokenInfo;
 import dev.vigil.server.security.ApiTokenService;
@@ -7,8 +13,12 @@ import dev.vigil.server.security.IssuedApiToken;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,37 +28,83 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/tokens}: list, issue and revoke API tokens (admin only). */
+/**
+ * {@code /api/v1/tokens}: every token (list: tokens_read; issue and revoke: tokens_write). A token is
+ * {@code ingest} (optionally bound to a {@code source}), {@code metrics}, or {@code api} with {@code roles} for an
+ * integration or, with {@code userId}, a user. {@code "scope": "admin"} (issue 5) means an api token with the role
+ * admin.
+ */
 @RestController
 @RequestMapping("/api/v1/tokens")
 class ApiTokenController {
     private final ApiTokenService tokens;
+    private final Clock clock;
 
-    ApiTokenController(ApiTokenService tokens) {
+    ApiTokenController(ApiTokenService tokens, Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     record IssueRequest(
             @NotBlank @Size(max = 200) String name,
             @NotBlank String scope,
             @Size(max = 200) String source,
+            Set<String> roles,
+            UUID userId,
             Instant expiresAt) {}
 
+    static final Map<String, Comparator<ApiTokenInfo>> SORT = Map.of(
+            "name", Comparator.comparing(ApiTokenInfo::name),
+            "createdAt", Comparator.comparing(ApiTokenInfo::createdAt),
+            "lastUsedAt",
+                    Comparator.comparing(ApiTokenInfo::lastUsedAt, Comparator.nullsFirst(Comparator.naturalOrder())));
+
     @GetMapping
-    List<ApiTokenInfo> list() {
-        return tokens.list();
+    @RequirePermission(Permission.TOKENS_READ)
+    Page<ApiTokenInfo> list(
+            @RequestParam(required = false) String kind,
+            @RequestParam(defaultValue = "false") boolean active,
+            @Paging(
+                            defaultSort = "createdAt",
+                            sortable = {"name", "createdAt", "lastUsedAt"})
+                    PageQuery page) {
+        Instant now = clock.instant();
+        List<ApiTokenInfo> all = tokens.list().stream()
+                .filter(t -> kind == null || t.kind().equals(kind))
+                .filter(t -> !active || t.activeAt(now))
+                .toList();
+        return Page.slice(all, page, SORT);
+    }
+
+    @GetMapping("/{id}")
+    @RequirePermission(Permission.TOKENS_READ)
+    ResponseEntity<ApiTokenInfo> get(@PathVariable UUID id) {
+        return ResponseEntity.of(tokens.find(id));
     }
 
     @PostMapping
+    @RequirePermission(Permission.TOKENS_WRITE)
     ResponseEntity<IssuedApiToken> issue(@Valid @RequestBody IssueRequest request) {
-        ApiScope scope = ApiScope.parse(request.scope());
-        IssuedApiToken issued = tokens.issue(scope, request.name(), blankToNull(request.source()), request.expiresAt());
+        IssuedApiToken issued;
+        if (request.scope().strip().equalsIgnoreCase("admin")) {
+            issued = tokens.issueApiToken(request.name(), request.userId(), Set.of(Role.ADMIN), request.expiresAt());
+        } else {
+            ApiScope scope = ApiScope.parse(request.scope());
+            if (scope == ApiScope.API) {
+                issued = tokens.issueApiToken(
+                        request.name(), request.userId(), JdbcUserService.roles(request.roles()), request.expiresAt());
+            } else {
+                issued = tokens.issue(scope, request.name(), blankToNull(request.source()), request.expiresAt());
+            }
+        }
         return ResponseEntity.status(HttpStatus.CREATED).body(issued);
     }
 
     @DeleteMapping("/{id}")
+    @RequirePermission(Permission.TOKENS_WRITE)
     ResponseEntity<Void> revoke(@PathVariable UUID id) {
         return tokens.revoke(id)
                 ? ResponseEntity.noContent().build()

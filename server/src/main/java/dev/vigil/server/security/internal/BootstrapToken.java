@@ -1,6 +1,7 @@
 package dev.vigil.server.security.internal;
 
 import dev.vigil.server.platform.DataDirectory;
+import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.IssuedApiToken;
 import java.io.IOException;
@@ -9,13 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * The first admin token. With {@code VIGIL_BOOTSTRAP_API_TOKEN} set, an admin token with exactly that value is
+ * The first admin token (an integration api token with the role admin). With {@code VIGIL_BOOTSTRAP_API_TOKEN} set, an admin token with exactly that value is
  * created when it is not stored yet, so automation can talk to a fresh server without reading anything (the value
  * must be at least 16 characters; a revoked bootstrap token is not recreated on the next start unless its value
  * changes). Without it, a server that has no active admin token at all creates one and writes it to
@@ -41,7 +43,7 @@ class BootstrapToken implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         String value = properties.bootstrapApiToken();
         if (value == null || value.isBlank()) {
-            if (tokens.activeCount(ApiScope.ADMIN) == 0) {
+            if (tokens.activeAdminTokens() == 0) {
                 writeInitialToken();
             }
             return;
@@ -54,13 +56,13 @@ class BootstrapToken implements SmartInitializingSingleton {
         if (tokens.exists(value)) {
             return;
         }
-        tokens.store(value, ApiScope.ADMIN, "bootstrap", null, null);
+        tokens.store(value, ApiScope.API, "bootstrap", null, null, Set.of(Role.ADMIN), null);
         log.info("Created the admin API token 'bootstrap' from VIGIL_BOOTSTRAP_API_TOKEN");
     }
 
     /** Issues the initial admin token and writes it to {@code DATA_DIR/initial-admin-token}; returns the file. */
     Path writeInitialToken() {
-        IssuedApiToken issued = tokens.issue(ApiScope.ADMIN, "initial-admin", null, null);
+        IssuedApiToken issued = tokens.issueApiToken("initial-admin", null, Set.of(Role.ADMIN), null);
         Path file = dataDirectory.root().resolve("initial-admin-token");
         try {
             Files.deleteIfExists(file);

@@ -25,7 +25,8 @@ class BootstrapTokenTest {
         assertThat(Files.getPosixFilePermissions(file))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         assertThat(tokens.authenticate(token)).hasValueSatisfying(p -> {
-            assertThat(p.scope()).isEqualTo(ApiScope.ADMIN);
+            assertThat(p.scope()).isEqualTo(ApiScope.API);
+            assertThat(p.roles()).containsExactly(dev.vigil.server.platform.access.Role.ADMIN);
             assertThat(p.name()).isEqualTo("initial-admin");
         });
         assertThat(tokens.revoke(tokens.authenticate(token).orElseThrow().tokenId()))

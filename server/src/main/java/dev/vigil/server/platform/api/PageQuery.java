@@ -1,0 +1,53 @@
+package dev.vigil.server.platform.api;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A page request: zero-based {@code page}, {@code size} items, ordered by {@code sort} (first key first). Controllers
+ * take it as a parameter annotated with {@link Paging}, which declares the default and maximum size and the fields
+ * that may be sorted on; anything else is refused with 400.
+ */
+public record PageQuery(int page, int size, List<Sort> sort) {
+
+    public PageQuery {
+        if (page < 0) {
+            throw new IllegalArgumentException("page must be >= 0");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("size must be >= 1");
+        }
+        sort = sort == null ? List.of() : List.copyOf(sort);
+    }
+
+    public static PageQuery of(int page, int size, Sort... sort) {
+        return new PageQuery(page, size, List.of(sort));
+    }
+
+    /** The offset of the first item. */
+    public long offset() {
+        return (long) page * size;
+    }
+
+    /** One sort key. */
+    public record Sort(String field, boolean descending) {
+        /** Parses {@code field}, {@code field,asc} or {@code field,desc}. */
+        public static Sort parse(String value) {
+            String v = value.strip();
+            int comma = v.indexOf(',');
+            if (comma < 0) {
+                return new Sort(v, false);
+            }
+            String dir = v.substring(comma + 1).strip().toLowerCase(Locale.ROOT);
+            if (!dir.equals("asc") && !dir.equals("desc")) {
+                throw new IllegalArgumentException("sort direction must be asc or desc: " + value);
+            }
+            return new Sort(v.substring(0, comma).strip(), dir.equals("desc"));
+        }
+
+        @Override
+        public String toString() {
+            return field + (descending ? ",desc" : ",asc");
+        }
+    }
+}

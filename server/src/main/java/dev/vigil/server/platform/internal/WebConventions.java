@@ -1,0 +1,83 @@
+package dev.vigil.server.platform.internal;
+
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Binds {@link PageQuery} parameters ({@code ?page=&size=&sort=}) as their {@link Paging} declares. */
+@Configuration(proxyBeanMethods = false)
+class WebConventions implements WebMvcConfigurer {
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new PageQueryResolver());
+    }
+
+    static final class PageQueryResolver implements HandlerMethodArgumentResolver {
+        @Override
+        public boolean supportsParameter(MethodParameter parameter) {
+            return parameter.getParameterType() == PageQuery.class;
+        }
+
+        @Override
+        public Object resolveArgument(
+                MethodParameter parameter,
+                ModelAndViewContainer mav,
+                NativeWebRequest request,
+                WebDataBinderFactory binders) {
+            Paging paging = parameter.getParameterAnnotation(Paging.class);
+            int defaultSize = paging == null ? 50 : paging.defaultSize();
+            int maxSize = paging == null ? 500 : paging.maxSize();
+            int page = integer(request.getParameter("page"), 0, "page");
+            int size = integer(request.getParameter("size"), defaultSize, "size");
+            if (size < 1 || size > maxSize) {
+                throw new IllegalArgumentException("size must be between 1 and " + maxSize);
+            }
+            if (page < 0) {
+                throw new IllegalArgumentException("page must be >= 0");
+            }
+            String[] given = request.getParameterValues("sort");
+            List<PageQuery.Sort> sort = new ArrayList<>();
+            Set<String> allowed = paging == null ? Set.of() : Set.of(paging.sortable());
+            if (given != null && given.length > 0) {
+                for (String g : given) {
+                    if (g.isBlank()) {
+                        continue;
+                    }
+                    PageQuery.Sort s = PageQuery.Sort.parse(g);
+                    if (!allowed.contains(s.field())) {
+                        throw new IllegalArgumentException("cannot sort by '" + s.field() + "'"
+                                + (allowed.isEmpty() ? "" : " (sortable: " + String.join(", ", allowed) + ")"));
+                    }
+                    sort.add(s);
+                }
+            }
+            if (sort.isEmpty() && paging != null) {
+                for (String d : paging.defaultSort()) {
+                    sort.add(PageQuery.Sort.parse(d));
+                }
+            }
+            return new PageQuery(page, size, sort);
+        }
+
+        private static int integer(String value, int fallback, String name) {
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a number");
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vigil.server.security.internal;
+
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.security.AccessControl;
+import dev.vigil.server.security.ApiPrincipal;
+import dev.vigil.server.security.ApiTokenInfo;
+import dev.vigil.server.security.ApiTokenService;
+import dev.vigil.server.security.IssuedApiToken;
+import dev.vigil.server.security.User;
+import dev.vigil.server.security.UserService;
+import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/v1/me}: who am I and what may I do; my personal tokens (any signed-in user or role token). A personal
+ * token carries some or all of its user's roles and never more than the user has at the time of use.
+ */
+@RestController
+@RequestMapping("/api/v1/me")
+@RequirePermission(Permission.SELF)
+class MeController {
+    private final AccessControl access;
+    private final ApiTokenService tokens;
+    private final UserService users;
+
+    MeController(AccessControl access, ApiTokenService tokens, UserService users) {
+        this.access = access;
+        this.tokens = tokens;
+        this.users = users;
+    }
+
+    record Me(String name, String kind, User user, Set<Permission> permissions) {}
+
+    @GetMapping
+    Me me() {
+        User user = access.currentUser().orElse(null);
+        String kind = ApiPrincipal.current().map(p -> "token").orElse("user");
+        String name = user != null
+                ? user.username()
+                : ApiPrincipal.current().map(ApiPrincipal::name).orElse("?");
+        return new Me(name, kind, user, access.currentPermissions());
+    }
+
+    record TokenRequest(String name, Set<String> roles, Instant expiresAt) {}
+
+    record PasswordChange(String currentPassword, String newPassword) {}
+
+    private UUID userId() {
+        return access.currentUser()
+                .map(User::id)
+                .orElseThrow(() -> new IllegalArgumentException("only users have personal tokens and passwords"));
+    }
+
+    @GetMapping("/tokens")
+    List<ApiTokenInfo> myTokens() {
+        return tokens.listForUser(userId());
+    }
+
+    @PostMapping("/tokens")
+    ResponseEntity<IssuedApiToken> issue(@RequestBody TokenRequest request) {
+        UUID me = userId();
+        Set<String> roles = request.roles() == null || request.roles().isEmpty()
+                ? access.currentUser().orElseThrow().roles().stream()
+                        .map(r -> r.id())
+                        .collect(java.util.stream.Collectors.toSet())
+                : request.roles();
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(tokens.issueApiToken(request.name(), me, JdbcUserService.roles(roles), request.expiresAt()));
+    }
+
+    @DeleteMapping("/tokens/{id}")
+    ResponseEntity<Void> revoke(@PathVariable UUID id) {
+        UUID me = userId();
+        ApiTokenInfo t = tokens.find(id)
+                .filter(x -> me.equals(x.userId()))
+                .orElseThrow(() -> new NoSuchElementException("no token " + id + " of yours"));
+        return tokens.revoke(t.id())
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.notFound().build();
+    }
+
+    @PostMapping("/password")
+    ResponseEntity<Void> changePassword(@RequestBody PasswordChange change) {
+        users.changePassword(userId(), change.currentPassword(), change.newPassword());
+        return ResponseEntity.noContent().build();
+    }
+}
