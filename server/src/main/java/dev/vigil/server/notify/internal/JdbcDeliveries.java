@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -30,6 +33,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,6 +64,16 @@ class JdbcDeliveries implements Deliveries {
     private final NotifyProperties properties;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
+    private final ThreadPoolExecutor fastPath =
+            new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), r -> {
+                Thread t = new Thread(r, "notify-fast-path");
+                t.setDaemon(true);
+                return t;
+            });
+
+    {
+        fastPath.allowCoreThreadTimeOut(true);
+    }
 
     JdbcDeliveries(
             JdbcClient jdbc,
@@ -123,33 +138,42 @@ class JdbcDeliveries implements Deliveries {
 
     private void schedule(UUID id, Instant at) {
         scheduler.getObject().scheduleIfNotExists(new TaskInstance<Void>(TASK, id + "/" + at.toEpochMilli()), at);
-        checkAfterCommit(at);
+        checkAfterCommit(id, at);
     }
 
     /**
-     * db-scheduler's immediate execution looks for due work right when it is scheduled, i.e. before this transaction
-     * commits, and would only find it at the next poll. For work due now, ask again after the commit.
+     * The fast path for work due now: after the enqueueing transaction commits, the attempt runs at once on a small
+     * pool instead of waiting for db-scheduler to pick the timer up (its immediate execution looks for due work before
+     * this transaction commits). The timer stays as the durable fallback; whichever runs second finds the delivery
+     * no longer pending (or not yet due) under the row lock and does nothing.
      */
-    private void checkAfterCommit(Instant at) {
-        if (at.isAfter(java.time.Instant.now().plusSeconds(1))) {
+    private void checkAfterCommit(UUID id, Instant at) {
+        if (at.isAfter(clock.instant().plusSeconds(1))) {
             return;
         }
-        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
-            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                    new org.springframework.transaction.support.TransactionSynchronization() {
-                        @Override
-                        public void afterCommit() {
-                            triggerCheck();
-                        }
-                    });
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    fastPath(id);
+                }
+            });
         } else {
-            triggerCheck();
+            fastPath(id);
         }
     }
 
-    private void triggerCheck() {
-        if (scheduler.getIfAvailable() instanceof com.github.kagkarlsson.scheduler.Scheduler s) {
-            s.triggerCheckForDueExecutions();
+    private void fastPath(UUID id) {
+        try {
+            fastPath.execute(() -> {
+                try {
+                    attempt(id);
+                } catch (RuntimeException e) {
+                    log.debug("Fast-path attempt of {} failed; the timer retries: {}", id, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            // the timer sends it
         }
     }
 
@@ -243,6 +267,9 @@ class JdbcDeliveries implements Deliveries {
 
     /** The task body: one attempt of one delivery, if it is still pending and due. */
     void attempt(UUID id) {
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
         Object event = tx.execute(status -> attemptLocked(id));
         if (event != null) {
             events.publishEvent(event);
