@@ -17,6 +17,20 @@ public interface PagingService {
      */
     UUID startPaging(PageRequest request);
 
+    /**
+     * Pages the team responsible for a subject (an incident, an alert): uses the escalation policy owned by the
+     * on-call team {@code team} (its id or its name; with several, the first by policy name), else the configured
+     * default policy, and escalates until acknowledged (each notify step waits the policy's acknowledgement timeout,
+     * default 20 minutes). The request's own {@code policyId}, when set, wins. Like {@link #startPaging}, an open page
+     * for the same subject is returned instead of starting a second one.
+     *
+     * @param team an on-call team id or name; null or unknown uses the default policy
+     */
+    UUID pageTeam(String team, PageRequest request);
+
+    /** The escalation policy {@link #pageTeam} would use for {@code team} (null: the default policy), if any. */
+    Optional<EscalationPolicy> policyForTeam(String team);
+
     /** Stops the escalation; {@code by} is who acknowledged (a user id or name). Acknowledging twice is a no-op. */
     Page acknowledge(UUID pageId, String by);
 

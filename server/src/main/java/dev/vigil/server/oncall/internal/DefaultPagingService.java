@@ -44,6 +44,33 @@ class DefaultPagingService implements PagingService {
         return engine.start(request, policyFor(request.policyId()), clock.instant());
     }
 
+    @Override
+    public UUID pageTeam(String team, PageRequest request) {
+        if (request.policyId() != null) {
+            return startPaging(request);
+        }
+        EscalationPolicy policy = policyForTeam(team)
+                .orElseThrow(() -> new IllegalStateException("no escalation policy for team '" + team
+                        + "' and no default escalation policy named '" + properties.defaultPolicy() + "' exists"));
+        return engine.start(request, policy, clock.instant());
+    }
+
+    @Override
+    public Optional<EscalationPolicy> policyForTeam(String team) {
+        if (team != null && !team.isBlank()) {
+            Optional<UUID> teamId = store.teamIdByIdOrName(team.strip());
+            if (teamId.isPresent()) {
+                Optional<EscalationPolicy> owned = store.policies().stream()
+                        .filter(p -> teamId.get().equals(p.teamId()))
+                        .findFirst();
+                if (owned.isPresent()) {
+                    return owned;
+                }
+            }
+        }
+        return store.policyByName(properties.defaultPolicy());
+    }
+
     EscalationPolicy policyFor(UUID policyId) {
         if (policyId != null) {
             return store.policy(policyId)

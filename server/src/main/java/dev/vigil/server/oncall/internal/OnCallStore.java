@@ -276,6 +276,23 @@ class OnCallStore {
                 "a team named '" + name + "'");
     }
 
+    /** A team's id from its id (as text) or its name (exact, then case-insensitive). */
+    Optional<UUID> teamIdByIdOrName(String idOrName) {
+        try {
+            UUID id = UUID.fromString(idOrName);
+            if (team(id).isPresent()) {
+                return Optional.of(id);
+            }
+        } catch (IllegalArgumentException notAnId) {
+            // a name
+        }
+        return jdbc.sql("select id from oncall_teams where name = ? or lower(name) = lower(?) order by (name = ?) desc"
+                        + " limit 1")
+                .params(idOrName, idOrName, idOrName)
+                .query(UUID.class)
+                .optional();
+    }
+
     Optional<OnCallTeam> team(UUID id) {
         if (id == null) {
             return Optional.empty();

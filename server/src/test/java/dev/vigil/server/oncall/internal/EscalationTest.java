@@ -194,6 +194,46 @@ class EscalationTest {
     }
 
     @Test
+    void pageTeamUsesThePolicyOwnedByTheTeamAndEscalatesAfterTheDefaultTwentyMinutes() {
+        UUID ann = person("ann");
+        UUID bob = person("bob");
+        String name = "resp-" + UUID.randomUUID();
+        OnCallTeam team = store.saveTeam(
+                null, new OnCallTeam(null, name, List.of(ann, bob), null, List.of(), null, null, null, null, null));
+        EscalationPolicy p = policy(0, team.id(), null, notify(ann), notify(bob));
+        assertThat(p.ackTimeoutMinutes()).isEqualTo(20);
+        assertThat(paging.policyForTeam(name))
+                .get()
+                .extracting(EscalationPolicy::id)
+                .isEqualTo(p.id());
+        assertThat(paging.policyForTeam(team.id().toString()))
+                .get()
+                .extracting(EscalationPolicy::id)
+                .isEqualTo(p.id());
+        assertThat(paging.policyForTeam(name.toUpperCase()))
+                .get()
+                .extracting(EscalationPolicy::id)
+                .isEqualTo(p.id());
+
+        String incident = UUID.randomUUID().toString();
+        UUID page = paging.pageTeam(
+                name, new PageRequest("incident", incident, "Intrusion", null, Severity.HIGH, null, null));
+        assertThat(paging.pageTeam(
+                        name, new PageRequest("incident", incident, "Intrusion", null, Severity.HIGH, null, null)))
+                .as("an open page for the same incident is reused")
+                .isEqualTo(page);
+        Page started = paging.get(page).orElseThrow();
+        assertThat(started.policy().id()).isEqualTo(p.id());
+        assertThat(notified(page)).containsExactly(ann);
+        // with the fake clock: nothing more before the timeout, bob after 20 minutes
+        engine.advance(page, started.createdAt().plus(Duration.ofMinutes(19)));
+        assertThat(notified(page)).containsExactly(ann);
+        engine.advance(page, started.createdAt().plus(Duration.ofMinutes(20)));
+        assertThat(notified(page)).containsExactly(ann, bob);
+        paging.resolve(page, "test");
+    }
+
+    @Test
     void thePolicyRepeatsUpToItsLimitThenTellsTheFallback() {
         UUID ann = person("ann");
         UUID fallback = person("fallback");
