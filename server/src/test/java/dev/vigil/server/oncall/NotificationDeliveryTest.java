@@ -140,8 +140,14 @@ class NotificationDeliveryTest {
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "high");
 
-        MimeMessage mail = Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
+        MimeMessage mail = Awaitility.await("the page e-mail; page: " + page)
+                .atMost(Duration.ofSeconds(90))
+                .conditionEvaluationListener(c -> {
+                    if (c.getRemainingTimeInMS() < 1000) {
+                        System.err.println("PAGE HISTORY " + history(page) + " MAILS "
+                                + TestMail.instance().getReceivedMessages().length);
+                    }
+                })
                 .until(
                         () -> java.util.Arrays.stream(TestMail.instance().getReceivedMessages())
                                 .filter(m -> {
@@ -248,7 +254,7 @@ class NotificationDeliveryTest {
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "high");
         Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(90))
                 .until(() -> !recorder.sentTo("backup-" + user).isEmpty());
         JsonNode deliveries = history(page).get("deliveries");
         assertThat(deliveries.get(0).get("status").asString()).isEqualTo("failed");
@@ -265,7 +271,7 @@ class NotificationDeliveryTest {
                 + "{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         page(policy, "high");
         Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
+                .atMost(Duration.ofSeconds(90))
                 .until(() -> received.stream().map(Received::path).toList().containsAll(List.of("/slack", "/teams")));
         JsonNode slack = new TestApi.Response(
                         200,

@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,8 +30,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -64,16 +59,6 @@ class JdbcDeliveries implements Deliveries {
     private final NotifyProperties properties;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
-    private final ThreadPoolExecutor fastPath =
-            new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), r -> {
-                Thread t = new Thread(r, "notify-fast-path");
-                t.setDaemon(true);
-                return t;
-            });
-
-    {
-        fastPath.allowCoreThreadTimeOut(true);
-    }
 
     JdbcDeliveries(
             JdbcClient jdbc,
@@ -138,42 +123,33 @@ class JdbcDeliveries implements Deliveries {
 
     private void schedule(UUID id, Instant at) {
         scheduler.getObject().scheduleIfNotExists(new TaskInstance<Void>(TASK, id + "/" + at.toEpochMilli()), at);
-        checkAfterCommit(id, at);
+        checkAfterCommit(at);
     }
 
     /**
-     * The fast path for work due now: after the enqueueing transaction commits, the attempt runs at once on a small
-     * pool instead of waiting for db-scheduler to pick the timer up (its immediate execution looks for due work before
-     * this transaction commits). The timer stays as the durable fallback; whichever runs second finds the delivery
-     * no longer pending (or not yet due) under the row lock and does nothing.
+     * db-scheduler's immediate execution looks for due work right when it is scheduled, i.e. before this transaction
+     * commits, and would only find it at the next poll. For work due now, ask again after the commit.
      */
-    private void checkAfterCommit(UUID id, Instant at) {
-        if (at.isAfter(clock.instant().plusSeconds(1))) {
+    private void checkAfterCommit(Instant at) {
+        if (at.isAfter(java.time.Instant.now().plusSeconds(1))) {
             return;
         }
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    fastPath(id);
-                }
-            });
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            triggerCheck();
+                        }
+                    });
         } else {
-            fastPath(id);
+            triggerCheck();
         }
     }
 
-    private void fastPath(UUID id) {
-        try {
-            fastPath.execute(() -> {
-                try {
-                    attempt(id);
-                } catch (RuntimeException e) {
-                    log.debug("Fast-path attempt of {} failed; the timer retries: {}", id, e.toString());
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            // the timer sends it
+    private void triggerCheck() {
+        if (scheduler.getIfAvailable() instanceof com.github.kagkarlsson.scheduler.Scheduler s) {
+            s.triggerCheckForDueExecutions();
         }
     }
 
@@ -267,9 +243,6 @@ class JdbcDeliveries implements Deliveries {
 
     /** The task body: one attempt of one delivery, if it is still pending and due. */
     void attempt(UUID id) {
-        if (Thread.currentThread().isInterrupted()) {
-            return;
-        }
         Object event = tx.execute(status -> attemptLocked(id));
         if (event != null) {
             events.publishEvent(event);
