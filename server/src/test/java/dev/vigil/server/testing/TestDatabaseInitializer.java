@@ -33,5 +33,6 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "spring.mail.host=127.0.0.1",
                         "spring.mail.port=" + TestMail.port())
                 .applyTo(context);
+        TestPostgres.closeBeforeStop(context);
     }
 }
