@@ -39,9 +39,17 @@ class DefaultPagingService implements PagingService {
         this.clock = clock;
     }
 
+    /**
+     * The time of a command, at PostgreSQL's precision: a step due "now" is stored rounded to the microsecond, and
+     * a nanosecond-precise now could fall just before it and leave the first step to the wake-up.
+     */
+    private java.time.Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
+
     @Override
     public UUID startPaging(PageRequest request) {
-        return engine.start(request, policyFor(request.policyId()), clock.instant());
+        return engine.start(request, policyFor(request.policyId()), now());
     }
 
     @Override
@@ -52,7 +60,7 @@ class DefaultPagingService implements PagingService {
         EscalationPolicy policy = policyForTeam(team)
                 .orElseThrow(() -> new IllegalStateException("no escalation policy for team '" + team
                         + "' and no default escalation policy named '" + properties.defaultPolicy() + "' exists"));
-        return engine.start(request, policy, clock.instant());
+        return engine.start(request, policy, now());
     }
 
     @Override
@@ -87,17 +95,17 @@ class DefaultPagingService implements PagingService {
 
     @Override
     public Page acknowledge(UUID pageId, String by) {
-        return engine.acknowledge(pageId, by, userIdOf(by), clock.instant());
+        return engine.acknowledge(pageId, by, userIdOf(by), now());
     }
 
     @Override
     public Page unacknowledge(UUID pageId, String by) {
-        return engine.unacknowledge(pageId, by, clock.instant());
+        return engine.unacknowledge(pageId, by, now());
     }
 
     @Override
     public Page resolve(UUID pageId, String by) {
-        return engine.resolve(pageId, by, clock.instant());
+        return engine.resolve(pageId, by, now());
     }
 
     @Override

@@ -224,6 +224,7 @@ class EscalationTest {
                 .isEqualTo(page);
         Page started = paging.get(page).orElseThrow();
         assertThat(started.policy().id()).isEqualTo(p.id());
+        engine.advance(page, started.createdAt()); // the first step (idempotent if its wake-up already ran)
         assertThat(notified(page)).containsExactly(ann);
         // with the fake clock: nothing more before the timeout, bob after 20 minutes
         engine.advance(page, started.createdAt().plus(Duration.ofMinutes(19)));
