@@ -38,5 +38,6 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.security.oidc.role-mapping.soc-analysts=analyst",
                         "vigil.security.oidc.role-mapping.soc-auditors=auditor")
                 .applyTo(context);
+        TestPostgres.closeBeforeStop(context);
     }
 }
