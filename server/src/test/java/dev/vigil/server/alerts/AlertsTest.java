@@ -63,13 +63,11 @@ class AlertsTest {
                 .orElseThrow();
         assertThat(event.ruleId()).isEqualTo(rule);
         assertThat(event.entities()).containsEntry("user", "alice");
-        // The registry recorded the publication and marked it completed once the listener returned (one publication
-        // per listener: other modules, e.g. on-call paging, listen to AlertRaised too).
+        // The registry recorded the publication and marked it completed once the listener returned.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> jdbc.sql("select count(*) from event_publication where serialized_event like ?"
-                                        + " and listener_id like '%RecordingAlertListener%'"
-                                        + " and completion_date is not null")
-                                .param("%" + id + "%")
+                                        + " and listener_id like ? and completion_date is not null")
+                                .params("%" + id + "%", "%RecordingAlertListener%")
                                 .query(Long.class)
                                 .single()
                         == 1);
