@@ -225,7 +225,8 @@ class GovernanceTest {
         String trainee = user("trainee", "responder");
         String key = "response-" + suffix;
         governance.createProcess(new ProcessRequest(key, "Incident response", "response", "admin", null, 30));
-        Instant completed = Instant.now().minus(Duration.ofDays(350));
+        Instant completed =
+                Instant.now().minus(Duration.ofDays(350)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         TrainingRecord t = governance.recordTraining(
                 new TrainingRequest(trainee, key, "IR basics", completed, null, null, "attendance list 2026-01"));
         assertThat(t.expiresAt()).isEqualTo(completed.plus(Duration.ofDays(365)));

@@ -25,4 +25,14 @@ class GovernanceTasks {
         return Tasks.recurring("governance-reminders", FixedDelay.of(every))
                 .execute((instance, context) -> governance.sendDueReminders(clock.instant()));
     }
+
+    /** The missing-log defect scan, every {@code vigil.governance.defect-scan-interval} (default 15 minutes). */
+    @Bean
+    RecurringTask<Void> logDefectScan(
+            dev.vigil.server.governance.DetectionChecklist checklist,
+            Clock clock,
+            @Value("${vigil.governance.defect-scan-interval:PT15M}") Duration every) {
+        return Tasks.recurring("governance-log-defect-scan", FixedDelay.of(every))
+                .execute((instance, context) -> checklist.scanLogDefects(clock.instant()));
+    }
 }

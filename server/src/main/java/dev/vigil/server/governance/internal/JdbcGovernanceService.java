@@ -810,6 +810,21 @@ class JdbcGovernanceService implements GovernanceService {
                 }
             }
         }
+        jdbc.sql("""
+                        select id, owner, due_date, message from gov_log_defects where status = 'open'
+                        and due_date <= ?""")
+                .param(Date.valueOf(LocalDate.ofInstant(now, ZoneOffset.UTC)))
+                .query(rs -> {
+                    Instant dueAt = rs.getObject("due_date", LocalDate.class)
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant();
+                    due.add(new GovernanceReminder(
+                            "log-defect",
+                            rs.getObject("id", UUID.class).toString(),
+                            rs.getString("owner"),
+                            dueAt,
+                            "Missing-log defect is overdue: " + rs.getString("message")));
+                });
         List<GovernanceReminder> sent = new ArrayList<>();
         for (GovernanceReminder r : due) {
             int inserted = jdbc.sql("""
