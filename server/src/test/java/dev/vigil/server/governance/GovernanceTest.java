@@ -274,4 +274,19 @@ class GovernanceTest {
                         .status())
                 .isEqualTo(400);
     }
+
+    @Test
+    void governanceAndSammFiguresAreExportedToPrometheusAndTheApiIsDescribed() {
+        TestApi admin = TestApi.admin(port);
+        TestApi.Response scrape = admin.get("/actuator/prometheus");
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.body())
+                .contains("vigil_samm_score{stream=\"practice\"}")
+                .contains("vigil_samm_answer{question=\"IM2-A\"}")
+                .contains("vigil_governance_log_defects_open");
+        TestApi.Response docs = admin.get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.body())
+                .contains("/api/v1/governance/checklist/navigator-layer", "/api/v1/assessment/export.pdf");
+    }
 }
