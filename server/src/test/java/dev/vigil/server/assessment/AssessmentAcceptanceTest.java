@@ -146,8 +146,8 @@ class AssessmentAcceptanceTest {
                 List.of()));
         a = assessments.compute(Instant.now());
         answers(a, 3, 3, 0, 0, 0, 0);
-        assertThat(a.streamA()).isEqualTo(2.25);
-        assertThat(a.score()).isEqualTo(1.125);
+        assertThat(a.streamA()).isEqualTo(2.0);
+        assertThat(a.score()).isEqualTo(1.0);
 
         // steps 4-6: playbooks, a 24/7 schedule and RCAs come from the incidents and on-call modules
         assertThat(a.question("IM2-B").explanation()).contains("0 of 0 incident types");
