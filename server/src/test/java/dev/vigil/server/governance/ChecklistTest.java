@@ -21,6 +21,9 @@ class ChecklistTest {
     @Autowired
     DetectionChecklist checklist;
 
+    @Autowired
+    dev.vigil.server.platform.audit.AuditLog audit;
+
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
     @Test
@@ -138,6 +141,14 @@ class ChecklistTest {
         assertThat(d.dueDate()).isAfter(java.time.LocalDate.now().minusDays(1));
         assertThat(checklist.scanLogDefects(Instant.now()))
                 .noneSatisfy(x -> assertThat(x.subject()).isEqualTo(entryId));
+        // audited per defect, so outgoing webhooks deliver "log-defect.opened" to the issue tracker
+        List<String> audited = new ArrayList<>();
+        audit.forEach(
+                new dev.vigil.server.platform.audit.AuditQuery(
+                        null, "opened", "log-defect", d.id().toString(), null, null, null),
+                e -> audited.add(e.after()));
+        assertThat(audited).hasSize(1);
+        assertThat(audited.getFirst()).contains(entryId, "SOURCE_NOT_CONFIGURED");
 
         assertThat(admin.postJson(
                                 "/api/v1/sources",

@@ -53,11 +53,8 @@ class FactsCollector {
 
     Facts collect(Instant asOf) {
         List<Facts.App> apps = new ArrayList<>();
-        for (Application a : inventory.list()) {
-            Coverage c = inventory.coverage(a.name(), asOf).orElse(null);
-            if (c == null) {
-                continue;
-            }
+        for (Coverage c : inventory.coverageAll(asOf)) {
+            Application a = c.application();
             boolean delivering = c.sources().stream()
                     .anyMatch(s -> s.configured() && s.lastSeen() != null && !flaggedSilent(c, s.name()));
             boolean analyzed = delivering && !c.rules().isEmpty();

@@ -5,7 +5,6 @@ import static dev.vigil.server.governance.internal.Sql.list;
 import static dev.vigil.server.governance.internal.Sql.textArray;
 import static dev.vigil.server.governance.internal.Sql.ts;
 
-import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.detection.DetectionRule;
@@ -632,6 +631,8 @@ class JdbcDetectionChecklist implements DetectionChecklist {
             if (d != null) {
                 opened.add(d);
                 events.publishEvent(new LogDefectOpened(d));
+                // audited per defect: outgoing webhooks deliver it as "log-defect.opened" to the issue tracker
+                audit.record(Actor.SYSTEM, "opened", "log-defect", d.id().toString(), null, d);
             }
         }
         List<LogDefect> resolved = new ArrayList<>();
@@ -643,22 +644,14 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                         .params(ts(asOf), "log source delivers again (found by the scan)", d.id())
                         .update();
                 resolved.add(d);
+                audit.record(
+                        Actor.SYSTEM,
+                        "resolved",
+                        "log-defect",
+                        d.id().toString(),
+                        d,
+                        defect(d.id()).orElse(null));
             }
-        }
-        if (!opened.isEmpty() || !resolved.isEmpty()) {
-            audit.record(
-                    Actor.SYSTEM,
-                    "scanned",
-                    "log-defect",
-                    "scan",
-                    null,
-                    Map.of(
-                            "opened",
-                                    opened.stream().map(d -> d.id().toString()).toList(),
-                            "resolved",
-                                    resolved.stream()
-                                            .map(d -> d.id().toString())
-                                            .toList()));
         }
         return opened;
     }
@@ -731,9 +724,11 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                     rs.getString("rule_ref"),
                     new Review(instant(rs, "reviewed_at"), rs.getString("reviewed_by"), rs.getString("verdict")));
         });
+        Map<String, Long> total = alerts.countsByRule(null, null);
+        Map<String, Long> week = alerts.countsByRule(asOf.minus(Duration.ofDays(7)), asOf);
         List<RuleHealth> out = new ArrayList<>();
         for (DetectionRule r : rules.list()) {
-            out.add(health(r, reviews.get(r.ref()), asOf));
+            out.add(health(r, reviews.get(r.ref()), total.getOrDefault(r.ref(), 0L), week.getOrDefault(r.ref(), 0L)));
         }
         out.sort(Comparator.comparing(RuleHealth::noisy)
                 .reversed()
@@ -743,16 +738,9 @@ class JdbcDetectionChecklist implements DetectionChecklist {
         return out;
     }
 
-    private RuleHealth health(DetectionRule r, Review review, Instant asOf) {
+    private RuleHealth health(DetectionRule r, Review review, long total, long week) {
         RuleStats s = r.stats() == null ? RuleStats.NONE : r.stats();
-        long total = 0;
-        long week = 0;
-        if (s.matches() > 0 || s.suppressed() > 0) {
-            total = alerts.countByRule(r.ref());
-            week = alerts.find(new AlertQuery(
-                            null, r.ref(), null, null, null, null, asOf.minus(Duration.ofDays(7)), asOf, 0, 1))
-                    .total();
-        }
+        Instant asOf = clock.instant();
         List<String> noise = new ArrayList<>();
         if (week >= noisyAlertsPerWeek) {
             noise.add("alert-volume");
@@ -799,6 +787,10 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                 r.ref(),
                 null,
                 Map.of("verdict", v, "notes", n == null ? "" : n, "reviewedBy", by));
-        return health(r, new Review(now, by, v), now);
+        return health(
+                r,
+                new Review(now, by, v),
+                alerts.countByRule(r.ref()),
+                alerts.countsByRule(now.minus(Duration.ofDays(7)), now).getOrDefault(r.ref(), 0L));
     }
 }
