@@ -29,4 +29,7 @@ public interface AlertService {
 
     /** Alerts stored so far per rule id (for coverage and rule statistics). */
     long countByRule(String ruleId);
+
+    /** Alerts per rule id created in [{@code from}, {@code to}) (null: unbounded), one query (rule health). */
+    java.util.Map<String, Long> countsByRule(java.time.Instant from, java.time.Instant to);
 }

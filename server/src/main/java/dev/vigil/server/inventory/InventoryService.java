@@ -20,6 +20,9 @@ public interface InventoryService {
     /** Coverage of one application as of {@code asOf} (normally now). */
     Optional<Coverage> coverage(String name, Instant asOf);
 
+    /** Coverage of every application as of {@code asOf} (rules and sources read once: assessment). */
+    List<Coverage> coverageAll(Instant asOf);
+
     /** Coverage of every application that has at least one flag, as of {@code asOf}. */
     List<Coverage> flagged(Instant asOf);
 }

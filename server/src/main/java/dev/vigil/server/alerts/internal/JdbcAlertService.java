@@ -259,6 +259,25 @@ class JdbcAlertService implements AlertService {
                 .single();
     }
 
+    @Override
+    public java.util.Map<String, Long> countsByRule(Instant from, Instant to) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        jdbc.sql("""
+                        select rule_id, count(*) as n from alerts
+                        where (cast(? as timestamptz) is null or created_at >= ?)
+                          and (cast(? as timestamptz) is null or created_at < ?)
+                        group by rule_id""")
+                .params(
+                        from == null ? null : java.sql.Timestamp.from(from),
+                        from == null ? null : java.sql.Timestamp.from(from),
+                        to == null ? null : java.sql.Timestamp.from(to),
+                        to == null ? null : java.sql.Timestamp.from(to))
+                .query(rs -> {
+                    out.put(rs.getString("rule_id"), rs.getLong("n"));
+                });
+        return out;
+    }
+
     private Alert map(ResultSet rs) throws SQLException {
         List<String> tags = Arrays.asList((String[]) rs.getArray("tags").getArray());
         return new Alert(

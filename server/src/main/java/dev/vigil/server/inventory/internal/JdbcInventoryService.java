@@ -161,6 +161,17 @@ class JdbcInventoryService implements InventoryService {
     }
 
     @Override
+    public List<Coverage> coverageAll(Instant asOf) {
+        List<DetectionRule> active = activeRules();
+        Map<String, LogSource> byName = sourcesByName();
+        List<Coverage> out = new ArrayList<>();
+        for (Application app : list()) {
+            out.add(coverage(app, asOf, active, byName));
+        }
+        return out;
+    }
+
+    @Override
     public List<Coverage> flagged(Instant asOf) {
         List<DetectionRule> active = activeRules();
         Map<String, LogSource> byName = sourcesByName();

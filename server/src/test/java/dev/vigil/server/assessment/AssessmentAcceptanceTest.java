@@ -1,0 +1,239 @@
+package dev.vigil.server.assessment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.server.governance.ChecklistEntryRequest;
+import dev.vigil.server.governance.DetectionChecklist;
+import dev.vigil.server.governance.ExerciseRequest;
+import dev.vigil.server.governance.GovernanceService;
+import dev.vigil.server.governance.ProcessRequest;
+import dev.vigil.server.governance.TrainingRequest;
+import dev.vigil.server.security.UserRequest;
+import dev.vigil.server.security.UserService;
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.VigilServerTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * Acceptance of issue 10: an organisation is built step by step on a database of its own (a separate context: the
+ * assessment counts everything in the installation) and the computed SAMM answers and score are asserted at each
+ * step. Steps that need incident records or on-call schedules assert what the assessment says while those modules
+ * are not installed.
+ */
+@VigilServerTest
+@TestPropertySource(properties = "vigil.governance.assessment-test-context=true")
+class AssessmentAcceptanceTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AssessmentService assessments;
+
+    @Autowired
+    GovernanceService governance;
+
+    @Autowired
+    DetectionChecklist checklist;
+
+    @Autowired
+    UserService users;
+
+    private static void answers(Assessment a, int im1a, int im2a, int im3a, int im1b, int im2b, int im3b) {
+        assertThat(List.of(
+                        a.question("IM1-A").answer(),
+                        a.question("IM2-A").answer(),
+                        a.question("IM3-A").answer(),
+                        a.question("IM1-B").answer(),
+                        a.question("IM2-B").answer(),
+                        a.question("IM3-B").answer()))
+                .as("answers IM1-A .. IM3-B")
+                .containsExactly(im1a, im2a, im3a, im1b, im2b, im3b);
+    }
+
+    private static boolean met(Assessment a, String question, String criterionStart) {
+        return a.question(question).criteria().stream()
+                .filter(c -> c.text().startsWith(criterionStart))
+                .findFirst()
+                .orElseThrow()
+                .met();
+    }
+
+    @Test
+    void anOrganisationBuiltStepByStepIsAssessedFromItsData() {
+        TestApi api = TestApi.admin(port);
+
+        // step 0: nothing but Vigil's starter rules
+        Assessment a = assessments.compute(Instant.now());
+        answers(a, 0, 0, 0, 0, 0, 0);
+        assertThat(a.score()).isZero();
+        assertThat(a.question("IM2-A").explanation()).contains("No documented incident detection process");
+        assertThat(api.postJson("/api/v1/assessment/snapshots", "").status()).isEqualTo(201);
+
+        // step 1: an application whose logs arrive and are evaluated, a contact point, processes with owner and docs
+        users.create(new UserRequest(
+                "dana", "Dana Detect", "dana@example.com", Set.of("analyst"), true, "dana-password-123"));
+        users.create(new UserRequest(
+                "rick", "Rick Respond", "rick@example.com", Set.of("responder"), true, "rick-password-123"));
+        assertThat(api.postJson(
+                                "/api/v1/sources",
+                                "{\"name\":\"shop-web\",\"intake\":\"http\",\"parser\":\"json\","
+                                        + "\"logsource\":{\"category\":\"webserver\"},\"application\":\"shop\"}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.postJson(
+                                "/api/v1/applications",
+                                "{\"name\":\"shop\",\"owner\":\"shop@example.com\",\"criticality\":\"critical\","
+                                        + "\"expectedSources\":[\"shop-web\"]}")
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.post(
+                                "/api/v1/ingest/shop-web",
+                                "application/x-ndjson",
+                                "{\"c-ip\":\"192.0.2.1\",\"cs-uri-stem\":\"/\",\"sc-status\":200}\n")
+                        .status())
+                .isEqualTo(200);
+        governance.createContactPoint(new dev.vigil.server.governance.ContactPointRequest(
+                "Security mailbox", "email", "security@example.com", "24/7 monitored", true));
+        governance.createProcess(new ProcessRequest(
+                "incident-detection", "Incident detection", "detection", "dana", "on-call primary, then CISO", null));
+        governance.publishDocument("incident-detection", "# Incident detection\n\n1. Triage alerts\n", "first");
+        governance.createProcess(
+                new ProcessRequest("incident-response", "Incident response", "response", "rick", null, null));
+        governance.publishDocument("incident-response", "# Incident response\n\nNIST 800-61 phases\n", "first");
+
+        a = assessments.compute(Instant.now());
+        answers(a, 3, 1, 0, 0, 0, 0);
+        assertThat(a.question("IM1-A").covered()).isEqualTo(1);
+        assertThat(a.question("IM2-A").coverageAnswer()).isEqualTo(3);
+        assertThat(met(a, "IM2-A", "The process has a dedicated owner")).isTrue();
+        assertThat(met(a, "IM2-A", "You store process documentation")).isTrue();
+        assertThat(met(a, "IM2-A", "The process considers an escalation path")).isTrue();
+        assertThat(met(a, "IM2-A", "You train employees")).isFalse();
+        assertThat(a.question("IM2-A").explanation()).contains("Capped");
+        assertThat(a.question("IM1-B").criteria().getFirst().met()).isTrue();
+        assertThat(a.streamA()).isEqualTo(1.25);
+        assertThat(a.score()).isEqualTo(0.625);
+
+        // step 2: training
+        governance.recordTraining(
+                new TrainingRequest("dana", "incident-detection", "Detection 101", null, null, 365, null));
+        governance.recordTraining(new TrainingRequest("rick", "incident-response", "IR 101", null, null, 365, null));
+        a = assessments.compute(Instant.now());
+        answers(a, 3, 1, 0, 0, 0, 0);
+        assertThat(met(a, "IM2-A", "You train employees")).isTrue();
+        assertThat(met(a, "IM2-B", "Employees responsible for incident response are trained"))
+                .isTrue();
+        assertThat(met(a, "IM2-A", "You have a checklist")).isFalse();
+
+        // step 3: the checklist gets a managed entry that active rules detect
+        checklist.createEntry(new ChecklistEntryRequest(
+                "T1110",
+                "credential-access",
+                "Password guessing",
+                null,
+                "threat-model",
+                null,
+                "dana",
+                null,
+                List.of()));
+        a = assessments.compute(Instant.now());
+        answers(a, 3, 3, 0, 0, 0, 0);
+        assertThat(a.streamA()).isEqualTo(2.0);
+        assertThat(a.score()).isEqualTo(1.0);
+
+        // steps 4-6: playbooks, a 24/7 schedule and RCAs come from the incidents and on-call modules
+        assertThat(a.question("IM2-B").explanation()).contains("0 of 0 incident types");
+        assertThat(a.question("IM3-B").explanation()).contains("On-call schedules are not available");
+        assertThat(met(a, "IM2-B", "Forensic analysis tooling")).isTrue(); // the event store is installed
+
+        // step 7: the annual review, and the checklist updated with external data
+        governance.recordReview("incident-detection", Instant.now().minus(Duration.ofDays(3)), "yearly review");
+        governance.recordReview("incident-response", Instant.now().minus(Duration.ofDays(3)), "yearly review");
+        a = assessments.compute(Instant.now());
+        assertThat(met(a, "IM3-A", "You perform reviews at least annually")).isTrue();
+        assertThat(met(a, "IM3-A", "You update the checklist")).isFalse();
+        answers(a, 3, 3, 1, 0, 0, 0);
+        checklist.createEntry(new ChecklistEntryRequest(
+                "T1190",
+                "initial-access",
+                "Exploits against the shop",
+                null,
+                "external-advisory",
+                "vendor advisory",
+                "dana",
+                null,
+                List.of()));
+        a = assessments.compute(Instant.now());
+        answers(a, 3, 3, 3, 0, 0, 0);
+        assertThat(a.streamA()).isEqualTo(3.0);
+        assertThat(met(a, "IM3-B", "You review and update the response process"))
+                .isTrue();
+
+        // a year later without another review, the detection process falls back
+        Assessment later = assessments.compute(Instant.now().plus(Duration.ofDays(400)));
+        assertThat(later.question("IM3-A").answer()).isZero();
+
+        // step 8: exercises
+        assertThat(met(a, "IM3-B", "You carry out incident and emergency exercises"))
+                .isFalse();
+        governance.recordExercise(new ExerciseRequest(
+                "Ransomware tabletop",
+                "tabletop",
+                "incident-response",
+                "File server encrypted on a Friday night",
+                Instant.now().minus(Duration.ofDays(1)),
+                List.of("rick", "dana"),
+                "went well"));
+        a = assessments.compute(Instant.now());
+        assertThat(met(a, "IM3-B", "You carry out incident and emergency exercises"))
+                .isTrue();
+
+        // an assessor overrides IM1-B with a justification; the override is kept and shown
+        assertThat(api.putJson("/api/v1/assessment/overrides/IM1-B", "{\"answer\":2}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.putJson(
+                                "/api/v1/assessment/overrides/IM1-B",
+                                "{\"answer\":2,\"justification\":\"incidents handled in the old ticket system\"}")
+                        .status())
+                .isEqualTo(200);
+        a = assessments.compute(Instant.now());
+        assertThat(a.question("IM1-B").answer()).isEqualTo(2);
+        assertThat(a.question("IM1-B").computedAnswer()).isZero();
+        assertThat(a.question("IM1-B").override().justification()).contains("old ticket system");
+        assertThat(a.streamB()).isEqualTo(0.5);
+        assertThat(a.score()).isEqualTo(1.75);
+
+        // history shows progress; exports
+        TestApi.Response snap = api.postJson("/api/v1/assessment/snapshots", "");
+        assertThat(snap.status()).isEqualTo(201);
+        assertThat(snap.json().get("score").asDouble()).isEqualTo(1.75);
+        var history = api.get("/api/v1/assessment/snapshots").json();
+        assertThat(history.size()).isEqualTo(2);
+        assertThat(history.get(0).get("score").asDouble()).isEqualTo(1.75);
+        assertThat(history.get(1).get("score").asDouble()).isZero();
+        String id = snap.json().get("id").asString();
+        TestApi.Response md = api.get("/api/v1/assessment/export.md?snapshot=" + id);
+        assertThat(md.status()).isEqualTo(200);
+        assertThat(md.body()).contains("## IM2-A: Do you follow a documented process for incident detection?");
+        assertThat(md.body()).contains("old ticket system");
+        TestApi.Response pdf = api.get("/api/v1/assessment/export.pdf");
+        assertThat(pdf.status()).isEqualTo(200);
+        assertThat(pdf.raw().body().getBytes(StandardCharsets.ISO_8859_1).length)
+                .isGreaterThan(1000);
+        assertThat(pdf.body()).startsWith("%PDF-");
+        TestApi.Response json = api.get("/api/v1/assessment/export.json");
+        assertThat(json.json().get("questions").size()).isEqualTo(6);
+        assertThat(api.delete("/api/v1/assessment/overrides/IM1-B").status()).isEqualTo(204);
+        assertThat(assessments.compute(Instant.now()).question("IM1-B").answer())
+                .isZero();
+    }
+}
