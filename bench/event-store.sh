@@ -11,7 +11,7 @@
 # events are acknowledged (each acknowledgement means durable: write-ahead log fsynced). Reported:
 #   ingest      acknowledged events/s over the load, and events/s detection finished (vigil_ingest_delivered_total)
 #   search      median and p95 of QUERIES searches (size 100, newest first, with total) for
-#                 a field query   Image:*\\cmd.exe AND User:*system*
+#                 a field query   Image:*\\conhost.exe AND User:*system*
 #                 a time range    every event received in one minute in the middle of the load (timeField=received)
 #                 a count         _source:<source> (all events)
 #   disk        index bytes / events, and the write-ahead log left
@@ -120,7 +120,7 @@ timed() { # name, path: median and p95 of QUERIES calls (after one warm-up)
   done | sort -n | awk -v n="$name" -v t="$total" '{a[NR]=$1} END {printf "search %-11s %9d hits: median %.0f ms, p95 %.0f ms (%d runs)\n", n, t, a[int((NR+1)/2)]*1000, a[int(NR*0.95+0.5)]*1000, NR}'
 }
 enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
-timed field "/api/v1/events/search?size=100&alerts=false&q=$(enc 'Image:*\\cmd.exe AND User:*system*')"
+timed field "/api/v1/events/search?size=100&alerts=false&q=$(enc 'Image:*\\conhost.exe AND User:*system*')"
 timed time-range "/api/v1/events/search?size=100&alerts=false&timeField=received&from=$MID_FROM&to=$MID_TO"
 timed all "/api/v1/events/search?size=100&alerts=false&q=$(enc "_source:$SOURCE")"
 
