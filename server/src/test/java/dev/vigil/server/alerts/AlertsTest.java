@@ -66,8 +66,8 @@ class AlertsTest {
         // The registry recorded the publication and marked it completed once the listener returned.
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> jdbc.sql("select count(*) from event_publication where serialized_event like ?"
-                                        + " and completion_date is not null")
-                                .param("%" + id + "%")
+                                        + " and listener_id like ? and completion_date is not null")
+                                .params("%" + id + "%", "%RecordingAlertListener%")
                                 .query(Long.class)
                                 .single()
                         == 1);

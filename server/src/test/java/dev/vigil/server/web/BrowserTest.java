@@ -238,9 +238,13 @@ class BrowserTest {
 
     @Test
     void swaggerUiWorksFromASignedInSession() {
+        // The OpenAPI description is generated on first use, which takes tens of seconds on a loaded machine; ask
+        // for it first (it is cached) so the page's own request does not race the browser's timeout.
+        assertThat(TestApi.admin(port).get("/v3/api-docs").status()).isEqualTo(200);
         signIn("admin", VigilServerTest.ADMIN_PASSWORD);
         page.navigate(base() + "/swagger-ui/index.html");
-        page.locator(".swagger-ui .info .title").waitFor();
+        page.locator(".swagger-ui .info .title")
+                .waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(90_000));
         page.locator(".opblock-summary-path").first().waitFor();
         assertThat(page.locator(".swagger-ui").first().textContent()).contains("/api/v1/alerts");
         shot("1-swagger");
