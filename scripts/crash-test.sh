@@ -17,6 +17,6 @@ CYCLES="${1:-100}"
 # `verify` packages the jar, skips the unit tests (-Dtest=NONE) and runs only this integration test
 ./mvnw -B -pl server -am -Dspotless.check.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=CrashRecoveryIT -Dvigil.crash.cycles="$CYCLES" -Dvigil.crash.keep="${VIGIL_CRASH_KEEP:-false}" \
-  -Dvigil.crash.max-minutes="${MAX_MINUTES:-0}" \
+  -Dvigil.crash.max-minutes="${MAX_MINUTES:-0}" -Dvigil.crash.start-timeout="${START_TIMEOUT:-300}" \
   verify
 cat server/target/crash-test-report.txt

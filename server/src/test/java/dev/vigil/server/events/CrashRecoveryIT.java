@@ -274,7 +274,8 @@ class CrashRecoveryIT {
         pb.redirectOutput(
                 ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()));
         server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long startTimeout = Long.getLong("vigil.crash.start-timeout", 300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(startTimeout);
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
                 throw new AssertionError("the server exited; log: " + work.resolve("server.log"));
@@ -290,7 +291,8 @@ class CrashRecoveryIT {
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
-        throw new AssertionError("the server did not start in 180 s; log: " + work.resolve("server.log"));
+        throw new AssertionError(
+                "the server did not start in " + startTimeout + " s; log: " + work.resolve("server.log"));
     }
 
     private String base() {
