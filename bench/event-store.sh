@@ -3,13 +3,15 @@
 # store, disk bytes per event.
 #
 #   bench/event-store.sh [EVENTS=10000000] [LANE=structured_windows.ndjson] [SENDERS=3] [QUERIES=20]
+#   DURATION=900 bench/event-store.sh ...   stops sending after 900 s (or at EVENTS, whichever comes first)
+#   VIGIL_JAR=/path/vigil.jar                 runs that jar instead of ./vigil (e.g. a copy, while you rebuild)
 #
 # Starts `./vigil server` (starter rules) on a fresh data directory and a free port, creates an HTTP source, then
 # SENDERS curl loops POST the lane ($VIGIL_SHARED/bench/lanes, 10,000 events) in chunks of 5,000 lines until EVENTS
 # events are acknowledged (each acknowledgement means durable: write-ahead log fsynced). Reported:
 #   ingest      acknowledged events/s over the load, and events/s detection finished (vigil_ingest_delivered_total)
 #   search      median and p95 of QUERIES searches (size 100, newest first, with total) for
-#                 a field query   Image:*\\cmd.exe AND User:*system*
+#                 a field query   Image:*\\conhost.exe AND User:*system*
 #                 a time range    every event received in one minute in the middle of the load (timeField=received)
 #                 a count         _source:<source> (all events)
 #   disk        index bytes / events, and the write-ahead log left
@@ -30,7 +32,14 @@ TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 URL="http://127.0.0.1:$PORT"
 AUTH="Authorization: Bearer $TOKEN"
 
-VIGIL_BOOTSTRAP_API_TOKEN=$TOKEN VIGIL_JAVA_OPTS="${VIGIL_JAVA_OPTS:--Xmx4g}" ./vigil server --data-dir "$WORK/data" \
+if [ -n "${VIGIL_JAR:-}" ]; then
+  . .mvn/find-jdk.sh
+  VIGIL=("$JAVA_HOME/bin/java" ${VIGIL_JAVA_OPTS:--Xmx4g} -jar "$VIGIL_JAR")
+else
+  VIGIL=(env VIGIL_JAVA_OPTS="${VIGIL_JAVA_OPTS:--Xmx4g}" ./vigil)
+fi
+DURATION="${DURATION:-0}"
+VIGIL_BOOTSTRAP_API_TOKEN=$TOKEN "${VIGIL[@]}" server --data-dir "$WORK/data" \
   --port "$PORT" --vigil.ingest.syslog.enabled=false > "$WORK/server.log" 2>&1 &
 SERVER=$!
 cleanup() {
@@ -54,13 +63,14 @@ PER_SENDER=$(( (EVENTS + SENDERS * 5000 - 1) / (SENDERS * 5000) ))
 metric() { curl -s -H "$AUTH" "$URL/actuator/prometheus" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.0f\n", s}'; }
 status() { curl -s -H "$AUTH" "$URL/api/v1/events/status"; }
 
-send() {
+send() { # sender number: counts its acknowledged chunks in $WORK/acked.<n>
   local n=0 i=0 code
   while [ "$n" -lt "$PER_SENDER" ]; do
+    if [ "$DURATION" -gt 0 ] && [ "$(date +%s)" -ge "$END" ]; then break; fi
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" -H 'Content-Type: application/x-ndjson' \
       --data-binary @"${CHUNKS[$((i % ${#CHUNKS[@]}))]}" "$URL/api/v1/ingest/$SOURCE")
     case $code in
-      200) n=$((n + 1)); i=$((i + 1)) ;;
+      200) n=$((n + 1)); i=$((i + 1)); echo "$n" > "$WORK/acked.$1" ;;
       429|503) sleep 0.2 ;;
       *) echo "HTTP $code" >&2; sleep 1 ;;
     esac
@@ -69,20 +79,24 @@ send() {
 
 D0=$(metric vigil_ingest_delivered_total)
 T0=$(date +%s.%N)
+START=$(date +%s)
+END=$(( START + DURATION ))
 PIDS=()
-for s in $(seq 1 "$SENDERS"); do send & PIDS+=($!); done
+for s in $(seq 1 "$SENDERS"); do send "$s" & PIDS+=($!); done
 running() { for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 MID_FROM=""; MID_TO=""
 HALF=$(( SENDERS * PER_SENDER * 5000 / 2 ))
 while running; do
   sleep 5
-  if [ -z "$MID_FROM" ] && [ "$(status | python3 -c 'import json,sys; print(json.load(sys.stdin)["lastId"])')" -ge "$HALF" ]; then
+  if [ "$DURATION" -gt 0 ]; then mid=$(( $(date +%s) - START >= DURATION / 2 )); else
+    mid=$(( $(status | python3 -c 'import json,sys; print(json.load(sys.stdin)["lastId"])') >= HALF )); fi
+  if [ -z "$MID_FROM" ] && [ "$mid" = 1 ]; then
     MID_FROM=$(date -u +%Y-%m-%dT%H:%M:%SZ); sleep 60; MID_TO=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   fi
 done
 wait "${PIDS[@]}" 2>/dev/null || true
 T1=$(date +%s.%N)
-ACKED=$(( SENDERS * PER_SENDER * 5000 ))
+ACKED=$(( $(cat "$WORK"/acked.* 2>/dev/null | awk '{s += $1} END {print s + 0}') * 5000 ))
 # detection and indexing finish what is queued
 for _ in $(seq 1 600); do
   S=$(status)
@@ -106,7 +120,7 @@ timed() { # name, path: median and p95 of QUERIES calls (after one warm-up)
   done | sort -n | awk -v n="$name" -v t="$total" '{a[NR]=$1} END {printf "search %-11s %9d hits: median %.0f ms, p95 %.0f ms (%d runs)\n", n, t, a[int((NR+1)/2)]*1000, a[int(NR*0.95+0.5)]*1000, NR}'
 }
 enc() { python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
-timed field "/api/v1/events/search?size=100&alerts=false&q=$(enc 'Image:*\\cmd.exe AND User:*system*')"
+timed field "/api/v1/events/search?size=100&alerts=false&q=$(enc 'Image:*\\conhost.exe AND User:*system*')"
 timed time-range "/api/v1/events/search?size=100&alerts=false&timeField=received&from=$MID_FROM&to=$MID_TO"
 timed all "/api/v1/events/search?size=100&alerts=false&q=$(enc "_source:$SOURCE")"
 

@@ -2,6 +2,7 @@
 # The event store's crash test (issue 9, acceptance 1):
 #
 #   scripts/crash-test.sh [CYCLES]      (default 100)
+#   MAX_MINUTES=60 scripts/crash-test.sh 100   starts no new cycle after 60 min (the final checks still run)
 #
 # Builds the server jar and runs CrashRecoveryIT: it starts `vigil.jar server` as a separate process with a fresh
 # data directory, lets two clients stream events over the HTTP intake (recording every acknowledged id), kills the
@@ -16,5 +17,6 @@ CYCLES="${1:-100}"
 # `verify` packages the jar, skips the unit tests (-Dtest=NONE) and runs only this integration test
 ./mvnw -B -pl server -am -Dspotless.check.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=CrashRecoveryIT -Dvigil.crash.cycles="$CYCLES" -Dvigil.crash.keep="${VIGIL_CRASH_KEEP:-false}" \
+  -Dvigil.crash.max-minutes="${MAX_MINUTES:-0}" -Dvigil.crash.start-timeout="${START_TIMEOUT:-300}" \
   verify
 cat server/target/crash-test-report.txt

@@ -115,23 +115,41 @@ final class EventsVerifyCommand implements Callable<Integer> {
             out.println("  error: " + v.path("error").asString(""));
         }
         for (JsonNode p : v.path("problems")) {
-            out.printf(
-                    "  %-17s batch %s  partition %s  ids %s..%s  received %s .. %s  event time %s .. %s  %s%n",
-                    p.path("kind").asString(),
-                    text(p, "batchNo"),
-                    text(p, "partition"),
-                    text(p, "firstId"),
-                    text(p, "lastId"),
-                    text(p, "firstReceived"),
-                    text(p, "lastReceived"),
-                    text(p, "minEventTime"),
-                    text(p, "maxEventTime"),
-                    p.path("detail").asString(""));
+            // what the finding names: a batch (with its ids and times), or a whole partition
+            StringBuilder line =
+                    new StringBuilder("  %-17s".formatted(p.path("kind").asString()));
+            if (present(p, "batchNo")) {
+                line.append(" batch ").append(text(p, "batchNo")).append(' ');
+            }
+            if (present(p, "partition")) {
+                line.append(" partition ").append(text(p, "partition"));
+            }
+            if (present(p, "firstId")) {
+                line.append("  ids ").append(text(p, "firstId")).append("..").append(text(p, "lastId"));
+            }
+            if (present(p, "firstReceived")) {
+                line.append("  received ")
+                        .append(text(p, "firstReceived"))
+                        .append(" .. ")
+                        .append(text(p, "lastReceived"));
+            }
+            if (present(p, "minEventTime")) {
+                line.append("  event time ")
+                        .append(text(p, "minEventTime"))
+                        .append(" .. ")
+                        .append(text(p, "maxEventTime"));
+            }
+            out.println(line.append("  ").append(p.path("detail").asString("")));
         }
         int count = v.path("problemCount").asInt();
         if (count > v.path("problems").size()) {
             out.printf("  ... %d problems in all%n", count);
         }
+    }
+
+    private static boolean present(JsonNode n, String field) {
+        JsonNode x = n.get(field);
+        return x != null && !x.isNull();
     }
 
     private static String text(JsonNode n, String field) {

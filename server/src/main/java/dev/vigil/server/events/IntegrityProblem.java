@@ -41,6 +41,11 @@ public record IntegrityProblem(
         /** Ledger rows are missing between two batches. */
         LEDGER_GAP,
         /** A chain head recorded by an earlier verification is no longer in the chain (history rewritten). */
-        ANCHOR_MISMATCH
+        ANCHOR_MISMATCH,
+        /**
+         * The batch's events (or a partition's files) cannot be read: the files are damaged or were changed outside
+         * Lucene, e.g. with an editor.
+         */
+        UNREADABLE
     }
 }

@@ -35,7 +35,12 @@ public record StoreStatus(
         boolean healthy,
         List<PartitionStatus> partitions) {
 
-    /** One partition. */
+    /**
+     * One partition.
+     *
+     * @param events its events, -1 when it cannot be read
+     * @param damage null, or why the partition could not be opened (its files are damaged or were changed)
+     */
     public record PartitionStatus(
-            String name, LocalDate day, int retentionDays, long events, long bytes, boolean writable) {}
+            String name, LocalDate day, int retentionDays, long events, long bytes, boolean writable, String damage) {}
 }

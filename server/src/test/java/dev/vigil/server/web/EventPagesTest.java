@@ -60,5 +60,55 @@ class EventPagesTest {
         TestApi.Response bad = admin.get("/events?q=" + URLEncoder.encode("marker:(", StandardCharsets.UTF_8));
         assertThat(bad.status()).isEqualTo(200);
         assertThat(bad.body()).contains("invalid query");
+
+        // a retro-hunt started from the page, with a pasted rule: progress, matches per rule, the matched event
+        String rule = """
+                title: Page hunt <b>test</b>
+                id: %s
+                status: test
+                logsource:
+                  product: testapp
+                detection:
+                  selection:
+                    marker: '%s'
+                  condition: selection
+                level: medium
+                """.formatted(UUID.randomUUID(), marker);
+        assertThat(admin.get("/hunts").body()).contains("Start the hunt");
+        TestApi.Response started = admin.postForm(
+                "/hunts",
+                "what=uploaded&range=1h&q=" + TestSession.enc("marker:" + marker) + "&yaml=" + TestSession.enc(rule));
+        assertThat(started.status()).as(started.body()).isEqualTo(302);
+        String huntPage = java.net.URI.create(started.header("Location")).getPath();
+        assertThat(huntPage).startsWith("/hunts/");
+        String hunt = admin.get(huntPage).body();
+        for (int i = 0; i < 600 && !hunt.contains("Retro-hunt <span>done</span>"); i++) {
+            assertThat(hunt).doesNotContain("<span>failed</span>");
+            TimeUnit.MILLISECONDS.sleep(100);
+            hunt = admin.get(huntPage).body();
+        }
+        assertThat(hunt)
+                .contains("Retro-hunt <span>done</span>", "/events/" + id, "Page hunt &lt;b&gt;test&lt;/b&gt;")
+                .doesNotContain("<b>test</b>");
+        assertThat(admin.get("/hunts").body()).contains(huntPage);
+        TestApi.Response broken =
+                admin.postForm("/hunts", "what=uploaded&range=1h&yaml=" + TestSession.enc("title: x"));
+        assertThat(broken.status()).isEqualTo(302);
+        assertThat(admin.get("/hunts").body()).contains("class=\"error\"");
+
+        // event integrity: the chain head, and a verification started from the page and shown with its outcome
+        TestApi.Response integrity = admin.get("/events/integrity");
+        assertThat(integrity.status()).isEqualTo(200);
+        assertThat(integrity.body()).contains("Chain head", "Verify the whole store now");
+        TestApi.Response verify = admin.postForm("/events/integrity", "");
+        assertThat(verify.status()).isEqualTo(302);
+        String verification = java.net.URI.create(verify.header("Location")).getPath();
+        String v = admin.get(verification).body();
+        for (int i = 0; i < 600 && v.contains("still running"); i++) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            v = admin.get(verification).body();
+        }
+        assertThat(v).contains("Verification: <span>clean</span>");
+        assertThat(admin.get("/").body()).contains("href=\"/hunts\"", "href=\"/events/integrity\"");
     }
 }

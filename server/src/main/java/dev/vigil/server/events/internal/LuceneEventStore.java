@@ -91,6 +91,10 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
     private final Path partitionsDir;
     private final Partition.Settings indexSettings;
     private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+
+    /** Partitions found on disk that could not be opened (damaged files), with the reason; never written to. */
+    private final Map<String, String> damaged = new ConcurrentHashMap<>();
+
     private final Object seqLock = new Object();
     private final LuceneSearch search;
     private WriteAheadLog wal;
@@ -148,9 +152,22 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
             for (Path p : ds) {
                 Object[] parsed = Partition.parse(p.getFileName().toString());
                 if (parsed != null && Files.isDirectory(p)) {
-                    Partition part =
-                            Partition.open(partitionsDir, (LocalDate) parsed[0], (Integer) parsed[1], indexSettings);
-                    partitions.put(part.name, part);
+                    String name = p.getFileName().toString();
+                    try {
+                        Partition part = Partition.open(
+                                partitionsDir, (LocalDate) parsed[0], (Integer) parsed[1], indexSettings);
+                        partitions.put(part.name, part);
+                    } catch (IOException | RuntimeException e) {
+                        // a damaged partition must not keep the server (and every other partition) down: it is
+                        // left as it is on disk, never written to, and verification reports its batches
+                        damaged.put(name, String.valueOf(e));
+                        log.error(
+                                "EVENT STORE: partition {} cannot be opened, its files are damaged or were changed: {}."
+                                        + " It is left untouched and not searched; `vigil events verify` reports the"
+                                        + " batches it held",
+                                name,
+                                e.toString());
+                    }
                 }
             }
         }
@@ -487,6 +504,10 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
         if (p != null) {
             return p;
         }
+        String damage = damaged.get(name);
+        if (damage != null) {
+            throw new IOException("partition " + name + " is damaged and is not written to: " + damage);
+        }
         try {
             return partitions.computeIfAbsent(name, k -> {
                 try {
@@ -504,6 +525,11 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
         return partitions.values();
     }
 
+    /** Partitions that could not be opened, with the reason. */
+    Map<String, String> damagedPartitions() {
+        return Map.copyOf(damaged);
+    }
+
     LuceneSearch search() {
         return search;
     }
@@ -514,6 +540,7 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
      */
     void drop(String name) throws IOException {
         Partition p = partitions.remove(name);
+        damaged.remove(name);
         if (p != null) {
             p.closeAndDelete();
         } else {
@@ -647,7 +674,20 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
             long b = p.bytes();
             events += Math.max(0, n);
             bytes += b;
-            parts.add(new StoreStatus.PartitionStatus(p.name, p.day, p.retentionDays, n, b, p.writable()));
+            parts.add(new StoreStatus.PartitionStatus(p.name, p.day, p.retentionDays, n, b, p.writable(), null));
+        }
+        for (Map.Entry<String, String> d : new java.util.TreeMap<>(damaged).entrySet()) {
+            Object[] parsed = Partition.parse(d.getKey());
+            long b = Partition.bytes(partitionsDir.resolve(d.getKey()));
+            bytes += b;
+            parts.add(new StoreStatus.PartitionStatus(
+                    d.getKey(),
+                    parsed == null ? null : (LocalDate) parsed[0],
+                    parsed == null ? 0 : (Integer) parsed[1],
+                    -1,
+                    b,
+                    false,
+                    d.getValue()));
         }
         JdbcLedger.Head h = head;
         return new StoreStatus(

@@ -263,6 +263,10 @@ final class Partition implements Closeable {
 
     /** Bytes on disk. */
     long bytes() {
+        return bytes(path);
+    }
+
+    static long bytes(Path path) {
         try (Stream<Path> files = Files.list(path)) {
             return files.mapToLong(f -> {
                         try {

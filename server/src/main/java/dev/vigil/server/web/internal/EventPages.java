@@ -98,7 +98,7 @@ class EventPages {
         return "event";
     }
 
-    private static Duration duration(String r) {
+    static Duration duration(String r) {
         try {
             long n = Long.parseLong(r.substring(0, r.length() - 1));
             return switch (r.charAt(r.length() - 1)) {

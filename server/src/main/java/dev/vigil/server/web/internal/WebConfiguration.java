@@ -24,6 +24,16 @@ class WebConfiguration {
     }
 
     @Bean
+    NavEntry navHunts() {
+        return new NavEntry(NavEntry.DETECT, "Retro-hunts", "/hunts", Permission.EVENTS_READ, 15);
+    }
+
+    @Bean
+    NavEntry navIntegrity() {
+        return new NavEntry(NavEntry.GOVERN, "Event integrity", "/events/integrity", Permission.GOVERNANCE_READ, 40);
+    }
+
+    @Bean
     NavEntry navRules() {
         return new NavEntry(NavEntry.DETECT, "Rules", "/rules", Permission.RULES_READ, 10);
     }

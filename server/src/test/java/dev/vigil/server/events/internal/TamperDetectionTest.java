@@ -214,6 +214,67 @@ class TamperDetectionTest {
                 .contains(org.assertj.core.groups.Tuple.tuple("2025-06-01_r90", true));
     }
 
+    /** The largest file of the partition: where the stored events are. */
+    Path largestFile(String partition) throws Exception {
+        try (var files = java.nio.file.Files.list(f.dir.resolve("events/partitions/" + partition))) {
+            return files.filter(x -> !x.getFileName().toString().startsWith("segments")
+                            && !x.getFileName().toString().equals("write.lock"))
+                    .max(java.util.Comparator.comparingLong(x -> x.toFile().length()))
+                    .orElseThrow();
+        }
+    }
+
+    @Test
+    void bytesChangedWithAnEditorAreReportedForTheirPartitionOnly() throws Exception {
+        f.store.close();
+        Path file = largestFile("2025-06-01_r90");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        for (int i = bytes.length / 3; i < bytes.length / 3 + 16; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        java.nio.file.Files.write(file, bytes);
+        f.open(); // the store opens: a damaged partition does not take the others down
+        List<IntegrityProblem> p = verify().problems;
+        assertThat(p).isNotEmpty();
+        assertThat(p).allSatisfy(x -> assertThat(x.partition()).isEqualTo("2025-06-01_r90"));
+        assertThat(p)
+                .extracting(IntegrityProblem::kind)
+                .containsAnyOf(Kind.UNREADABLE, Kind.MODIFIED)
+                .allMatch(k -> k == Kind.UNREADABLE || k == Kind.MODIFIED || k == Kind.MISSING);
+        // the other day is searchable and verifies
+        assertThat(new Verifier(f.store)
+                        .verify(
+                                day2.get(0).receivedAt(),
+                                day2.getLast().receivedAt().plusSeconds(1),
+                                List.of(),
+                                b -> {})
+                        .problems)
+                .isEmpty();
+    }
+
+    @Test
+    void aPartitionThatCannotBeOpenedIsReportedAndTheStoreStillStarts() throws Exception {
+        f.store.close();
+        try (var files = java.nio.file.Files.list(f.dir.resolve("events/partitions/2025-06-01_r90"))) {
+            for (Path x : files.filter(x -> x.getFileName().toString().startsWith("segments_"))
+                    .toList()) {
+                java.nio.file.Files.write(x, new byte[] {1, 2, 3});
+            }
+        }
+        f.open();
+        assertThat(f.store.status().partitions())
+                .filteredOn(x -> x.name().equals("2025-06-01_r90"))
+                .singleElement()
+                .satisfies(x -> assertThat(x.damage()).isNotNull());
+        List<IntegrityProblem> p = verify().problems;
+        assertThat(p)
+                .extracting(IntegrityProblem::kind, IntegrityProblem::batchNo)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Kind.UNREADABLE, 1L),
+                        org.assertj.core.groups.Tuple.tuple(Kind.UNREADABLE, 2L),
+                        org.assertj.core.groups.Tuple.tuple(Kind.UNREADABLE, 3L));
+    }
+
     @Test
     void aRangeVerificationChecksOnlyItsBatchesAndTheirLinks() throws Exception {
         Verifier.Result r = new Verifier(f.store)
