@@ -177,7 +177,21 @@ class BrowserTest {
                 .contains("high", "SQL Injection Attempt In Request");
         shot("2-alerts");
 
-        page.locator("a.alert-link").click();
+        // Keyboard only: the first Tab reaches the skip link, Enter moves focus to the content, Tab walks on to the
+        // alert's link and Enter opens it.
+        page.keyboard().press("Tab");
+        assertThat(page.evaluate("() => document.activeElement.textContent.trim()"))
+                .isEqualTo("Skip to the content");
+        page.keyboard().press("Enter");
+        assertThat(page.evaluate("() => document.activeElement.id")).isEqualTo("main");
+        boolean reached = false;
+        for (int i = 0; i < 40 && !reached; i++) {
+            page.keyboard().press("Tab");
+            reached =
+                    Boolean.TRUE.equals(page.evaluate("() => document.activeElement.classList.contains('alert-link')"));
+        }
+        assertThat(reached).as("the alert link is reachable with Tab").isTrue();
+        page.keyboard().press("Enter");
         page.waitForURL(base() + "/alerts/" + alertId);
         assertThat(page.locator("h1").textContent()).isEqualTo("SQL Injection Attempt In Request");
         assertThat(page.locator("pre.event code").first().textContent()).contains("union select password from users");

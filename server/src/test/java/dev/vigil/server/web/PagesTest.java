@@ -47,6 +47,7 @@ class PagesTest {
                 "/audit",
                 "/admin/users",
                 "/admin/tokens",
+                "/admin/webhooks",
                 "/account",
                 "/dashboard/widgets/alerts",
                 "/dashboard/widgets/intake",

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.TestIntake;
+import dev.vigil.server.testing.TestSession;
 import dev.vigil.server.testing.VigilServerTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -19,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -230,10 +234,77 @@ class WebhooksTest {
         assertThat(d).as("a failed delivery").isNotNull();
         assertThat(d.path("attempts").asInt()).isEqualTo(1);
         assertThat(d.path("lastError").asString()).contains("link-local");
+        // A failed delivery can be tried again (here it fails again: the target is still refused).
+        assertThat(admin.post(
+                                "/api/v1/webhooks/" + id + "/deliveries/"
+                                        + d.path("id").asString() + "/redeliver",
+                                "application/json",
+                                "")
+                        .status())
+                .isEqualTo(202);
+        JsonNode again =
+                awaitDelivery(admin, id, x -> x.path("status").asString().equals("failed"));
+        assertThat(again.path("attempts").asInt()).isEqualTo(1);
+        assertThat(admin.post(
+                                "/api/v1/webhooks/" + id + "/deliveries/" + UUID.randomUUID() + "/redeliver",
+                                "application/json",
+                                "")
+                        .status())
+                .isEqualTo(409);
         assertThat(admin.postJson(
                                 "/api/v1/webhooks",
                                 "{\"name\":\"x\",\"url\":\"file:///etc/passwd\",\"eventTypes\":[\"*\"]}")
                         .status())
                 .isEqualTo(400);
+    }
+
+    private static JsonNode awaitDelivery(TestApi admin, String id, Predicate<JsonNode> what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode items =
+                    admin.get("/api/v1/webhooks/" + id + "/deliveries").json().path("items");
+            if (items.size() > 0 && what.test(items.get(0))) {
+                return items.get(0);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no such delivery of " + id + " within 60 s");
+    }
+
+    @Test
+    void theAdminPageAddsAWebhookShowsItsSecretOnceAndItsDeliveries() throws Exception {
+        TestSession browser = TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
+        assertThat(browser.get("/admin/webhooks").body()).contains("Add a webhook");
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        TestApi.Response created = browser.postForm(
+                "/admin/webhooks",
+                "name=" + TestSession.enc("page <b>hook</b>") + "&url=" + TestSession.enc(url) + "&eventTypes="
+                        + TestSession.enc("webhook.test, rule.*"));
+        assertThat(created.status()).isEqualTo(302);
+        String page = URI.create(created.header("Location")).getPath();
+        String id = page.substring(page.lastIndexOf('/') + 1);
+        subscriptions.add(id);
+
+        String first = browser.get(page).body();
+        Matcher m = Pattern.compile("whsec_[A-Za-z0-9_-]+").matcher(first);
+        assertThat(m.find()).as("the secret is shown once").isTrue();
+        String secret = m.group();
+        assertThat(first).contains("page &lt;b&gt;hook&lt;/b&gt;", "webhook.test, rule.*");
+        assertThat(browser.get(page).body()).doesNotContain(secret);
+
+        assertThat(browser.postForm(page + "/test", "").status()).isEqualTo(302);
+        Received ping = await(r -> "webhook.test".equals(r.type()) && r.body().contains(id));
+        assertThat(verify(ping.signature(), ping.body(), secret, Instant.now().getEpochSecond()))
+                .isTrue();
+        awaitDelivery(TestApi.admin(port), id, x -> x.path("status").asString().equals("delivered"));
+        assertThat(browser.get(page).body()).contains("delivered", "HTTP 204");
+
+        assertThat(browser.postForm(page, "enabled=false").status()).isEqualTo(302);
+        assertThat(browser.get(page).body()).contains(">disabled<");
     }
 }

@@ -5,6 +5,9 @@ import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.api.Paging;
+import dev.vigil.server.webhooks.WebhookDelivery;
+import dev.vigil.server.webhooks.WebhookSubscription;
+import dev.vigil.server.webhooks.Webhooks;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,16 +32,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/webhooks")
 @RequirePermission(Permission.WEBHOOKS_READ)
 class WebhookController {
-    private final WebhookService webhooks;
+    private final Webhooks webhooks;
 
-    WebhookController(WebhookService webhooks) {
+    WebhookController(Webhooks webhooks) {
         this.webhooks = webhooks;
     }
 
     record Request(String name, String url, List<String> eventTypes, String secret, Boolean enabled) {}
 
     @GetMapping
-    Page<Subscription> list(
+    Page<WebhookSubscription> list(
             @Paging(
                             defaultSort = "name",
                             sortable = {"name", "createdAt"})
@@ -47,25 +50,25 @@ class WebhookController {
                 webhooks.list(),
                 page,
                 Map.of(
-                        "name", Comparator.comparing(Subscription::name),
-                        "createdAt", Comparator.comparing(Subscription::createdAt)));
+                        "name", Comparator.comparing(WebhookSubscription::name),
+                        "createdAt", Comparator.comparing(WebhookSubscription::createdAt)));
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<Subscription> get(@PathVariable UUID id) {
+    ResponseEntity<WebhookSubscription> get(@PathVariable UUID id) {
         return ResponseEntity.of(webhooks.find(id));
     }
 
     @PostMapping
     @RequirePermission(Permission.WEBHOOKS_WRITE)
-    ResponseEntity<WebhookService.Created> create(@RequestBody Request r) {
+    ResponseEntity<Webhooks.Created> create(@RequestBody Request r) {
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(webhooks.create(r.name(), r.url(), r.eventTypes(), r.secret()));
     }
 
     @PatchMapping("/{id}")
     @RequirePermission(Permission.WEBHOOKS_WRITE)
-    Subscription update(@PathVariable UUID id, @RequestBody Request r) {
+    WebhookSubscription update(@PathVariable UUID id, @RequestBody Request r) {
         return webhooks.update(id, r.name(), r.url(), r.eventTypes(), r.enabled());
     }
 
@@ -86,14 +89,21 @@ class WebhookController {
     @PostMapping("/{id}/test")
     @RequirePermission(Permission.WEBHOOKS_WRITE)
     ResponseEntity<Map<String, String>> test(@PathVariable UUID id) {
-        webhooks.find(id).orElseThrow(() -> new NoSuchElementException("no webhook " + id));
-        UUID event = UUID.randomUUID();
-        webhooks.publish("webhook.test", event, Map.of("subscription", id.toString(), "message", "ping"), id);
-        return ResponseEntity.accepted().body(Map.of("event", event.toString()));
+        return ResponseEntity.accepted()
+                .body(Map.of("event", webhooks.sendTest(id).toString()));
+    }
+
+    @PostMapping("/{id}/deliveries/{delivery}/redeliver")
+    @RequirePermission(Permission.WEBHOOKS_WRITE)
+    ResponseEntity<Map<String, String>> redeliver(@PathVariable UUID id, @PathVariable UUID delivery) {
+        if (!webhooks.redeliver(id, delivery)) {
+            throw new IllegalStateException("only a failed delivery of this webhook can be delivered again");
+        }
+        return ResponseEntity.accepted().body(Map.of("delivery", delivery.toString()));
     }
 
     @GetMapping("/{id}/deliveries")
-    Page<Delivery> deliveries(@PathVariable UUID id, @Paging(defaultSize = 50) PageQuery page) {
+    Page<WebhookDelivery> deliveries(@PathVariable UUID id, @Paging(defaultSize = 50) PageQuery page) {
         webhooks.find(id).orElseThrow(() -> new NoSuchElementException("no webhook " + id));
         return webhooks.deliveries(id, page);
     }

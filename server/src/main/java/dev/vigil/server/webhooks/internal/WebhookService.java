@@ -5,7 +5,10 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.webhooks.WebhookDelivery;
 import dev.vigil.server.webhooks.WebhookPublisher;
+import dev.vigil.server.webhooks.WebhookSubscription;
+import dev.vigil.server.webhooks.Webhooks;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -46,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * refused target) and exhausted retries end the delivery as {@code failed}.
  */
 @Service
-class WebhookService implements WebhookPublisher {
+class WebhookService implements WebhookPublisher, Webhooks {
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern TYPE = Pattern.compile("\\*|[a-z0-9_]+(\\.[a-z0-9_]+)*(\\.\\*)?");
@@ -87,9 +90,8 @@ class WebhookService implements WebhookPublisher {
 
     // ---- subscriptions
 
-    record Created(Subscription subscription, String secret) {}
-
-    Created create(String name, String url, List<String> eventTypes, String secret) {
+    @Override
+    public Created create(String name, String url, List<String> eventTypes, String secret) {
         String n = requireName(name);
         URI target = checkUrl(url);
         List<String> types = checkTypes(eventTypes);
@@ -109,15 +111,16 @@ class WebhookService implements WebhookPublisher {
                             Timestamp.from(now),
                             Timestamp.from(now))
                     .update();
-            Subscription sub = find(id).orElseThrow();
+            WebhookSubscription sub = find(id).orElseThrow();
             audit.record("created", "webhook", id.toString(), null, sub);
             return new Created(sub, s);
         });
     }
 
-    Subscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled) {
+    @Override
+    public WebhookSubscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled) {
         return tx.execute(st -> {
-            Subscription before = find(id).orElseThrow(() -> notFound(id));
+            WebhookSubscription before = find(id).orElseThrow(() -> notFound(id));
             jdbc.sql("""
                             update webhook_subscriptions set name = ?, url = ?, event_types = ?, enabled = ?,
                               updated_at = ? where id = ?""")
@@ -129,16 +132,17 @@ class WebhookService implements WebhookPublisher {
                             Timestamp.from(clock.instant()),
                             id)
                     .update();
-            Subscription after = find(id).orElseThrow();
+            WebhookSubscription after = find(id).orElseThrow();
             audit.record("updated", "webhook", id.toString(), before, after);
             return after;
         });
     }
 
-    String rotateSecret(UUID id) {
+    @Override
+    public String rotateSecret(UUID id) {
         String s = newSecret();
         tx.executeWithoutResult(st -> {
-            Subscription sub = find(id).orElseThrow(() -> notFound(id));
+            WebhookSubscription sub = find(id).orElseThrow(() -> notFound(id));
             jdbc.sql("update webhook_subscriptions set secret = ?, updated_at = ? where id = ?")
                     .params(secrets.seal(s), Timestamp.from(clock.instant()), id)
                     .update();
@@ -147,9 +151,10 @@ class WebhookService implements WebhookPublisher {
         return s;
     }
 
-    boolean delete(UUID id) {
+    @Override
+    public boolean delete(UUID id) {
         return Boolean.TRUE.equals(tx.execute(st -> {
-            Optional<Subscription> before = find(id);
+            Optional<WebhookSubscription> before = find(id);
             if (before.isEmpty()) {
                 return false;
             }
@@ -159,31 +164,66 @@ class WebhookService implements WebhookPublisher {
         }));
     }
 
-    Optional<Subscription> find(UUID id) {
+    @Override
+    public Optional<WebhookSubscription> find(UUID id) {
         return jdbc.sql("select * from webhook_subscriptions where id = ?")
                 .param(id)
                 .query((rs, i) -> subscription(rs))
                 .optional();
     }
 
-    List<Subscription> list() {
+    @Override
+    public List<WebhookSubscription> list() {
         return jdbc.sql("select * from webhook_subscriptions order by name, id")
                 .query((rs, i) -> subscription(rs))
                 .list();
     }
 
-    Page<Delivery> deliveries(UUID subscriptionId, PageQuery page) {
+    @Override
+    public Page<WebhookDelivery> deliveries(UUID subscriptionId, PageQuery page) {
         long total = jdbc.sql("select count(*) from webhook_deliveries where subscription_id = ?")
                 .param(subscriptionId)
                 .query(Long.class)
                 .single();
-        List<Delivery> items = jdbc.sql("""
+        List<WebhookDelivery> items = jdbc.sql("""
                         select d.*, e.type from webhook_deliveries d join webhook_events e on e.id = d.event_id
                         where d.subscription_id = ? order by d.created_at desc, d.id limit ? offset ?""")
                 .params(subscriptionId, page.size(), page.offset())
                 .query((rs, i) -> delivery(rs))
                 .list();
         return Page.of(items, page, total);
+    }
+
+    @Override
+    public UUID sendTest(UUID id) {
+        find(id).orElseThrow(() -> notFound(id));
+        UUID event = UUID.randomUUID();
+        publish("webhook.test", event, Map.of("subscription", id.toString(), "message", "ping"), id);
+        return event;
+    }
+
+    @Override
+    public boolean redeliver(UUID subscriptionId, UUID deliveryId) {
+        return Boolean.TRUE.equals(tx.execute(st -> {
+            find(subscriptionId).orElseThrow(() -> notFound(subscriptionId));
+            Instant now = clock.instant();
+            int changed = jdbc.sql("""
+                            update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = ?
+                            where id = ? and subscription_id = ? and status = 'failed'""")
+                    .params(Timestamp.from(now), deliveryId, subscriptionId)
+                    .update();
+            if (changed == 0) {
+                return false;
+            }
+            scheduler.getObject().scheduleIfNotExists(deliveryTask.getObject().instance(deliveryId.toString()), now);
+            audit.record(
+                    "redelivered",
+                    "webhook",
+                    subscriptionId.toString(),
+                    null,
+                    Map.of("delivery", deliveryId.toString()));
+            return true;
+        }));
     }
 
     // ---- publishing
@@ -198,7 +238,7 @@ class WebhookService implements WebhookPublisher {
         if (type == null || !TYPE.matcher(type).matches() || type.contains("*")) {
             throw new IllegalArgumentException("invalid webhook event type '" + type + "'");
         }
-        List<Subscription> targets = list().stream()
+        List<WebhookSubscription> targets = list().stream()
                 .filter(s -> onlyTo != null ? s.id().equals(onlyTo) : s.enabled() && s.wants(type))
                 .toList();
         if (targets.isEmpty()) {
@@ -221,7 +261,7 @@ class WebhookService implements WebhookPublisher {
             if (stored == 0) {
                 return; // published before (a redelivered application event)
             }
-            for (Subscription s : targets) {
+            for (WebhookSubscription s : targets) {
                 UUID delivery = UUID.randomUUID();
                 jdbc.sql("""
                                 insert into webhook_deliveries (id, subscription_id, event_id, status, next_attempt_at,
@@ -290,7 +330,7 @@ class WebhookService implements WebhookPublisher {
                                     .header("Content-Type", "application/json")
                                     .header("User-Agent", "Vigil-Webhooks/1")
                                     .header("Vigil-Event-Type", job.type())
-                                    .header("Vigil-Delivery-Id", deliveryId.toString())
+                                    .header("Vigil-WebhookDelivery-Id", deliveryId.toString())
                                     .header(
                                             WebhookSignature.HEADER,
                                             WebhookSignature.header(secrets.open(job.secret()), ts, job.payload()))
@@ -431,8 +471,8 @@ class WebhookService implements WebhookPublisher {
         return new NoSuchElementException("no webhook " + id);
     }
 
-    private static Subscription subscription(ResultSet rs) throws SQLException {
-        return new Subscription(
+    private static WebhookSubscription subscription(ResultSet rs) throws SQLException {
+        return new WebhookSubscription(
                 rs.getObject("id", UUID.class),
                 rs.getString("name"),
                 rs.getString("url"),
@@ -442,8 +482,8 @@ class WebhookService implements WebhookPublisher {
                 rs.getTimestamp("updated_at").toInstant());
     }
 
-    private static Delivery delivery(ResultSet rs) throws SQLException {
-        return new Delivery(
+    private static WebhookDelivery delivery(ResultSet rs) throws SQLException {
+        return new WebhookDelivery(
                 rs.getObject("id", UUID.class),
                 rs.getObject("subscription_id", UUID.class),
                 rs.getObject("event_id", UUID.class),

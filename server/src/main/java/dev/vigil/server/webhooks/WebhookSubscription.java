@@ -1,11 +1,15 @@
-package dev.vigil.server.webhooks.internal;
+package dev.vigil.server.webhooks;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A webhook subscription as listed (never with its secret). */
-record Subscription(
+/**
+ * A webhook subscription as listed (never with its secret).
+ *
+ * @param eventTypes patterns: an exact type, {@code prefix.*}, or {@code *}
+ */
+public record WebhookSubscription(
         UUID id,
         String name,
         String url,
@@ -14,8 +18,12 @@ record Subscription(
         Instant createdAt,
         Instant updatedAt) {
 
-    /** True when {@code type} matches one of the patterns: exact, {@code prefix.*}, or {@code *}. */
-    boolean wants(String type) {
+    public WebhookSubscription {
+        eventTypes = List.copyOf(eventTypes);
+    }
+
+    /** True when {@code type} matches one of the patterns. */
+    public boolean wants(String type) {
         for (String p : eventTypes) {
             if (p.equals("*")
                     || p.equals(type)

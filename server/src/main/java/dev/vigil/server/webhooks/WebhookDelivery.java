@@ -1,10 +1,15 @@
-package dev.vigil.server.webhooks.internal;
+package dev.vigil.server.webhooks;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** One event's delivery to one subscription, with the outcome of its last attempt. */
-record Delivery(
+/**
+ * One event's delivery to one subscription, with the outcome of its last attempt.
+ *
+ * @param status {@code pending} (waiting for its next attempt), {@code delivered} or {@code failed}
+ * @param lastStatus the HTTP status of the last answer, or null (no answer: see {@code lastError})
+ */
+public record WebhookDelivery(
         UUID id,
         UUID subscriptionId,
         UUID eventId,

@@ -1,0 +1,44 @@
+package dev.vigil.server.webhooks;
+
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Managing subscriptions (the REST API and the admin page use it; other modules publish through
+ * {@link WebhookPublisher}). Every change is audited. Invalid input is an {@link IllegalArgumentException}, an unknown
+ * id a {@link java.util.NoSuchElementException}.
+ */
+public interface Webhooks {
+
+    /** A new subscription and its secret, shown this once. */
+    record Created(WebhookSubscription subscription, String secret) {}
+
+    /**
+     * @param secret the shared secret (16-256 characters), or null/blank to generate one
+     */
+    Created create(String name, String url, List<String> eventTypes, String secret);
+
+    /** Changes what is given (null: unchanged). */
+    WebhookSubscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled);
+
+    /** A new secret, shown this once; the old one stops signing at once. */
+    String rotateSecret(UUID id);
+
+    boolean delete(UUID id);
+
+    Optional<WebhookSubscription> find(UUID id);
+
+    List<WebhookSubscription> list();
+
+    /** Sends a {@code webhook.test} event to this subscription only; returns the event id. */
+    UUID sendTest(UUID id);
+
+    /** The delivery log of a subscription, newest first. */
+    Page<WebhookDelivery> deliveries(UUID subscriptionId, PageQuery page);
+
+    /** Tries a failed delivery again (a fresh series of attempts); false when it is not failed. */
+    boolean redeliver(UUID subscriptionId, UUID deliveryId);
+}
