@@ -28,11 +28,12 @@ public interface TimelineService {
 
     /**
      * Imports manual entries from CSV with the same header (the columns {@code at}, {@code kind} and
-     * {@code summary} are required; {@code automatic}/{@code actor} are ignored: imported entries are written by the
-     * importer). All rows are checked first; if any is invalid nothing is imported and every problem is reported.
+     * {@code summary} are required; rows with {@code automatic} true, e.g. from another incident's export, are
+     * skipped; {@code actor} is ignored: imported entries are written by the importer). All rows are checked first;
+     * if any is invalid nothing is imported and every problem is reported.
      */
     ImportResult importCsv(UUID incidentId, Reader in);
 
-    /** The outcome of an import: rows imported, or the problems found (line number and reason). */
-    record ImportResult(int imported, List<String> errors) {}
+    /** The outcome of an import: rows imported and skipped, or the problems found (line number and reason). */
+    record ImportResult(int imported, int skipped, List<String> errors) {}
 }

@@ -95,7 +95,10 @@ final class BusinessDays {
         String[] regions = java.util.Arrays.copyOfRange(parts, 1, parts.length);
         Set<LocalDate> dates = new HashSet<>();
         for (Holiday h : m.getHolidays(Year.of(year), HolidayType.PUBLIC_HOLIDAY, regions)) {
+            // Both the date and, when it falls on a weekend, the weekday it is observed on are days off.
+            dates.add(h.getDate());
             dates.add(h.getActualDate());
+            h.getObservedDate().ifPresent(dates::add);
         }
         return dates;
     }

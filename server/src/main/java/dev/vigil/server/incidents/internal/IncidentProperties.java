@@ -3,7 +3,6 @@ package dev.vigil.server.incidents.internal;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 
 /**
  * {@code vigil.incidents.*}.
@@ -12,7 +11,6 @@ import org.springframework.util.unit.DataSize;
  *     incident)
  * @param groupBy the default grouping key parts (triage rules may override them)
  * @param groupWindow the default grouping window
- * @param evidenceMaxSize the largest evidence file accepted
  * @param deadlineScanInterval how often the deadline sweep runs in addition to the per-stage timers
  * @param baseUrl the public URL of the UI, for links in notifications and reports (null: relative links)
  */
@@ -21,6 +19,5 @@ public record IncidentProperties(
         @DefaultValue({"high", "critical"}) List<String> rcaRequiredFor,
         @DefaultValue({"rule", "entities"}) List<String> groupBy,
         @DefaultValue("1h") String groupWindow,
-        @DefaultValue("512MB") DataSize evidenceMaxSize,
         @DefaultValue("5m") String deadlineScanInterval,
         String baseUrl) {}

@@ -213,6 +213,7 @@ class Timeline implements TimelineService {
         requireIncident(incidentId);
         List<String> errors = new ArrayList<>();
         List<TimelineEntry> rows = new ArrayList<>();
+        int skipped = 0;
         try {
             Iterable<CSVRecord> records = CSVFormat.RFC4180
                     .builder()
@@ -227,6 +228,10 @@ class Timeline implements TimelineService {
                     break;
                 }
                 long line = r.getRecordNumber() + 1;
+                if ("true".equalsIgnoreCase(get(r, "automatic"))) {
+                    skipped++;
+                    continue;
+                }
                 try {
                     String at = get(r, "at");
                     String kind = get(r, "kind");
@@ -250,7 +255,7 @@ class Timeline implements TimelineService {
             errors.add("not valid CSV: " + e.getMessage());
         }
         if (!errors.isEmpty()) {
-            return new ImportResult(0, errors);
+            return new ImportResult(0, skipped, errors);
         }
         for (TimelineEntry e : rows) {
             insert(
@@ -266,7 +271,7 @@ class Timeline implements TimelineService {
         }
         audit.record(
                 "incident.timeline.import", "incident", incidentId.toString(), null, Map.of("entries", rows.size()));
-        return new ImportResult(rows.size(), List.of());
+        return new ImportResult(rows.size(), skipped, List.of());
     }
 
     private static String get(CSVRecord r, String column) {
