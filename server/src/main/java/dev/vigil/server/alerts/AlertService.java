@@ -18,6 +18,9 @@ public interface AlertService {
 
     AlertPage find(AlertQuery query);
 
+    /** Counts per hour and per level of the alerts created in [{@code from}, {@code to}) (dashboard). */
+    AlertStats stats(java.time.Instant from, java.time.Instant to);
+
     /** Alerts stored so far per rule id (for coverage and rule statistics). */
     long countByRule(String ruleId);
 }

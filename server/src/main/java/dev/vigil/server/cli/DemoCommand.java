@@ -53,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = dataDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         String token = demoToken(dir.resolve("demo-admin-token"));
+        String password = demoPassword(dir.resolve("demo-admin-password"));
         if (port != 0 && !free(port)) {
             System.err.println("vigil demo: port " + port + " is in use; choose another with --port N");
             return 2;
@@ -65,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--vigil.security.bootstrap-api-token=" + token,
+                "--vigil.security.admin-password=" + password,
                 "--vigil.ingest.syslog.bind-address=127.0.0.1",
                 "--vigil.ingest.syslog.udp-port=" + syslog,
                 "--vigil.ingest.syslog.tcp-port=" + syslog,
@@ -77,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
 
         DemoStory.Result result = new DemoStory(url, token, "127.0.0.1", syslog, out).run();
         double seconds = (System.nanoTime() - start) / 1e9;
-        printSummary(out, url, token, syslog, result, seconds);
+        printSummary(out, url, token, password, syslog, result, seconds);
         if (once) {
             context.close();
             return result.alerts() > 0 ? 0 : 1;
@@ -88,7 +90,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printSummary(
-            PrintStream out, String url, String token, int syslog, DemoStory.Result r, double seconds) {
+            PrintStream out,
+            String url,
+            String token,
+            String password,
+            int syslog,
+            DemoStory.Result r,
+            double seconds) {
         String line = "=".repeat(100);
         out.println();
         out.println(line);
@@ -97,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 r.alerts(), r.events(), seconds);
         out.println(line);
         out.println(" URL            " + url);
+        out.println(" Web UI         " + url + "/  (sign in as admin / " + password + ")");
         out.println(" Admin token    " + token);
         out.println(" Syslog         127.0.0.1:" + syslog + " (TCP and UDP)");
         out.println();
@@ -148,6 +157,30 @@ final class DemoCommand implements Callable<Integer> {
         }
         Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
         return token;
+    }
+
+    /**
+     * The demo administrator's password, created once per data directory (mode 600). It only takes effect when the
+     * demo database has no users yet (the first start).
+     */
+    static String demoPassword(Path file) throws IOException {
+        if (Files.isRegularFile(file)) {
+            String p = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (p.length() >= 12) {
+                return p;
+            }
+        }
+        byte[] random = new byte[9];
+        new SecureRandom().nextBytes(random);
+        String password = "demo-" + HexFormat.of().formatHex(random);
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+        return password;
     }
 
     private static boolean free(int port) {

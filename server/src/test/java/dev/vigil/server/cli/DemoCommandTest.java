@@ -36,6 +36,7 @@ class DemoCommandTest {
         assertThat(code).as(output).isZero();
         assertThat(output)
                 .contains("Admin token    vigil_demo_")
+                .contains("(sign in as admin / demo-")
                 .contains("SQL Injection Attempt In Request")
                 .contains("SSH Login Accepted For Root")
                 .contains("Cron Job Downloads And Runs A Script")

@@ -187,6 +187,39 @@ class JdbcAlertService implements AlertService {
     }
 
     @Override
+    public dev.vigil.server.alerts.AlertStats stats(Instant from, Instant to) {
+        Instant start = from.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        java.util.Map<Instant, Long> hours = new java.util.LinkedHashMap<>();
+        for (Instant h = start; h.isBefore(to); h = h.plus(java.time.Duration.ofHours(1))) {
+            hours.put(h, 0L);
+        }
+        jdbc.sql("""
+                        select date_trunc('hour', created_at) as hour, count(*) as n from alerts
+                        where created_at >= ? and created_at < ? group by 1""")
+                .params(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to))
+                .query((rs, i) -> java.util.Map.entry(rs.getTimestamp("hour").toInstant(), rs.getLong("n")))
+                .list()
+                .forEach(e -> hours.computeIfPresent(e.getKey(), (k, v) -> e.getValue()));
+        java.util.Map<AlertLevel, Long> byLevel = new java.util.EnumMap<>(AlertLevel.class);
+        for (AlertLevel l : AlertLevel.values()) {
+            byLevel.put(l, 0L);
+        }
+        jdbc.sql("select level, count(*) as n from alerts where created_at >= ? and created_at < ? group by level")
+                .params(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to))
+                .query((rs, i) -> byLevel.put(AlertLevel.parse(rs.getString("level")), rs.getLong("n")))
+                .list();
+        long total = byLevel.values().stream().mapToLong(Long::longValue).sum();
+        return new dev.vigil.server.alerts.AlertStats(
+                from,
+                to,
+                hours.entrySet().stream()
+                        .map(e -> new dev.vigil.server.alerts.AlertStats.HourCount(e.getKey(), e.getValue()))
+                        .toList(),
+                byLevel,
+                total);
+    }
+
+    @Override
     public long countByRule(String ruleId) {
         return jdbc.sql("select count(*) from alerts where rule_id = ?")
                 .param(ruleId)

@@ -1,0 +1,248 @@
+package dev.vigil.server.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.vigil.server.security.UserRequest;
+import dev.vigil.server.security.UserService;
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.TestIntake;
+import dev.vigil.server.testing.VigilServerTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The web UI in a real browser: Debian's {@code chromium} driven by Playwright for Java (no browser download). One
+ * browser for the class, a fresh context (profile, cookies) per test. Screenshots go to
+ * {@code server/target/screenshots/}. Without chromium the tests are skipped with a notice, except under {@code CI},
+ * where that is a failure. Every page is also checked for Content-Security-Policy violations and script errors.
+ */
+@VigilServerTest
+class BrowserTest {
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("VIGIL_CHROMIUM", "/usr/bin/chromium"));
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    static Playwright playwright;
+    static Browser browser;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    UserService users;
+
+    BrowserContext context;
+    Page page;
+    final List<String> problems = new CopyOnWriteArrayList<>();
+    final List<String> dialogs = new CopyOnWriteArrayList<>();
+    String testName;
+
+    @BeforeAll
+    static void launch() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String notice = "chromium not found at " + CHROMIUM + " (apt-get install chromium, or set VIGIL_CHROMIUM)";
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException(notice);
+            }
+            System.err.println("SKIPPED browser tests: " + notice);
+            Assumptions.abort(notice);
+        }
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void openPage(TestInfo info) throws Exception {
+        testName = info.getTestMethod().orElseThrow().getName();
+        Files.createDirectories(SCREENSHOTS);
+        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
+        page = context.newPage();
+        page.setDefaultTimeout(30_000);
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                problems.add(m.text());
+            }
+        });
+        page.onPageError(e -> problems.add("page error: " + e));
+        page.onDialog(d -> {
+            dialogs.add(d.message());
+            d.dismiss();
+        });
+    }
+
+    @AfterEach
+    void closePage() {
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    private void shot(String name) {
+        page.screenshot(new Page.ScreenshotOptions()
+                .setPath(SCREENSHOTS.resolve(testName + "-" + name + ".png"))
+                .setFullPage(true));
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void signIn(String username, String password) {
+        page.navigate(base() + "/");
+        assertThat(page.url()).endsWith("/login");
+        page.getByLabel("User name").fill(username);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
+        page.waitForURL(u -> java.net.URI.create(u).getPath().equals("/")); // "/?continue" from the request cache
+        assertThat(page.locator("h1").textContent()).isEqualTo("Dashboard");
+    }
+
+    private String user(String role) {
+        String name = "browser-" + role + "-" + UUID.randomUUID().toString().substring(0, 6);
+        users.create(new UserRequest(name, "Browser " + role, null, Set.of(role), true, "browser-password-1"));
+        return name;
+    }
+
+    @Test
+    void anAnalystSignsInSeesAnAlertFromIntakeOpensItAndSignsOut() {
+        TestApi admin = TestApi.admin(port);
+        String source = "browser-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestIntake.webSource(admin, source);
+        String alertId = TestIntake.raise(
+                admin,
+                source,
+                token,
+                "{\"c-ip\":\"198.51.100.77\",\"cs-method\":\"GET\",\"cs-uri-stem\":\"/products\","
+                        + "\"cs-uri-query\":\"id=1 union select password from users\",\"sc-status\":200}");
+
+        signIn(user("analyst"), "browser-password-1");
+        page.locator("#widget-alerts svg.chart").waitFor(); // loaded by htmx
+        page.locator("#widget-intake table").waitFor();
+        assertThat(page.locator("nav[aria-label=Main]").textContent())
+                .contains("Alerts", "Rules", "Sources")
+                .doesNotContain("Users and teams", "Audit log");
+        shot("1-dashboard");
+
+        page.getByRole(
+                        com.microsoft.playwright.options.AriaRole.LINK,
+                        new Page.GetByRoleOptions().setName("Alerts").setExact(true))
+                .click();
+        page.waitForURL(base() + "/alerts");
+        page.navigate(base() + "/alerts?source=" + source);
+        assertThat(page.locator("table.list tbody tr").count()).isEqualTo(1);
+        assertThat(page.locator("table.list tbody tr").textContent())
+                .contains("high", "SQL Injection Attempt In Request");
+        shot("2-alerts");
+
+        page.locator("a.alert-link").click();
+        page.waitForURL(base() + "/alerts/" + alertId);
+        assertThat(page.locator("h1").textContent()).isEqualTo("SQL Injection Attempt In Request");
+        assertThat(page.locator("pre.event code").first().textContent()).contains("union select password from users");
+        assertThat(page.locator("dl.facts").textContent()).contains(source, "initial-access");
+        shot("3-alert");
+
+        page.getByRole(
+                        com.microsoft.playwright.options.AriaRole.BUTTON,
+                        new Page.GetByRoleOptions().setName("Sign out"))
+                .click();
+        page.waitForURL(base() + "/login?signed-out");
+        assertThat(page.locator("main").textContent()).contains("You are signed out");
+        shot("4-signed-out");
+        page.navigate(base() + "/alerts");
+        assertThat(page.url()).endsWith("/login");
+
+        assertThat(problems)
+                .as("console errors (CSP violations, script errors)")
+                .isEmpty();
+        assertThat(dialogs).isEmpty();
+    }
+
+    @Test
+    void htmlAndScriptPayloadsInLogDataRenderAsTextInTheBrowser() {
+        TestApi admin = TestApi.admin(port);
+        String source = "browser-xss-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestIntake.webSource(admin, source);
+        String alertId = TestIntake.raise(admin, source, token, TestIntake.hostileWebEvent());
+
+        signIn(user("viewer"), "browser-password-1");
+        page.navigate(base() + "/alerts?source=" + source);
+        page.locator("a.alert-link").click();
+        page.waitForURL(base() + "/alerts/" + alertId);
+        page.locator("#main").waitFor();
+        // An entity link built from log data points into Vigil, never to a javascript: URL.
+        page.navigate(base() + "/alerts?entity="
+                + java.net.URLEncoder.encode(
+                        "<svg onload=alert('user')></svg>", java.nio.charset.StandardCharsets.UTF_8));
+        page.navigate(base() + "/alerts/" + alertId);
+        shot("1-hostile-alert");
+
+        Object injected = page.evaluate("() => document.querySelectorAll("
+                + "'img[src=\"x\"], svg[onload], main script, a[href^=\"javascript:\"], [onerror], [onload]').length");
+        assertThat(((Number) injected).intValue())
+                .as("elements injected from log data")
+                .isZero();
+        String event = page.locator("pre.event code").first().textContent();
+        assertThat(event)
+                .contains("<script>alert('query')</script>")
+                .contains("\"><img src=x onerror=alert('stem')>")
+                .contains("<svg onload=alert('user')></svg>")
+                .contains("javascript:alert('referer')")
+                .contains("</code></pre><script>alert('agent')</script>");
+        assertThat(page.locator("dl.facts").count()).isEqualTo(1);
+        assertThat(dialogs).as("dialogs opened by injected script").isEmpty();
+        assertThat(problems).as("console errors").isEmpty();
+    }
+
+    @Test
+    void swaggerUiWorksFromASignedInSession() {
+        signIn("admin", VigilServerTest.ADMIN_PASSWORD);
+        page.navigate(base() + "/swagger-ui/index.html");
+        page.locator(".swagger-ui .info .title").waitFor();
+        page.locator(".opblock-summary-path").first().waitFor();
+        assertThat(page.locator(".swagger-ui").first().textContent()).contains("/api/v1/alerts");
+        shot("1-swagger");
+    }
+}
