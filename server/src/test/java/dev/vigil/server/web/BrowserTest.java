@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import dev.vigil.server.security.UserRequest;
@@ -240,7 +241,8 @@ class BrowserTest {
     void swaggerUiWorksFromASignedInSession() {
         signIn("admin", VigilServerTest.ADMIN_PASSWORD);
         page.navigate(base() + "/swagger-ui/index.html");
-        page.locator(".swagger-ui .info .title").waitFor();
+        // springdoc builds the description on the first request: ~30 s when the machine is busy.
+        page.locator(".swagger-ui .info .title").waitFor(new Locator.WaitForOptions().setTimeout(180_000));
         page.locator(".opblock-summary-path").first().waitFor();
         assertThat(page.locator(".swagger-ui").first().textContent()).contains("/api/v1/alerts");
         shot("1-swagger");

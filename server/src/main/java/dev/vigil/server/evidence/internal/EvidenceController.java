@@ -26,9 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
 
 /**
  * Evidence routes: {@code /api/v1/incidents/{ref}/evidence} (list, upload as a raw body or a multipart {@code file}
@@ -70,20 +68,6 @@ class EvidenceController {
         UUID id = incident(ref);
         try (InputStream in = request.getInputStream()) {
             return created(locker.upload(id, name, request.getHeader("X-Content-Type"), description, in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @RequirePermission(Permission.INCIDENTS_WRITE)
-    @PostMapping(value = "/api/v1/incidents/{ref}/evidence", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<EvidenceItem> uploadForm(
-            @PathVariable String ref,
-            @RequestPart("file") MultipartFile file,
-            @RequestParam(required = false) String description) {
-        UUID id = incident(ref);
-        try (InputStream in = file.getInputStream()) {
-            return created(locker.upload(id, file.getOriginalFilename(), file.getContentType(), description, in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
