@@ -1,6 +1,8 @@
 package dev.vigil.server.alerts;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -10,13 +12,17 @@ public interface AlertService {
     /**
      * Stores the alerts and publishes one {@link AlertRaised} each, all in one transaction: either every alert of the
      * batch is stored and its event registered, or none is (and the exception reaches the caller, whose batch can be
-     * retried). Returns the stored alerts in order.
+     * retried). An alert whose rule already alerted on the same stored event ({@link NewAlert#eventId()}) is skipped
+     * (a replay after a crash). Returns the stored alerts in order.
      */
     List<Alert> raise(List<NewAlert> alerts);
 
     Optional<Alert> get(UUID id);
 
     AlertPage find(AlertQuery query);
+
+    /** The alerts raised on each of these stored events (event store ids), by event id; events without alerts are absent. */
+    Map<Long, List<UUID>> alertIdsByEvent(Collection<Long> eventIds);
 
     /** Counts per hour and per level of the alerts created in [{@code from}, {@code to}) (dashboard). */
     AlertStats stats(java.time.Instant from, java.time.Instant to);

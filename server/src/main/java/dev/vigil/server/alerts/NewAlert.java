@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param eventJson the normalised event as a JSON object
  * @param raw the original log line or record, or null
  * @param correlation for correlation rules: the group key and contributing rules as JSON, else null
+ * @param eventId the stored event (event store id) the alert was raised on, or null (correlations, unstored events);
+ *     an alert of the same rule on the same stored event is raised once, even when a crash replays the event
  */
 public record NewAlert(
         String ruleId,
@@ -35,7 +37,40 @@ public record NewAlert(
         Map<String, String> matchedFields,
         String eventJson,
         String raw,
-        String correlation) {
+        String correlation,
+        Long eventId) {
+
+    /** An alert not tied to a stored event. */
+    public NewAlert(
+            String ruleId,
+            String ruleTitle,
+            AlertLevel level,
+            List<String> tags,
+            String source,
+            String application,
+            Instant eventTime,
+            Instant receivedAt,
+            Map<String, String> entities,
+            Map<String, String> matchedFields,
+            String eventJson,
+            String raw,
+            String correlation) {
+        this(
+                ruleId,
+                ruleTitle,
+                level,
+                tags,
+                source,
+                application,
+                eventTime,
+                receivedAt,
+                entities,
+                matchedFields,
+                eventJson,
+                raw,
+                correlation,
+                null);
+    }
 
     public NewAlert {
         Objects.requireNonNull(ruleId, "ruleId");
@@ -47,5 +82,6 @@ public record NewAlert(
         entities = entities == null ? Map.of() : Map.copyOf(entities);
         matchedFields = matchedFields == null ? Map.of() : Map.copyOf(matchedFields);
         eventJson = eventJson == null ? "{}" : eventJson;
+        eventId = eventId == null || eventId <= 0 ? null : eventId;
     }
 }

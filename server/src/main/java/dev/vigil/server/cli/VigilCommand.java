@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ScanCommand.class,
             RulesCommand.class,
             IngestCommand.class,
+            EventsCommand.class,
             AuditCommand.class
         })
 public final class VigilCommand implements Runnable {

@@ -2,47 +2,80 @@ package dev.vigil.server.ingest;
 
 import dev.vigil.server.ingest.internal.BoundedBatchQueue;
 import dev.vigil.server.normalize.IngestedEvent;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one hand-off between receivers and detection: a bounded queue of normalized batches (bounded in events and in
- * estimated bytes) and a few worker threads that deliver each batch to the {@link EventSink}.
+ * estimated bytes) and a few worker threads that deliver batches to the {@link EventSink}, with the
+ * {@link DurableJournal} (the event store) in front.
  *
  * <p>{@link #offer} is all-or-nothing and never blocks: a receiver learns at once that the pipeline is full and
- * applies its own backpressure. On success it returns an acknowledgement future that completes when the batch is
- * <em>accepted</em>: today that is "queued"; when the durable event store arrives (issue 9) the future completes after
- * the batch is durable, and HTTP receivers, which already wait on it, acknowledge only then.
+ * applies its own backpressure. On success the batch has been appended to the journal (its events carry their store
+ * ids) and the returned acknowledgement completes when the batch is <em>durable</em> (written and fsynced by the
+ * journal's group commit); HTTP receivers wait on it before answering. A batch that cannot be made durable completes
+ * the acknowledgement exceptionally and is never evaluated (the client was not acknowledged and will resend).
+ *
+ * <p>Workers take several queued batches at once (fewer, larger detection calls; one wait for the group commit),
+ * wait until they are durable, make them searchable ({@link DurableJournal.Entry#index()}), evaluate them and tell
+ * the journal ({@link DurableJournal.Entry#evaluated()}), which advances the detection checkpoint. With a durable
+ * journal a failing sink (database down) is retried with backoff for up to {@code evaluationRetry} before the batch is
+ * counted as failed; without one it is counted at once.
+ *
+ * <p>At-least-once evaluation: after a crash, or a shutdown with a backlog, {@link #start()} replays the journal's
+ * durable-but-unevaluated events into the sink before they could be forgotten. The queued backlog at shutdown is
+ * therefore <em>deferred</em> to the next start, not dropped (without a durable journal it is counted as discarded).
  *
  * <p>Invariant: budget is released only after the sink returns, so memory is bounded by the queue budget plus one
  * batch per worker being normalized upstream. Every batch is counted as delivered or failed.
  */
 public final class IngestPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+    /** Events one worker takes from the queue at once. */
+    private static final int CHUNK_EVENTS = 8192;
 
-    /** A queued batch and its acknowledgement. */
-    private record Batch(List<IngestedEvent> events, long bytes, CompletableFuture<Void> ack) {}
+    /** A queued batch and its journal entry. */
+    private record Batch(DurableJournal.Entry entry, int size, long bytes, boolean replayed) {}
 
     private final BoundedBatchQueue<Batch> queue;
+    private final DurableJournal journal;
     private final EventSink sink;
+    private final Duration evaluationRetry;
     private final List<Thread> workers = new ArrayList<>();
-    private final java.util.List<java.util.function.Consumer<List<IngestedEvent>>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<List<IngestedEvent>>> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder notDurable = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
     private final LongAdder refusedBatches = new LongAdder();
     private volatile boolean running;
+    private volatile Thread replayThread;
 
+    /** A pipeline without a durable journal (tests, tools). */
     public IngestPipeline(long maxEvents, long maxBytes, int workerCount, EventSink sink) {
+        this(maxEvents, maxBytes, workerCount, DurableJournal.NONE, sink, Duration.ZERO);
+    }
+
+    public IngestPipeline(
+            long maxEvents,
+            long maxBytes,
+            int workerCount,
+            DurableJournal journal,
+            EventSink sink,
+            Duration evaluationRetry) {
         this.queue = new BoundedBatchQueue<>(maxEvents, maxBytes, new BoundedBatchQueue.Weigher<>() {
             @Override
             public int items(Batch b) {
-                return b.events().size();
+                return b.size();
             }
 
             @Override
@@ -50,7 +83,9 @@ public final class IngestPipeline implements AutoCloseable {
                 return b.bytes();
             }
         });
+        this.journal = journal;
         this.sink = sink;
+        this.evaluationRetry = journal.durable() ? evaluationRetry : Duration.ZERO;
         running = true;
         for (int i = 0; i < workerCount; i++) {
             Thread t =
@@ -61,29 +96,84 @@ public final class IngestPipeline implements AutoCloseable {
     }
 
     /**
-     * Offers a batch whole. Returns the acknowledgement (complete when accepted), or null when the pipeline is full
-     * or closed (nothing was taken).
+     * Replays the journal's durable events that the previous run had not evaluated (in the background, behind the
+     * queue's budget, so live intake is not starved of memory). Call once, when detection is ready.
+     */
+    public void start() {
+        Iterator<DurableJournal.Entry> backlog = journal.unevaluated();
+        if (!backlog.hasNext()) {
+            return;
+        }
+        Thread t = Thread.ofPlatform().name("vigil-ingest-replay").daemon(true).unstarted(() -> replay(backlog));
+        replayThread = t;
+        t.start();
+    }
+
+    private void replay(Iterator<DurableJournal.Entry> backlog) {
+        long n = 0;
+        try {
+            while (running && backlog.hasNext()) {
+                DurableJournal.Entry e = backlog.next();
+                Batch b = new Batch(e, e.events().size(), bytesOf(e.events()), true);
+                while (running && !queue.offer(b, 1, TimeUnit.SECONDS)) {
+                    // wait for budget
+                }
+                if (!running) {
+                    break;
+                }
+                n += b.size();
+                replayed.add(b.size());
+            }
+            log.info("replayed {} durable events that had not been evaluated before the last stop", n);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error(
+                    "replay of unevaluated events stopped after {} events; the rest is replayed at the next start",
+                    n,
+                    e);
+        }
+    }
+
+    /**
+     * Offers a batch whole. Returns the acknowledgement (complete when durable), or null when the pipeline is full or
+     * closed (nothing was taken). When the journal refuses the batch (store failed), the returned future is already
+     * completed exceptionally and nothing was taken.
      */
     public CompletableFuture<Void> offer(List<IngestedEvent> events) {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        long bytes = bytesOf(events);
+        int n = events.size();
+        if (!queue.tryReserve(n, bytes)) {
+            refusedBatches.increment();
+            return null;
+        }
+        DurableJournal.Entry entry;
+        try {
+            entry = journal.append(events);
+        } catch (RuntimeException e) {
+            queue.cancelReservation(n, bytes);
+            notDurable.add(n);
+            return CompletableFuture.failedFuture(e);
+        }
+        queue.enqueueReserved(new Batch(entry, n, bytes, false));
+        return entry.durable();
+    }
+
+    private static long bytesOf(List<IngestedEvent> events) {
         long bytes = 0;
         for (IngestedEvent e : events) {
             bytes += estimateBytes(e);
         }
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        if (!queue.tryOffer(new Batch(events, bytes, ack))) {
-            refusedBatches.increment();
-            return null;
-        }
-        ack.complete(null); // accepted into the pipeline; issue 9 moves this to "durable"
-        return ack;
+        return bytes;
     }
 
     /**
-     * Heap cost of an event: the raw text (held as Latin-1 or UTF-16) plus parsed fields, roughly three times the raw
-     * size, plus object overhead. An estimate that errs high keeps the bound honest.
+     * Heap cost of an event: the raw text (held as Latin-1 or UTF-16) plus parsed fields and its encoded form in the
+     * journal, roughly four times the raw size, plus object overhead. An estimate that errs high keeps the bound
+     * honest.
      */
     static long estimateBytes(IngestedEvent e) {
         return 512L + 4L * (e.raw() == null ? 0 : e.raw().length());
@@ -101,43 +191,146 @@ public final class IngestPipeline implements AutoCloseable {
 
     private void work() {
         while (running) {
-            Batch b;
+            List<Batch> chunk;
             try {
-                b = queue.poll(200, TimeUnit.MILLISECONDS);
+                chunk = queue.drain(CHUNK_EVENTS, 200, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (b == null) {
+            if (chunk.isEmpty()) {
                 continue;
             }
             try {
-                sink.accept(b.events());
-                delivered.add(b.events().size());
-                for (var l : listeners) {
-                    l.accept(b.events());
-                }
-            } catch (Exception | LinkageError e) {
-                failed.add(b.events().size());
-                log.error(
-                        "detection failed for a batch of {} events; they are counted as failed",
-                        b.events().size(),
-                        e);
+                process(chunk);
             } finally {
-                queue.release(b);
+                for (Batch b : chunk) {
+                    queue.release(b);
+                }
             }
         }
+    }
+
+    private void process(List<Batch> chunk) {
+        List<Batch> ready = new ArrayList<>(chunk.size());
+        int events = 0;
+        for (Batch b : chunk) {
+            Boolean durable = awaitDurable(b);
+            if (durable == null) {
+                continue; // shutting down before the group commit answered: evaluated after the next start
+            }
+            if (!durable) {
+                // not durable: the receiver answered with an error and the client resends; never evaluated
+                notDurable.add(b.size());
+                continue;
+            }
+            try {
+                b.entry().index();
+            } catch (Exception | LinkageError e) {
+                // durable, so recovery indexes it at the next start; detection still runs now
+                log.error("indexing failed for {} durable events (recovered at the next start)", b.size(), e);
+            }
+            ready.add(b);
+            events += b.size();
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        List<IngestedEvent> all;
+        if (ready.size() == 1) {
+            all = ready.get(0).entry().events();
+        } else {
+            all = new ArrayList<>(events);
+            for (Batch b : ready) {
+                all.addAll(b.entry().events());
+            }
+        }
+        if (evaluate(all)) {
+            delivered.add(all.size());
+            for (var l : listeners) {
+                l.accept(all);
+            }
+        } else {
+            failed.add(all.size());
+        }
+        for (Batch b : ready) {
+            b.entry().evaluated();
+        }
+    }
+
+    /** True once durable, false when the journal could not write it, null when the pipeline closes first. */
+    private Boolean awaitDurable(Batch b) {
+        CompletableFuture<Void> f = b.entry().durable();
+        while (true) {
+            try {
+                f.get(200, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                return false;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (!running) {
+                    return null;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** Hands the events to the sink, retrying with backoff while a durable journal allows; false when given up. */
+    private boolean evaluate(List<IngestedEvent> all) {
+        long deadline = System.nanoTime() + evaluationRetry.toNanos();
+        long backoffMs = 100;
+        while (true) {
+            try {
+                sink.accept(all);
+                return true;
+            } catch (Exception | LinkageError e) {
+                if (!running || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
+                    log.error(
+                            "detection failed for a batch of {} events (ids {}); they are counted as failed{}",
+                            all.size(),
+                            idRange(all),
+                            journal.durable() ? " (they are stored: a retro-hunt over them evaluates them)" : "",
+                            e);
+                    return false;
+                }
+                log.warn(
+                        "detection failed for a batch of {} events, retrying in {} ms: {}",
+                        all.size(),
+                        backoffMs,
+                        e.toString());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                backoffMs = Math.min(backoffMs * 2, 5000);
+            }
+        }
+    }
+
+    private static String idRange(List<IngestedEvent> all) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (IngestedEvent e : all) {
+            min = Math.min(min, e.id());
+            max = Math.max(max, e.id());
+        }
+        return min == max ? Long.toString(min) : min + ".." + max;
     }
 
     /**
      * Observes delivered batches (after the sink returned), e.g. for a live tail or a test. Listeners run on worker
      * threads and must be quick; the default is none.
      */
-    public void addListener(java.util.function.Consumer<List<IngestedEvent>> listener) {
+    public void addListener(Consumer<List<IngestedEvent>> listener) {
         listeners.add(listener);
     }
 
-    public void removeListener(java.util.function.Consumer<List<IngestedEvent>> listener) {
+    public void removeListener(Consumer<List<IngestedEvent>> listener) {
         listeners.remove(listener);
     }
 
@@ -165,29 +358,44 @@ public final class IngestPipeline implements AutoCloseable {
         return failed.sum();
     }
 
+    /** Events whose batch could not be made durable (the receiver answered with an error; never evaluated). */
+    public long notDurableEvents() {
+        return notDurable.sum();
+    }
+
+    /** Events replayed from the journal at start (evaluated again after a crash or a shutdown with a backlog). */
+    public long replayedEvents() {
+        return replayed.sum();
+    }
+
     public long refusedBatches() {
         return refusedBatches.sum();
     }
 
     /**
-     * Called with the events still queued when the pipeline shuts down (they were acknowledged as accepted but never
-     * evaluated), so the intake can count them as dropped. Until the durable event store (issue 9) exists, a restart
-     * loses queued events; this makes the loss counted and logged, never silent.
+     * Called with the events still queued when the pipeline shuts down without a durable journal (they were
+     * acknowledged as accepted but never evaluated), so the intake can count them as dropped. With a durable journal
+     * they are replayed at the next start instead, and this is not called.
      */
-    public void onDiscard(java.util.function.Consumer<List<IngestedEvent>> listener) {
+    public void onDiscard(Consumer<List<IngestedEvent>> listener) {
         this.discardListener = listener;
     }
 
-    private volatile java.util.function.Consumer<List<IngestedEvent>> discardListener = events -> {};
+    private volatile Consumer<List<IngestedEvent>> discardListener = events -> {};
 
     /**
-     * Stops accepting, lets each worker finish the batch it is evaluating (waiting up to 30 seconds in all), then
-     * counts what is still queued as discarded. Does not drain a large backlog: shutdown stays quick.
+     * Stops accepting, lets each worker finish the batches it is evaluating (waiting up to 30 seconds in all), then
+     * leaves what is still queued: deferred to the next start with a durable journal, counted as discarded without.
+     * Does not drain a large backlog: shutdown stays quick.
      */
     @Override
     public void close() {
         queue.close();
         running = false;
+        Thread r = replayThread;
+        if (r != null) {
+            r.interrupt();
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (Thread t : workers) {
             try {
@@ -197,13 +405,17 @@ public final class IngestPipeline implements AutoCloseable {
                 break;
             }
         }
-        long discarded = 0;
+        long left = 0;
         for (Batch b : queue.drainAll()) {
-            discarded += b.events().size();
-            discardListener.accept(b.events());
+            left += b.size();
+            if (!journal.durable()) {
+                discardListener.accept(b.entry().events());
+            }
         }
-        if (discarded > 0) {
-            log.warn("shutdown: {} queued events were not evaluated and are counted as dropped", discarded);
+        if (left > 0 && journal.durable()) {
+            log.info("shutdown: {} queued durable events are evaluated at the next start", left);
+        } else if (left > 0) {
+            log.warn("shutdown: {} queued events were not evaluated and are counted as dropped", left);
         }
     }
 }

@@ -31,5 +31,6 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
                         "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD)
                 .applyTo(context);
+        TestPostgres.closeBeforeStop(context);
     }
 }

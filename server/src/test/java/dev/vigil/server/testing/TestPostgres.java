@@ -20,6 +20,10 @@ import org.springframework.boot.SpringApplication;
  */
 public final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    /** Spring contexts using the server: closed before it stops, so none of them loses its database mid-close. */
+    private static final java.util.List<org.springframework.context.ConfigurableApplicationContext> CONTEXTS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static BundledPostgres instance;
     private static Path directory;
 
@@ -55,6 +59,11 @@ public final class TestPostgres {
         return pg.jdbcUrl(name);
     }
 
+    /** Registers a context to close (or wait for) before the server stops at JVM exit. */
+    public static void closeBeforeStop(org.springframework.context.ConfigurableApplicationContext context) {
+        CONTEXTS.add(context);
+    }
+
     public static String username() {
         return BundledPostgres.USER;
     }
@@ -64,6 +73,16 @@ public final class TestPostgres {
     }
 
     private static synchronized void stop() {
+        // Spring closes its test contexts from its own shutdown hook, concurrently with this one: close them here
+        // first (a close already in progress on the other hook is waited for), so that no context loses its database
+        // while it still writes to it (which hung the JVM's exit until Surefire killed it)
+        for (var c : CONTEXTS) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
         if (instance != null) {
             instance.close();
             instance = null;

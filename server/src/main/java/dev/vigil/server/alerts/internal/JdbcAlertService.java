@@ -87,12 +87,14 @@ class JdbcAlertService implements AlertService {
                     cleanMap(n.matchedFields()),
                     eventJson(n.eventJson()),
                     clean(n.raw()),
-                    n.correlation() == null ? null : eventJson(n.correlation())));
+                    n.correlation() == null ? null : eventJson(n.correlation()),
+                    n.eventId()));
         }
-        jdbcTemplate.batchUpdate("""
+        int[][] counts = jdbcTemplate.batchUpdate("""
                 insert into alerts (id, rule_id, rule_title, level, level_rank, tags, source, application, event_time,
-                    received_at, created_at, entities, matched_fields, event, raw, correlation)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb)""", stored, 500, (PreparedStatement ps, Alert a) -> {
+                    received_at, created_at, entities, matched_fields, event, raw, correlation, event_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?)
+                on conflict do nothing""", stored, 500, (PreparedStatement ps, Alert a) -> {
             ps.setObject(1, a.id());
             ps.setString(2, a.ruleId());
             ps.setString(3, a.ruleTitle());
@@ -110,7 +112,23 @@ class JdbcAlertService implements AlertService {
             ps.setString(14, a.event());
             ps.setString(15, a.raw());
             ps.setString(16, a.correlation());
+            if (a.eventId() == null) {
+                ps.setNull(17, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(17, a.eventId());
+            }
         });
+        List<Alert> inserted = new ArrayList<>(stored.size());
+        int k = 0;
+        for (int[] chunk : counts) {
+            for (int c : chunk) {
+                if (c != 0) { // 1, or SUCCESS_NO_INFO
+                    inserted.add(stored.get(k));
+                }
+                k++;
+            }
+        }
+        stored = inserted;
         for (Alert a : stored) {
             events.publishEvent(new AlertRaised(
                     a.id(),
@@ -187,6 +205,20 @@ class JdbcAlertService implements AlertService {
     }
 
     @Override
+    public Map<Long, List<UUID>> alertIdsByEvent(java.util.Collection<Long> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, List<UUID>> out = new java.util.LinkedHashMap<>();
+        jdbc.sql("select event_id, id from alerts where event_id = any(?) order by event_id, created_at")
+                .param(eventIds.toArray(Long[]::new))
+                .query(rs -> {
+                    out.computeIfAbsent(rs.getLong(1), x -> new ArrayList<>()).add(rs.getObject(2, UUID.class));
+                });
+        return out;
+    }
+
+    @Override
     public dev.vigil.server.alerts.AlertStats stats(Instant from, Instant to) {
         Instant start = from.truncatedTo(java.time.temporal.ChronoUnit.HOURS);
         java.util.Map<Instant, Long> hours = new java.util.LinkedHashMap<>();
@@ -245,7 +277,8 @@ class JdbcAlertService implements AlertService {
                 json.readValue(rs.getString("matched_fields"), STRING_MAP),
                 rs.getString("event"),
                 rs.getString("raw"),
-                rs.getString("correlation"));
+                rs.getString("correlation"),
+                rs.getObject("event_id") == null ? null : rs.getLong("event_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

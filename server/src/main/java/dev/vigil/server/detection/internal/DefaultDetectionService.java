@@ -153,7 +153,8 @@ class DefaultDetectionService implements DetectionService {
                 matched,
                 event == null ? "{}" : event.toJson(),
                 origin == null || origin.raw() == null ? null : cut(origin.raw(), MAX_RAW),
-                d.correlation() == null ? null : correlationJson(d));
+                d.correlation() == null ? null : correlationJson(d),
+                origin == null || d.correlation() != null || !origin.stored() ? null : origin.id());
     }
 
     private String correlationJson(Detection d) {

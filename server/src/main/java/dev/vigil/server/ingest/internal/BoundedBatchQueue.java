@@ -28,6 +28,7 @@ public final class BoundedBatchQueue<B> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
+    private final Condition released = lock.newCondition();
     private final ArrayDeque<B> queue = new ArrayDeque<>();
     private final List<Runnable> drainListeners = new ArrayList<>();
     private final Weigher<B> weigher;
@@ -69,6 +70,113 @@ public final class BoundedBatchQueue<B> {
         }
     }
 
+    /**
+     * Reserves budget for a batch of {@code n} items and {@code b} bytes, by the same rule as {@link #tryOffer}, without
+     * queueing anything yet: the caller then {@link #enqueueReserved enqueues} the batch or {@link #cancelReservation
+     * cancels}. Lets a producer do work that must not be undone (make the batch durable) only once admission is sure.
+     */
+    public boolean tryReserve(int n, long b) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (items != 0 && (items + n > maxItems || bytes + b > maxBytes)) {
+                return false;
+            }
+            items += n;
+            bytes += b;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a batch whose budget was {@link #tryReserve reserved}; queued even when closed (drained by close). */
+    public void enqueueReserved(B batch) {
+        lock.lock();
+        try {
+            queue.addLast(batch);
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns a reservation that was not used. */
+    public void cancelReservation(int n, long b) {
+        lock.lock();
+        try {
+            items -= n;
+            bytes -= b;
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Admits {@code batch} whole, waiting up to {@code timeout} for budget (for producers that may wait, such as the
+     * replay of a backlog at start). False on timeout or when closed.
+     */
+    public boolean offer(B batch, long timeout, TimeUnit unit) throws InterruptedException {
+        int n = weigher.items(batch);
+        long b = weigher.bytes(batch);
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                if (closed) {
+                    return false;
+                }
+                if (items == 0 || (items + n <= maxItems && bytes + b <= maxBytes)) {
+                    items += n;
+                    bytes += b;
+                    queue.addLast(batch);
+                    notEmpty.signal();
+                    return true;
+                }
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = released.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes queued batches up to {@code maxItems} items in all (at least one batch), waiting up to {@code timeout} for
+     * the first; an empty list on timeout or when closed and empty.
+     */
+    public List<B> drain(int maxItemsPerDrain, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (queue.isEmpty()) {
+                if (closed || nanos <= 0) {
+                    return List.of();
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            List<B> out = new ArrayList<>();
+            int taken = 0;
+            while (!queue.isEmpty()) {
+                B next = queue.peekFirst();
+                int n = weigher.items(next);
+                if (!out.isEmpty() && taken + n > maxItemsPerDrain) {
+                    break;
+                }
+                out.add(queue.pollFirst());
+                taken += n;
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The next batch, waiting up to {@code timeout}; null on timeout or when closed and empty. */
     public B poll(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = unit.toNanos(timeout);
@@ -95,6 +203,7 @@ public final class BoundedBatchQueue<B> {
         try {
             items -= n;
             bytes -= b;
+            released.signalAll();
             if (!drainListeners.isEmpty() && items <= maxItems / 2 && bytes <= maxBytes / 2) {
                 toRun = new ArrayList<>(drainListeners);
                 drainListeners.clear();
@@ -132,6 +241,7 @@ public final class BoundedBatchQueue<B> {
         try {
             closed = true;
             notEmpty.signalAll();
+            released.signalAll();
         } finally {
             lock.unlock();
         }

@@ -98,6 +98,14 @@ class ElasticsearchController {
                         .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))
                         .body(e.getBody());
             }
+            case UNAVAILABLE -> {
+                ResponseEntity<byte[]> e =
+                        error(request, HttpStatus.SERVICE_UNAVAILABLE, "unavailable_shards_exception", r.message());
+                yield ResponseEntity.status(e.getStatusCode())
+                        .headers(e.getHeaders())
+                        .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))
+                        .body(e.getBody());
+            }
             case TOO_LARGE -> error(request, HttpStatus.CONTENT_TOO_LARGE, "illegal_argument_exception", r.message());
             case BAD_BODY -> error(request, HttpStatus.BAD_REQUEST, "illegal_argument_exception", r.message());
         };

@@ -1,5 +1,6 @@
 package dev.vigil.server.ingest.internal;
 
+import dev.vigil.server.ingest.DurableJournal;
 import dev.vigil.server.ingest.EventSink;
 import dev.vigil.server.ingest.IngestPipeline;
 import dev.vigil.server.platform.DataDirectory;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -32,10 +34,56 @@ class IngestConfiguration {
         return new SourceRegistry(clock);
     }
 
-    /** Detection provides the {@link EventSink} (issue 9 puts the durable event store in front of it). */
+    /**
+     * Detection provides the {@link EventSink}; the event store provides the {@link DurableJournal} in front of it
+     * (without one, nothing is durable and acknowledgements complete when a batch is queued).
+     */
     @Bean(destroyMethod = "close")
-    IngestPipeline ingestPipeline(IngestProperties p, EventSink sink) {
-        return new IngestPipeline(p.queueEvents(), p.queueSize().toBytes(), p.workers(), sink);
+    IngestPipeline ingestPipeline(IngestProperties p, List<DurableJournal> journals, EventSink sink) {
+        if (journals.size() > 1) {
+            throw new IllegalStateException("more than one DurableJournal: " + journals);
+        }
+        return new IngestPipeline(
+                p.queueEvents(),
+                p.queueSize().toBytes(),
+                p.workers(),
+                journals.isEmpty() ? DurableJournal.NONE : journals.get(0),
+                sink,
+                p.evaluationRetry());
+    }
+
+    /**
+     * Starts the replay of durable-but-unevaluated events once every singleton is ready (detection has compiled its
+     * rules by then), before the listeners and the web server open.
+     */
+    @Bean
+    SmartLifecycle ingestPipelineReplay(IngestPipeline pipeline) {
+        return new SmartLifecycle() {
+            private volatile boolean started;
+
+            @Override
+            public void start() {
+                if (!started) {
+                    started = true;
+                    pipeline.start();
+                }
+            }
+
+            @Override
+            public void stop() {
+                // the pipeline is closed as a bean
+            }
+
+            @Override
+            public boolean isRunning() {
+                return started;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MIN_VALUE + 1000;
+            }
+        };
     }
 
     @Bean
@@ -217,8 +265,17 @@ class IngestConfiguration {
             FunctionCounter.builder("vigil.ingest.delivery.failed", p, IngestPipeline::failedEvents)
                     .description("events in batches detection failed on")
                     .register(meters);
+            FunctionCounter.builder("vigil.ingest.not.durable", p, IngestPipeline::notDurableEvents)
+                    .description("events whose batch the event store could not make durable (answered 503)")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.replayed", p, IngestPipeline::replayedEvents)
+                    .description("durable events evaluated again at start (not evaluated before the last stop)")
+                    .register(meters);
             FunctionCounter.builder("vigil.ingest.throttled", intake, IntakeService::throttledRequests)
                     .description("HTTP requests answered 429 because the pipeline was full")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.unavailable", intake, IntakeService::notDurableRequests)
+                    .description("HTTP requests answered 503 because the event store could not make them durable")
                     .register(meters);
             FunctionCounter.builder("vigil.ingest.bad.bodies", intake, IntakeService::badBodies)
                     .description("HTTP requests refused whole (broken gzip, not OTLP, too large)")

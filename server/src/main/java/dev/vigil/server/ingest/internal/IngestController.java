@@ -18,8 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/v1/ingest/{source}}: one record per line (NDJSON for {@code json} sources; plain lines for
  * {@code logfmt}, {@code cef}, ... sources), optionally gzip ({@code Content-Encoding: gzip}). Answers when the batch
- * has been accepted into the pipeline: 200 with counts and the rejected lines (number and reason); 429 with
- * {@code Retry-After} when the pipeline is full (nothing was taken: resend the request); 400 for a broken gzip body;
+ * is durable in the event store: 200 with counts and the rejected lines (number and reason); 429 with
+ * {@code Retry-After} when the pipeline is full (nothing was taken: resend the request); 503 with {@code Retry-After}
+ * when the event store could not make the batch durable (nothing was acknowledged: resend); 400 for a broken gzip body;
  * 413 for a body over the size cap; 403 for an ingest token bound to another source.
  */
 @RequirePermission(Permission.INGEST)
@@ -62,6 +63,7 @@ class IngestController {
                 yield ResponseEntity.ok(body);
             }
             case BUSY -> busy(r.message(), properties.retryAfterSeconds());
+            case UNAVAILABLE -> unavailable(r.message(), properties.retryAfterSeconds());
             case TOO_LARGE -> problem(HttpStatus.CONTENT_TOO_LARGE, r.message());
             case BAD_BODY -> problem(HttpStatus.BAD_REQUEST, r.message());
         };
@@ -71,6 +73,12 @@ class IngestController {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter))
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, message));
+    }
+
+    static ResponseEntity<ProblemDetail> unavailable(String message, int retryAfter) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(retryAfter))
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, message));
     }
 
     static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail) {

@@ -14,6 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param workers threads that hand batches to detection
  * @param retryAfterSeconds the {@code Retry-After} of a 429 answer
  * @param bulkVersion the Elasticsearch version the {@code _bulk} endpoint reports to clients
+ * @param evaluationRetry how long a worker retries detection of a durable batch that failed (database down) before
+ *     counting it as failed
  */
 @ConfigurationProperties("vigil.ingest")
 public record IngestProperties(
@@ -24,7 +26,8 @@ public record IngestProperties(
         @DefaultValue("2") int workers,
         @DefaultValue("1") int retryAfterSeconds,
         @DefaultValue("8.17.0") String bulkVersion,
-        @DefaultValue Syslog syslog) {
+        @DefaultValue Syslog syslog,
+        @DefaultValue("60s") java.time.Duration evaluationRetry) {
 
     /**
      * @param enabled false starts no syslog listener

@@ -34,8 +34,12 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
         /** The body as a whole is unusable (broken gzip, not OTLP); answer 400. */
         BAD_BODY,
         /** The body exceeds the size cap; answer 413. */
-        TOO_LARGE
+        TOO_LARGE,
+        /** The event store could not make the batch durable; answer 503 with Retry-After. Nothing was acknowledged. */
+        UNAVAILABLE
     }
+
+    private static final String NOT_DURABLE = "the event store could not make the events durable; retry later";
 
     /** One rejected line or item, for the HTTP answer. */
     public record LineError(int line, String reason) {}
@@ -50,6 +54,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
     private final Limits limits;
     private final LongAdder throttledRequests = new LongAdder();
     private final LongAdder badBodies = new LongAdder();
+    private final LongAdder notDurableRequests = new LongAdder();
 
     /** Size caps. */
     public record Limits(int maxRecordBytes, long maxBodyBytes, int maxReportedErrors) {}
@@ -98,7 +103,13 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
             batch.commit();
             return true;
         }
-        if (pipeline.offer(batch.events) != null) {
+        CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        if (ack != null && ack.isCompletedExceptionally()) {
+            // the event store refused the batch (failed): syslog cannot be asked to resend
+            batch.commitDropped();
+            return true;
+        }
+        if (ack != null) {
             batch.commit();
             return true;
         }
@@ -209,7 +220,9 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
             return new LinesResult(
                     Status.BUSY, source.name(), 0, 0, List.of(), "the intake pipeline is full; retry later");
         }
-        ack.join();
+        if (!durable(ack)) {
+            return new LinesResult(Status.UNAVAILABLE, source.name(), 0, 0, List.of(), NOT_DURABLE);
+        }
         batch.commit();
         String note = named == null && !sourceName.equals(source.name())
                 ? "no source named '" + clip(sourceName) + "'; events were attributed to " + source.name()
@@ -263,7 +276,9 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
             throttledRequests.increment();
             return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
         }
-        ack.join();
+        if (!durable(ack)) {
+            return new BulkResult(Status.UNAVAILABLE, List.of(), NOT_DURABLE);
+        }
         batch.commit();
         return new BulkResult(Status.ACCEPTED, items, null);
     }
@@ -459,12 +474,30 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
         }
-        ack.join();
+        if (!durable(ack)) {
+            return new OtlpResult(Status.UNAVAILABLE, 0, 0, NOT_DURABLE);
+        }
         batch.commit();
         return new OtlpResult(Status.ACCEPTED, batch.events.size(), batch.rejectedCount(), firstError);
     }
 
     // ------------------------------------------------------------------------------------------------ shared
+
+    /** Waits for the acknowledgement: true once the batch is durable, false when the store could not write it. */
+    private boolean durable(CompletableFuture<Void> ack) {
+        try {
+            ack.join();
+            return true;
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            notDurableRequests.increment();
+            return false;
+        }
+    }
+
+    /** HTTP requests answered 503 because the event store could not make their events durable. */
+    public long notDurableRequests() {
+        return notDurableRequests.sum();
+    }
 
     static Rejection rejection(Instant now, CompiledSource source, String location, String reason, String text) {
         String excerpt = text == null ? "" : text.length() <= 200 ? text : text.substring(0, 200) + "…";

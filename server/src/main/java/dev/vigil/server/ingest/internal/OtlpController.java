@@ -32,6 +32,8 @@ class OtlpController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int INVALID_ARGUMENT = 3;
     private static final int RESOURCE_EXHAUSTED = 8;
+    /** google.rpc.Code UNAVAILABLE: the OTLP spec's retryable code for a 503. */
+    private static final int UNAVAILABLE = 14;
 
     private final IntakeService intake;
     private final IngestProperties properties;
@@ -100,6 +102,13 @@ class OtlpController {
             }
             case BUSY -> {
                 ResponseEntity<byte[]> e = status(json, HttpStatus.TOO_MANY_REQUESTS, RESOURCE_EXHAUSTED, r.message());
+                yield ResponseEntity.status(e.getStatusCode())
+                        .headers(e.getHeaders())
+                        .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))
+                        .body(e.getBody());
+            }
+            case UNAVAILABLE -> {
+                ResponseEntity<byte[]> e = status(json, HttpStatus.SERVICE_UNAVAILABLE, UNAVAILABLE, r.message());
                 yield ResponseEntity.status(e.getStatusCode())
                         .headers(e.getHeaders())
                         .header(HttpHeaders.RETRY_AFTER, Integer.toString(properties.retryAfterSeconds()))

@@ -19,6 +19,11 @@ class WebConfiguration {
     }
 
     @Bean
+    NavEntry navEvents() {
+        return new NavEntry(NavEntry.OPERATE, "Events", "/events", Permission.EVENTS_READ, 50);
+    }
+
+    @Bean
     NavEntry navRules() {
         return new NavEntry(NavEntry.DETECT, "Rules", "/rules", Permission.RULES_READ, 10);
     }

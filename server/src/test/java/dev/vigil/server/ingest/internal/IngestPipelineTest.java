@@ -51,12 +51,15 @@ class IngestPipelineTest {
     @Test
     void aFailingSinkIsCountedAndTheWorkerCarriesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();
+        CountDownLatch failed = new CountDownLatch(1);
         try (IngestPipeline p = new IngestPipeline(100, 1 << 20, 1, b -> {
             if (calls.incrementAndGet() == 1) {
+                failed.countDown();
                 throw new IllegalStateException("database down");
             }
         })) {
             p.offer(batch(5));
+            assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
             p.offer(batch(7));
             for (int i = 0; i < 500 && p.deliveredEvents() < 7; i++) {
                 TimeUnit.MILLISECONDS.sleep(10);
