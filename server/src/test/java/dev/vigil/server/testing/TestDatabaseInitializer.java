@@ -29,7 +29,14 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.database.pool-size=8",
                         "vigil.data-dir=" + dataDir,
                         "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
-                        "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD)
+                        "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD,
+                        "vigil.security.oidc.enabled=true",
+                        "vigil.security.oidc.display-name=Test SSO",
+                        "vigil.security.oidc.issuer-uri=" + TestOidc.issuer(),
+                        "vigil.security.oidc.client-id=" + TestOidc.CLIENT_ID,
+                        "vigil.security.oidc.client-secret=test-client-secret",
+                        "vigil.security.oidc.role-mapping.soc-analysts=analyst",
+                        "vigil.security.oidc.role-mapping.soc-auditors=auditor")
                 .applyTo(context);
         TestPostgres.closeBeforeStop(context);
     }

@@ -7,6 +7,9 @@ import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -32,7 +35,7 @@ class AlertController {
     }
 
     @GetMapping
-    AlertPage list(
+    Page<Alert> list(
             @RequestParam(required = false) String level,
             @RequestParam(required = false) String rule,
             @RequestParam(required = false) String source,
@@ -41,9 +44,18 @@ class AlertController {
             @RequestParam(required = false) String entity,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
-            @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        return alerts.find(new AlertQuery(
+            @Paging(
+                            defaultSize = 50,
+                            maxSize = AlertQuery.MAX_SIZE,
+                            defaultSort = "createdAt,desc",
+                            sortable = "createdAt")
+                    PageQuery page) {
+        for (PageQuery.Sort s : page.sort()) {
+            if (!s.field().equals("createdAt") || !s.descending()) {
+                throw new IllegalArgumentException("alerts are listed newest first (sort=createdAt,desc)");
+            }
+        }
+        AlertPage found = alerts.find(new AlertQuery(
                 level == null ? null : AlertLevel.parse(level),
                 blank(rule),
                 blank(source),
@@ -52,8 +64,9 @@ class AlertController {
                 blank(entity),
                 from,
                 to,
-                page,
-                size));
+                page.page(),
+                page.size()));
+        return Page.of(found.items(), page, found.total());
     }
 
     @GetMapping("/{id}")

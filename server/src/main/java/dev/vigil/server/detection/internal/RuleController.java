@@ -9,6 +9,9 @@ import dev.vigil.server.detection.RuleService;
 import dev.vigil.server.detection.RuleSetStatus;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,22 +51,40 @@ class RuleController {
         this.rules = rules;
     }
 
+    static final java.util.Map<String, java.util.Comparator<DetectionRule>> SORT = java.util.Map.of(
+            "title", java.util.Comparator.comparing(DetectionRule::title, String.CASE_INSENSITIVE_ORDER),
+            "ref", java.util.Comparator.comparing(DetectionRule::ref),
+            "level",
+                    java.util.Comparator.comparing(r -> dev.vigil.server.alerts.AlertLevel.fromSigma(r.level())
+                            .ordinal()),
+            "updatedAt", java.util.Comparator.comparing(DetectionRule::updatedAt),
+            "matches", java.util.Comparator.comparingLong(r -> r.stats().matches()));
+
     @GetMapping
-    List<DetectionRule> list(
+    Page<DetectionRule> list(
             @RequestParam(required = false) String q,
             @RequestParam(required = false) Boolean enabled,
             @RequestParam(required = false) Boolean active,
-            @RequestParam(required = false) String kind) {
+            @RequestParam(required = false) String kind,
+            @Paging(
+                            defaultSize = 100,
+                            maxSize = 5000,
+                            defaultSort = "title",
+                            sortable = {"title", "ref", "level", "updatedAt", "matches"})
+                    PageQuery page) {
         String needle = q == null ? null : q.toLowerCase(Locale.ROOT);
-        return rules.list().stream()
-                .filter(r -> enabled == null || r.enabled() == enabled)
-                .filter(r -> active == null || r.active() == active)
-                .filter(r -> kind == null || r.kind().equals(kind))
-                .filter(r -> needle == null
-                        || r.title().toLowerCase(Locale.ROOT).contains(needle)
-                        || r.ref().toLowerCase(Locale.ROOT).contains(needle)
-                        || r.tags().contains(needle))
-                .toList();
+        return Page.slice(
+                rules.list().stream()
+                        .filter(r -> enabled == null || r.enabled() == enabled)
+                        .filter(r -> active == null || r.active() == active)
+                        .filter(r -> kind == null || r.kind().equals(kind))
+                        .filter(r -> needle == null
+                                || r.title().toLowerCase(Locale.ROOT).contains(needle)
+                                || r.ref().toLowerCase(Locale.ROOT).contains(needle)
+                                || r.tags().contains(needle))
+                        .toList(),
+                page,
+                SORT);
     }
 
     @GetMapping("/status")

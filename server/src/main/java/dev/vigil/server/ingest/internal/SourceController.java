@@ -8,6 +8,9 @@ import dev.vigil.server.normalize.ParserKind;
 import dev.vigil.server.normalize.ParserSpec;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import dev.vigil.server.security.IssuedApiToken;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +108,19 @@ class SourceController {
     record CreatedView(SourceView source, IssuedApiToken token) {}
 
     @GetMapping
-    List<SourceView> list() {
-        return sources.list().stream().map(this::view).toList();
+    Page<SourceView> list(
+            @Paging(
+                            defaultSize = 100,
+                            defaultSort = "name",
+                            sortable = {"name", "intake", "priority"})
+                    PageQuery page) {
+        return Page.slice(
+                sources.list().stream().map(this::view).toList(),
+                page,
+                java.util.Map.of(
+                        "name", java.util.Comparator.comparing(SourceView::name),
+                        "intake", java.util.Comparator.comparing(SourceView::intake),
+                        "priority", java.util.Comparator.comparingInt(SourceView::priority)));
     }
 
     @GetMapping("/{name}")

@@ -6,6 +6,9 @@ import dev.vigil.server.inventory.Coverage;
 import dev.vigil.server.inventory.InventoryService;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -36,8 +39,19 @@ class InventoryController {
     }
 
     @GetMapping
-    List<Application> list() {
-        return inventory.list();
+    Page<Application> list(
+            @Paging(
+                            defaultSize = 100,
+                            defaultSort = "name",
+                            sortable = {"name", "owner", "criticality"})
+                    PageQuery page) {
+        return Page.slice(
+                inventory.list(),
+                page,
+                java.util.Map.of(
+                        "name", java.util.Comparator.comparing(Application::name),
+                        "owner", java.util.Comparator.comparing(Application::owner),
+                        "criticality", java.util.Comparator.comparing(Application::criticality)));
     }
 
     @RequirePermission(Permission.APPLICATIONS_WRITE)

@@ -1,5 +1,6 @@
 package dev.vigil.server.platform.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,7 @@ public record Page<T>(List<T> items, int page, int size, long total, List<String
                 q.sort().stream().map(PageQuery.Sort::toString).toList());
     }
 
+    @JsonProperty("totalPages")
     public int totalPages() {
         return size == 0 ? 0 : (int) ((total + size - 1) / size);
     }

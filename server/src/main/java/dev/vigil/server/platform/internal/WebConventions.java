@@ -5,6 +5,8 @@ import dev.vigil.server.platform.api.Paging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -13,9 +15,21 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Binds {@link PageQuery} parameters ({@code ?page=&size=&sort=}) as their {@link Paging} declares. */
+/**
+ * Binds {@link PageQuery} parameters ({@code ?page=&size=&sort=}) as their {@link Paging} declares; gives bodiless API errors a
+ * problem document.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebConventions implements WebMvcConfigurer {
+
+    /** API errors answered without a body still get a problem document (see {@link EmptyErrorProblemFilter}). */
+    @Bean
+    FilterRegistrationBean<EmptyErrorProblemFilter> emptyErrorProblemFilter() {
+        FilterRegistrationBean<EmptyErrorProblemFilter> r = new FilterRegistrationBean<>(new EmptyErrorProblemFilter());
+        r.addUrlPatterns("/api/*");
+        r.setName("emptyErrorProblemFilter");
+        return r;
+    }
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {

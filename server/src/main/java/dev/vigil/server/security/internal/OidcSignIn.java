@@ -61,6 +61,18 @@ class OidcSignIn {
         return config.displayName();
     }
 
+    /**
+     * The provider that completes the code flow (token exchange, ID token validation, {@link #loadUser}); part of the
+     * browser chain's authentication manager next to password sign-in.
+     */
+    org.springframework.security.authentication.AuthenticationProvider provider() {
+        return new org.springframework.security.oauth2.client.oidc.authentication
+                .OidcAuthorizationCodeAuthenticationProvider(
+                new org.springframework.security.oauth2.client.endpoint
+                        .RestClientAuthorizationCodeTokenResponseClient(),
+                this::loadUser);
+    }
+
     void configure(HttpSecurity http) throws Exception {
         ClientRegistrationRepository repository = id -> REGISTRATION.equals(id) ? registration() : null;
         DefaultOAuth2AuthorizationRequestResolver resolver =

@@ -145,7 +145,11 @@ class SecurityConfiguration {
                 .addFilterAfter(new CsrfCookieFilter(), AuthorizationFilter.class)
                 .addFilterAfter(new SessionUserFilter(users), SecurityContextHolderFilter.class)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
-                .authenticationManager(new ProviderManager(localSignIn))
+                .authenticationManager(
+                        oidc.getIfAvailable() == null
+                                ? new ProviderManager(localSignIn)
+                                : new ProviderManager(
+                                        localSignIn, oidc.getObject().provider()))
                 .formLogin(f -> f.loginPage("/login")
                         .loginProcessingUrl("/login")
                         .defaultSuccessUrl("/", false)

@@ -1,0 +1,70 @@
+package dev.vigil.server.webhooks.internal;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.vigil.server.alerts.AlertRaised;
+import dev.vigil.server.platform.audit.AuditRecorded;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The delivery task (db-scheduler, one execution per delivery, rescheduled with backoff until done) and the
+ * listeners that turn alerts and audited changes into webhook events. The listeners are Spring Modulith
+ * {@code @ApplicationModuleListener}s: their events are persisted until handled, so a crash between a change and its
+ * webhook loses nothing, and the event ids (the alert's, the audit entry's) make a redelivered event publish once.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebhookConfiguration {
+    static final String TASK = "webhook-delivery";
+
+    @Bean
+    CustomTask<String> webhookDelivery(ObjectProvider<WebhookService> service) {
+        return Tasks.custom(TASK, String.class).execute((instance, context) -> {
+            Instant next = service.getObject().attempt(UUID.fromString(instance.getId()));
+            if (next == null) {
+                return new CompletionHandler.OnCompleteRemove<>();
+            }
+            return (complete, operations) -> operations.reschedule(complete, next);
+        });
+    }
+
+    @Component
+    static class Listeners {
+        private static final JsonMapper JSON = JsonMapper.builder().build();
+        private final WebhookService webhooks;
+
+        Listeners(WebhookService webhooks) {
+            this.webhooks = webhooks;
+        }
+
+        @ApplicationModuleListener
+        void on(AlertRaised alert) {
+            webhooks.publish("alert.raised", alert.alertId(), alert);
+        }
+
+        @ApplicationModuleListener
+        void on(AuditRecorded change) {
+            if (change.objectType().equals("session")) {
+                return; // sign-ins are audited, not announced
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("object_type", change.objectType());
+            data.put("object_id", change.objectId());
+            data.put("action", change.action());
+            data.put("actor", change.actor());
+            data.put("audit_seq", change.seq());
+            data.put("before", change.before() == null ? null : JSON.readTree(change.before()));
+            data.put("after", change.after() == null ? null : JSON.readTree(change.after()));
+            webhooks.publish(change.eventType(), change.entryId(), data);
+        }
+    }
+}

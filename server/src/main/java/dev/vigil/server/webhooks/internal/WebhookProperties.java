@@ -1,0 +1,26 @@
+package dev.vigil.server.webhooks.internal;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code vigil.webhooks.*}.
+ *
+ * @param secretKey base64 of a 32-byte AES key that encrypts subscription secrets at rest (give every node the same);
+ *     empty: a key is generated in {@code DATA_DIR/webhook-key}
+ * @param timeout connect and response timeout of one delivery attempt
+ * @param retryInitial the wait before the first retry; it doubles with every attempt
+ * @param retryMax the longest wait between attempts
+ * @param maxAttempts attempts before a delivery is given up (failed)
+ * @param allowLoopback allow targets on 127.0.0.0/8 and ::1 (tests, a local relay); link-local addresses (cloud
+ *     metadata services) are always refused
+ */
+@ConfigurationProperties("vigil.webhooks")
+public record WebhookProperties(
+        String secretKey,
+        @DefaultValue("10s") Duration timeout,
+        @DefaultValue("30s") Duration retryInitial,
+        @DefaultValue("1h") Duration retryMax,
+        @DefaultValue("10") int maxAttempts,
+        @DefaultValue("false") boolean allowLoopback) {}

@@ -1,0 +1,239 @@
+package dev.vigil.server.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.TestIntake;
+import dev.vigil.server.testing.VigilServerTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Outgoing webhooks to a real HTTP receiver: audited changes and alerts arrive as versioned, signed payloads; a
+ * failing receiver gets the event again with backoff; the delivery log tells; link-local targets are refused.
+ */
+@VigilServerTest
+class WebhooksTest {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String SECRET = "test-webhook-secret-0123456789";
+    static final String SQLI_RULE = "b0c4d27f-0b86-4fb9-8c1b-6cae82e5dd62";
+
+    @LocalServerPort
+    int port;
+
+    HttpServer receiver;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final AtomicInteger failuresToAnswer = new AtomicInteger();
+
+    record Received(String type, String signature, String body, int answered) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    @BeforeEach
+    void startReceiver() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            int status = failuresToAnswer.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : 204;
+            received.add(new Received(
+                    exchange.getRequestHeaders().getFirst("Vigil-Event-Type"),
+                    exchange.getRequestHeaders().getFirst("Vigil-Signature"),
+                    body,
+                    status));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    final List<String> subscriptions = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopReceiver() {
+        receiver.stop(0);
+        // Later tests share the context: leave no subscription retrying against a stopped receiver.
+        for (String id : subscriptions) {
+            assertThat(TestApi.admin(port).delete("/api/v1/webhooks/" + id).status())
+                    .isEqualTo(204);
+        }
+    }
+
+    private String subscribe(String url, String... types) {
+        StringBuilder t = new StringBuilder();
+        for (String type : types) {
+            t.append(t.isEmpty() ? "" : ",").append('"').append(type).append('"');
+        }
+        TestApi.Response r = TestApi.admin(port)
+                .postJson(
+                        "/api/v1/webhooks",
+                        "{\"name\":\"test-" + UUID.randomUUID() + "\",\"url\":\"" + url + "\",\"eventTypes\":[" + t
+                                + "],\"secret\":\"" + SECRET + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.body()).doesNotContain("secret\":\"whsec");
+        String id = r.json().path("subscription").path("id").asString();
+        subscriptions.add(id);
+        return id;
+    }
+
+    private Received await(Predicate<Received> what) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            for (Received r : received) {
+                if (what.test(r)) {
+                    return r;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no such webhook within 60 s; received " + received);
+    }
+
+    /** The receiver's check, as docs/webhooks.md shows it. */
+    static boolean verify(String header, String body, String secret, long nowSeconds) throws Exception {
+        long t = -1;
+        String v1 = null;
+        for (String part : header.split(",")) {
+            if (part.startsWith("t=")) {
+                t = Long.parseLong(part.substring(2));
+            } else if (part.startsWith("v1=")) {
+                v1 = part.substring(3);
+            }
+        }
+        if (t < 0 || v1 == null || Math.abs(nowSeconds - t) > 300) {
+            return false; // malformed, or too old: a replay
+        }
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] expected = mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1));
+    }
+
+    @Test
+    void anAuditedChangeArrivesSignedAndIsRetriedAfterAFailure() throws Exception {
+        String id = subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "rule.*");
+        failuresToAnswer.set(1);
+        TestApi admin = TestApi.admin(port);
+        assertThat(admin.post("/api/v1/rules/" + SQLI_RULE + "/disable", "application/json", "")
+                        .status())
+                .isEqualTo(200);
+        try {
+            Received ok = await(r -> "rule.disabled".equals(r.type()) && r.answered() == 204);
+            assertThat(received).anyMatch(r -> "rule.disabled".equals(r.type()) && r.answered() == 500);
+            JsonNode p = ok.json();
+            assertThat(p.path("version").asInt()).isEqualTo(1);
+            assertThat(p.path("type").asString()).isEqualTo("rule.disabled");
+            assertThat(p.path("id").asString()).isNotBlank();
+            assertThat(Instant.parse(p.path("occurred_at").asString())).isNotNull();
+            assertThat(p.path("data").path("object_id").asString()).isEqualTo(SQLI_RULE);
+            assertThat(p.path("data").path("before").path("enabled").asBoolean())
+                    .isTrue();
+            assertThat(p.path("data").path("after").path("enabled").asBoolean()).isFalse();
+            assertThat(p.path("data").path("actor").path("name").asString()).isEqualTo("bootstrap");
+            assertThat(verify(ok.signature(), ok.body(), SECRET, Instant.now().getEpochSecond()))
+                    .isTrue();
+            assertThat(verify(
+                            ok.signature(),
+                            ok.body() + " ",
+                            SECRET,
+                            Instant.now().getEpochSecond()))
+                    .isFalse();
+            assertThat(verify(ok.signature(), ok.body(), SECRET, Instant.now().getEpochSecond() + 3600))
+                    .isFalse();
+
+            JsonNode log =
+                    admin.get("/api/v1/webhooks/" + id + "/deliveries").json().path("items");
+            JsonNode delivery = null;
+            for (JsonNode d : log) {
+                if (d.path("eventType").asString().equals("rule.disabled")) {
+                    delivery = d;
+                }
+            }
+            assertThat(delivery).isNotNull();
+            assertThat(delivery.path("status").asString()).isEqualTo("delivered");
+            assertThat(delivery.path("attempts").asInt()).isEqualTo(2);
+            assertThat(delivery.path("lastStatus").asInt()).isEqualTo(204);
+        } finally {
+            admin.post("/api/v1/rules/" + SQLI_RULE + "/enable", "application/json", "");
+        }
+    }
+
+    @Test
+    void anAlertRaisedThroughIntakeArrivesAsAlertRaised() {
+        subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "alert.raised");
+        TestApi admin = TestApi.admin(port);
+        String source = "hook-" + UUID.randomUUID().toString().substring(0, 8);
+        String alertId = TestIntake.raise(
+                admin,
+                source,
+                TestIntake.webSource(admin, source),
+                "{\"c-ip\":\"192.0.2.1\",\"cs-uri-query\":\"id=1 union select 1\"}");
+        Received r = await(x -> "alert.raised".equals(x.type()) && x.body().contains(alertId));
+        JsonNode data = r.json().path("data");
+        assertThat(r.json().path("id").asString()).isEqualTo(alertId);
+        assertThat(data.path("ruleId").asString()).isEqualTo(SQLI_RULE);
+        assertThat(data.path("level").asString()).isEqualTo("high");
+        assertThat(data.path("source").asString()).isEqualTo(source);
+    }
+
+    @Test
+    void linkLocalTargetsAreRefusedAndLogged() {
+        String id = subscribe("http://169.254.169.254/latest/meta-data", "webhook.test");
+        TestApi admin = TestApi.admin(port);
+        assertThat(admin.post("/api/v1/webhooks/" + id + "/test", "application/json", "")
+                        .status())
+                .isEqualTo(202);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        JsonNode d = null;
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode items =
+                    admin.get("/api/v1/webhooks/" + id + "/deliveries").json().path("items");
+            if (items.size() > 0 && items.get(0).path("status").asString().equals("failed")) {
+                d = items.get(0);
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        assertThat(d).as("a failed delivery").isNotNull();
+        assertThat(d.path("attempts").asInt()).isEqualTo(1);
+        assertThat(d.path("lastError").asString()).contains("link-local");
+        assertThat(admin.postJson(
+                                "/api/v1/webhooks",
+                                "{\"name\":\"x\",\"url\":\"file:///etc/passwd\",\"eventTypes\":[\"*\"]}")
+                        .status())
+                .isEqualTo(400);
+    }
+}
