@@ -10,4 +10,10 @@ public class TestBeans {
     RecordingAlertListener recordingAlertListener() {
         return new RecordingAlertListener();
     }
+
+    /** A notification channel type {@code test-record} (the channel SPI, as an SMS provider would add one). */
+    @Bean
+    RecordingChannel recordingChannel() {
+        return new RecordingChannel();
+    }
 }

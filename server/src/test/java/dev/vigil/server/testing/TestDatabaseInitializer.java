@@ -30,6 +30,8 @@ public class TestDatabaseInitializer implements ApplicationContextInitializer<Co
                         "vigil.data-dir=" + dataDir,
                         "vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
                         "vigil.security.admin-password=" + VigilServerTest.ADMIN_PASSWORD,
+                        "spring.mail.host=127.0.0.1",
+                        "spring.mail.port=" + TestMail.port(),
                         "vigil.security.oidc.enabled=true",
                         "vigil.security.oidc.display-name=Test SSO",
                         "vigil.security.oidc.issuer-uri=" + TestOidc.issuer(),
