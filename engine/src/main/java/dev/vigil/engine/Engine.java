@@ -186,7 +186,10 @@ public final class Engine {
             for (int k = 0, n = found.size(); k < n && all; k++) all = plan.emits(ruleOf[k]);
             if (!all) {
                 kept = new ArrayList<>(found.size());
-                for (int k = 0, n = found.size(); k < n; k++) if (plan.emits(ruleOf[k])) kept.add(found.get(k));
+                for (int k = 0, n = found.size(); k < n; k++) {
+                    if (plan.emits(ruleOf[k])) kept.add(found.get(k));
+                    else options.listener().detectionWithheld(found.get(k));
+                }
             }
         }
         if (firings.isEmpty()) return kept == null || kept.isEmpty() ? null : kept;

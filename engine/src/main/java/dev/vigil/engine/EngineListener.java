@@ -15,4 +15,10 @@ public interface EngineListener {
 
     /** A new rule set was swapped in. */
     default void ruleSetSwapped(RuleSet previous, RuleSet current) {}
+
+    /**
+     * A base detection was withheld from the result because it only feeds correlation rules ({@code generate:
+     * false}); it still counts as a match of its rule.
+     */
+    default void detectionWithheld(Detection detection) {}
 }

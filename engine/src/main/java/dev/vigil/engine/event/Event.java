@@ -249,6 +249,34 @@ public final class Event {
         return new Event(names, values, size, texts, lowers, ls, null, timestampSlot, pipelineName);
     }
 
+    /**
+     * A copy with {@code name} set to {@code value}: earlier values of that field are dropped; logsource, time and
+     * the pipeline mark are kept (a normalised event stays normalised). For fields the server derives, such as
+     * {@code vigil.application}, which a log record must not be able to forge.
+     */
+    public Event withField(String name, Object value) {
+        int kept = 0;
+        for (int i = 0; i < size; i++) if (!names[i].equals(name)) kept++;
+        String[] n = new String[kept + 1];
+        Object[] v = new Object[kept + 1];
+        String[] t = new String[kept + 1];
+        String[] l = new String[kept + 1];
+        int slot = -1;
+        for (int i = 0, k = 0; i < size; i++) {
+            if (names[i].equals(name)) continue;
+            if (i == timestampSlot) slot = k;
+            n[k] = names[i];
+            v[k] = values[i];
+            t[k] = texts[i];
+            l[k] = lowers[i];
+            k++;
+        }
+        n[kept] = name;
+        v[kept] = Builder.normalise(value);
+        Instant ts = timestampSlot >= 0 && slot < 0 ? timestamp() : timestamp;
+        return new Event(n, v, kept + 1, t, l, logsource, ts, slot, pipeline);
+    }
+
     /** The event as a flat JSON object (dotted names; a multi-valued field as an array). */
     public String toJson() {
         StringWriter w = new StringWriter(64 + size * 32);

@@ -70,7 +70,8 @@ final class DemoCommand implements Callable<Integer> {
                 "--vigil.ingest.syslog.bind-address=127.0.0.1",
                 "--vigil.ingest.syslog.udp-port=" + syslog,
                 "--vigil.ingest.syslog.tcp-port=" + syslog,
-                "--vigil.ingest.syslog.tls-port=" + tls));
+                "--vigil.ingest.syslog.tls-port=" + tls,
+                "--vigil.detection.correlation.kill-chain=on"));
         ConfigurableApplicationContext context = VigilApplication.create().run(args.toArray(String[]::new));
         String url =
                 "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port", String.valueOf(port));

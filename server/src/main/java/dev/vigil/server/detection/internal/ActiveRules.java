@@ -9,6 +9,7 @@ import dev.vigil.engine.Refusal;
 import dev.vigil.engine.RuleInfo;
 import dev.vigil.engine.RuleLoader;
 import dev.vigil.engine.RuleSet;
+import dev.vigil.engine.correlate.CorrelationOptions;
 import dev.vigil.engine.rule.CorrelationRule;
 import dev.vigil.engine.rule.SigmaFilter;
 import dev.vigil.engine.rule.SigmaRule;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The running engine and how it is (re)built from the stored rules. Compiling is pure (no state touched): the caller
@@ -36,13 +38,31 @@ import java.util.Set;
 final class ActiveRules {
     private final RuleLoader loader = RuleLoader.create(LoaderOptions.defaults());
     private final CompileOptions compileOptions;
+    private final EngineOptions engineOptions;
+    private final CorrelationOptions correlationOptions;
+    private final Consumer<Engine> onCreate;
     private volatile Engine engine;
     private volatile Compiled current;
     /** Parsed files by origin and content hash, so a reload re-parses only what changed. */
     private final Map<String, LoadResult> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
     ActiveRules(Set<String> excludedStatuses) {
+        this(excludedStatuses, EngineOptions.defaults(), CorrelationOptions.defaults(), e -> {});
+    }
+
+    /**
+     * @param onCreate called once with the engine when the first rule set is swapped in, before it matches any event
+     *     (the server restores the saved correlation state there)
+     */
+    ActiveRules(
+            Set<String> excludedStatuses,
+            EngineOptions engineOptions,
+            CorrelationOptions correlationOptions,
+            Consumer<Engine> onCreate) {
         this.compileOptions = new CompileOptions(true, Set.copyOf(excludedStatuses));
+        this.engineOptions = engineOptions;
+        this.correlationOptions = correlationOptions;
+        this.onCreate = onCreate;
     }
 
     /** A compiled rule set with the refs of what is in it and what was refused. */
@@ -189,7 +209,10 @@ final class ActiveRules {
             throw new IllegalStateException("refusing a reload that would leave zero active rules");
         }
         if (engine == null) {
-            engine = Engine.create(compiled.ruleSet(), EngineOptions.defaults());
+            Engine created = Engine.create(compiled.ruleSet(), engineOptions, correlationOptions);
+            current = compiled;
+            onCreate.accept(created);
+            engine = created;
         } else {
             engine.swap(compiled.ruleSet());
         }

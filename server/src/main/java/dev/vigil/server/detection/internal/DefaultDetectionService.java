@@ -89,7 +89,26 @@ class DefaultDetectionService implements DetectionService {
         for (IngestedEvent e : batch) {
             events.add(eventOf(e));
         }
-        MatchResult result = engine.match(events);
+        handle(engine.match(events), batch, start);
+    }
+
+    /**
+     * Ticks the engine's correlation (see {@link CorrelationDriver}): firings released because the stream went idle
+     * are raised like any other detection.
+     */
+    void tick() {
+        Engine engine = active.engine();
+        if (engine == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        MatchResult result = engine.tick();
+        if (!result.detections().isEmpty()) {
+            handle(result, List.of(), start);
+        }
+    }
+
+    private void handle(MatchResult result, List<IngestedEvent> batch, long start) {
         Instant now = clock.instant();
         long nowMinute = now.getEpochSecond() / 60;
         for (RuleFailure f : result.errors()) {
@@ -123,10 +142,19 @@ class DefaultDetectionService implements DetectionService {
                 System.nanoTime() - start);
     }
 
-    /** The engine event of an ingested event (the one place that knows how {@link IngestedEvent} carries it). */
+    /**
+     * The engine event of an ingested event (the one place that knows how {@link IngestedEvent} carries it), with
+     * {@value #APPLICATION_FIELD} set to the owning application so rules and correlations can group by it (a value
+     * the record itself carries under that name is replaced: the source decides, not the sender).
+     */
     static Event eventOf(IngestedEvent e) {
-        return e.event();
+        return e.application() == null || e.application().isBlank()
+                ? e.event()
+                : e.event().withField(APPLICATION_FIELD, e.application());
     }
+
+    /** The event field naming the application that owns the event's log source. */
+    static final String APPLICATION_FIELD = "vigil.application";
 
     private NewAlert toAlert(String ref, Detection d, AlertLevel level, IngestedEvent origin, Instant now) {
         Event event = d.event() != null ? d.event() : origin == null ? null : eventOf(origin);
@@ -146,7 +174,7 @@ class DefaultDetectionService implements DetectionService {
                 level,
                 d.tags(),
                 origin == null ? "correlation" : origin.sourceName(),
-                origin == null ? null : origin.application(),
+                origin != null ? origin.application() : event == null ? null : event.getString(APPLICATION_FIELD),
                 event == null ? null : event.timestamp(),
                 origin == null ? now : origin.receivedAt(),
                 entities,

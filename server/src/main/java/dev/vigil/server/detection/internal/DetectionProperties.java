@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAlertsPerRulePerMinute alerts one rule may raise per minute; the excess is counted as suppressed
  * @param excludedStatuses rules with these Sigma statuses are stored but not compiled
  * @param statsFlushInterval how often per-rule statistics are written to the database
+ * @param correlation how correlation rules and kill-chain scoring run in the server
  */
 @ConfigurationProperties("vigil.detection")
 public record DetectionProperties(
@@ -20,4 +21,24 @@ public record DetectionProperties(
         @DefaultValue("low") String minAlertLevel,
         @DefaultValue("1000") int maxAlertsPerRulePerMinute,
         @DefaultValue({"deprecated", "unsupported"}) Set<String> excludedStatuses,
-        @DefaultValue("30s") Duration statsFlushInterval) {}
+        @DefaultValue("30s") Duration statsFlushInterval,
+        @DefaultValue Correlation correlation) {
+
+    /**
+     * {@code vigil.detection.correlation.*}.
+     *
+     * @param allowance out-of-order allowance: detections are held back this long (event time) for ordering; after
+     *     this long without detections (processing time) everything held back is released
+     * @param tickInterval how often the engine is ticked, so windows complete without new events
+     * @param snapshotInterval how often the correlation state is saved to PostgreSQL (also at shutdown)
+     * @param stateKey the key of this instance's saved state (give each instance on one database its own)
+     * @param killChain {@code off}, {@code on} (the defaults of docs/correlation.md) or the path of a YAML file with a
+     *     {@code kill-chain:} section
+     */
+    public record Correlation(
+            @DefaultValue("30s") Duration allowance,
+            @DefaultValue("1s") Duration tickInterval,
+            @DefaultValue("1m") Duration snapshotInterval,
+            @DefaultValue("default") String stateKey,
+            @DefaultValue("off") String killChain) {}
+}
