@@ -31,6 +31,8 @@ public enum Permission {
     APPLICATIONS_WRITE,
     INCIDENTS_READ,
     INCIDENTS_WRITE,
+    /** Incident-response configuration: triage rules, playbooks, taxonomy, stakeholders, calendars, obligations. */
+    INCIDENTS_CONFIGURE,
     ONCALL_READ,
     ONCALL_WRITE,
     EVENTS_READ,

@@ -18,7 +18,15 @@ public enum Role {
     /** Works incidents and on-call: acknowledges, escalates, searches events. */
     RESPONDER(with(viewer(), ALERTS_WRITE, INCIDENTS_WRITE, ONCALL_WRITE, EVENTS_READ)),
     /** Detection engineering: rules, sources, applications, triage, event search. */
-    ANALYST(with(viewer(), ALERTS_WRITE, RULES_WRITE, SOURCES_WRITE, APPLICATIONS_WRITE, INCIDENTS_WRITE, EVENTS_READ)),
+    ANALYST(with(
+            viewer(),
+            ALERTS_WRITE,
+            RULES_WRITE,
+            SOURCES_WRITE,
+            APPLICATIONS_WRITE,
+            INCIDENTS_WRITE,
+            INCIDENTS_CONFIGURE,
+            EVENTS_READ)),
     /** Reads the operational pages: dashboard, alerts, rules, sources, applications, incidents, on-call. */
     VIEWER(viewer()),
     /** Read-only access to everything, including the audit log, users, tokens and webhooks. */

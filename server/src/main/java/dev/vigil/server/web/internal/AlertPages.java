@@ -5,6 +5,7 @@ import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertPage;
 import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.incidents.IncidentService;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import java.time.Instant;
@@ -27,9 +28,11 @@ class AlertPages {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int SIZE = 50;
     private final AlertService alerts;
+    private final IncidentService incidents;
 
-    AlertPages(AlertService alerts) {
+    AlertPages(AlertService alerts, IncidentService incidents) {
         this.alerts = alerts;
+        this.incidents = incidents;
     }
 
     @GetMapping("/alerts")
@@ -73,6 +76,8 @@ class AlertPages {
     String detail(@PathVariable UUID id, Model model) {
         Alert a = alerts.get(id).orElseThrow(() -> new NoSuchElementException("no alert " + id));
         model.addAttribute("alert", a);
+        model.addAttribute(
+                "incident", incidents.incidentOf(a.id()).flatMap(incidents::get).orElse(null));
         model.addAttribute("event", pretty(a.event()));
         model.addAttribute("correlation", a.correlation() == null ? null : pretty(a.correlation()));
         return "alert";

@@ -1,0 +1,77 @@
+package dev.vigil.server.incidents;
+
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Incidents: grouping alerts, the record, its life cycle and the manual operations on it (promote, merge, link,
+ * split). Every change is audited, written to the incident's timeline and published as an {@link IncidentEvents}
+ * event, in one transaction. The actor is the caller's ({@code Actor.current()}).
+ */
+public interface IncidentService {
+
+    /** Reports an incident by hand (triage rules do not run; the caller chooses). */
+    Incident create(NewIncident request);
+
+    Optional<Incident> get(UUID id);
+
+    /** By reference ({@code INC-42}) or id. */
+    Optional<Incident> find(String idOrReference);
+
+    /** Sortable: {@code createdAt}, {@code updatedAt}, {@code severity}, {@code priority}, {@code number}. */
+    Page<Incident> find(IncidentQuery query, PageQuery page);
+
+    Incident update(UUID id, IncidentUpdate update);
+
+    /**
+     * Moves the incident to {@code to} if the status table allows it. Closing checks the closure gates
+     * ({@link #closureBlockers}) and refuses with {@link IllegalStateException} listing them.
+     */
+    Incident transition(UUID id, IncidentStatus to, String note);
+
+    /** What stops the incident from being closed now (empty: it can be closed). */
+    List<String> closureBlockers(UUID id);
+
+    /** The alerts of the incident, oldest first. */
+    List<IncidentAlert> alerts(UUID id);
+
+    /** The incident an alert belongs to. */
+    Optional<UUID> incidentOf(UUID alertId);
+
+    /**
+     * Makes an incident of an alert: when the alert is in no incident, a new incident is triaged from it; when it
+     * is in one, it is split out into a new incident.
+     */
+    Incident promote(UUID alertId);
+
+    /**
+     * Merges {@code source} into {@code target}: the source's alerts move to the target (keeping their origin), both
+     * are linked, the source becomes {@code merged} and stays readable. Non-destructive.
+     */
+    Incident merge(UUID target, UUID source, String note);
+
+    /** Links two incidents as related (both directions). */
+    void link(UUID a, UUID b, String note);
+
+    void unlink(UUID a, UUID b);
+
+    List<IncidentLink> links(UUID id);
+
+    /** Moves the given alerts of an incident into a new incident (same triage attributes), linked to the original. */
+    Incident split(UUID id, List<UUID> alertIds, String title);
+
+    Observable addObservable(UUID id, String kind, String value, String description, boolean ioc);
+
+    boolean removeObservable(UUID id, UUID observableId);
+
+    List<Observable> observables(UUID id);
+
+    Participant addParticipant(UUID id, Participant participant);
+
+    boolean removeParticipant(UUID id, String name);
+
+    List<Participant> participants(UUID id);
+}

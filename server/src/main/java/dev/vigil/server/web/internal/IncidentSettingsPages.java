@@ -1,0 +1,194 @@
+package dev.vigil.server.web.internal;
+
+import dev.vigil.server.incidents.ObligationService;
+import dev.vigil.server.incidents.Playbook;
+import dev.vigil.server.incidents.PlaybookService;
+import dev.vigil.server.incidents.StakeholderGroup;
+import dev.vigil.server.incidents.TaxonomyService;
+import dev.vigil.server.incidents.TriageRule;
+import dev.vigil.server.incidents.TriageService;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.RequirePermission;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * {@code /incidents/settings}: how incidents are handled. Triage rules (the ordered list, edited as a YAML document,
+ * validated completely before anything changes), playbooks (versions, edit as YAML, retire), the classification
+ * taxonomy (RSIT plus the organisation's own types), stakeholder groups and their contacts, and (read-only here) the
+ * notification obligation templates and business calendars. Reading needs {@code incidents_read}, changing
+ * {@code incidents_configure}; every change is audited by the incident module.
+ */
+@Controller
+@RequirePermission(Permission.INCIDENTS_READ)
+class IncidentSettingsPages {
+    private final TriageService triage;
+    private final PlaybookService playbooks;
+    private final TaxonomyService taxonomy;
+    private final ObligationService obligations;
+
+    IncidentSettingsPages(
+            TriageService triage, PlaybookService playbooks, TaxonomyService taxonomy, ObligationService obligations) {
+        this.triage = triage;
+        this.playbooks = playbooks;
+        this.taxonomy = taxonomy;
+        this.obligations = obligations;
+    }
+
+    /** A triage rule with its conditions and decisions written out for people. */
+    public record RuleRow(TriageRule rule, String when, String then) {}
+
+    /** An obligation template with its conditions written out. */
+    public record TemplateRow(dev.vigil.server.incidents.ObligationTemplate template, String applies) {}
+
+    @GetMapping("/incidents/settings")
+    String settings(Model model) {
+        model.addAttribute(
+                "rules",
+                triage.rules().stream()
+                        .map(r -> new RuleRow(r, describe(r.when()), describe(r.then())))
+                        .toList());
+        model.addAttribute("triageYaml", triage.exportYaml());
+        model.addAttribute("playbooks", playbooks.list(true));
+        model.addAttribute("classes", taxonomy.classes(true));
+        model.addAttribute("groups", obligations.groups());
+        model.addAttribute(
+                "templates",
+                obligations.templates().stream()
+                        .map(t -> new TemplateRow(t, blank(describe(t.appliesWhen()))))
+                        .toList());
+        model.addAttribute("calendars", obligations.calendars());
+        return "incidents/settings";
+    }
+
+    @PostMapping("/incidents/settings/triage")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String importTriage(
+            @RequestParam String yaml,
+            @RequestParam(defaultValue = "false") boolean replace,
+            RedirectAttributes flash) {
+        List<TriageRule> rules = triage.importYaml(yaml, replace);
+        flash.addFlashAttribute(
+                "notice", (replace ? "Triage rules replaced: " : "Triage rules imported: ") + rules.size() + " rules.");
+        return "redirect:/incidents/settings#triage";
+    }
+
+    @GetMapping("/incidents/settings/playbooks/{key}")
+    String playbook(@PathVariable String key, Model model) {
+        Playbook p = playbooks.get(key).orElseThrow(() -> new NoSuchElementException("no playbook " + key));
+        model.addAttribute("playbook", p);
+        model.addAttribute("versions", playbooks.versions(key));
+        return "incidents/playbook";
+    }
+
+    @PostMapping("/incidents/settings/playbooks")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String savePlaybook(@RequestParam String yaml, RedirectAttributes flash) {
+        Playbook p = playbooks.save(yaml);
+        flash.addFlashAttribute("notice", "Playbook " + p.name() + " saved (version " + p.version() + ").");
+        return "redirect:/incidents/settings/playbooks/" + p.key();
+    }
+
+    @PostMapping("/incidents/settings/playbooks/{key}/active")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String activate(@PathVariable String key, @RequestParam boolean active, RedirectAttributes flash) {
+        Playbook p = playbooks.setActive(key, active);
+        flash.addFlashAttribute("notice", "Playbook " + p.name() + (p.active() ? " is active." : " is retired."));
+        return "redirect:/incidents/settings/playbooks/" + p.key();
+    }
+
+    @PostMapping("/incidents/settings/taxonomy")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveType(
+            @RequestParam String classKey,
+            @RequestParam String key,
+            @RequestParam String name,
+            @RequestParam(required = false) String description,
+            @RequestParam(defaultValue = "false") boolean active,
+            RedirectAttributes flash) {
+        var t = taxonomy.saveType(classKey, key, name, blank(description), active);
+        flash.addFlashAttribute("notice", "Classification " + t.classKey() + "/" + t.key() + " saved.");
+        return "redirect:/incidents/settings#taxonomy";
+    }
+
+    @PostMapping("/incidents/settings/stakeholders/{key}/contacts")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String addContact(
+            @PathVariable String key,
+            @RequestParam String name,
+            @RequestParam(required = false) String role,
+            @RequestParam(required = false) String email,
+            @RequestParam(required = false) String phone,
+            @RequestParam(required = false) String notes,
+            RedirectAttributes flash) {
+        StakeholderGroup g = obligations.groups().stream()
+                .filter(x -> x.key().equals(key))
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no stakeholder group " + key));
+        List<StakeholderGroup.Contact> contacts = new ArrayList<>(g.contacts());
+        contacts.add(new StakeholderGroup.Contact(name.strip(), blank(role), blank(email), blank(phone), blank(notes)));
+        obligations.saveGroup(
+                new StakeholderGroup(g.key(), g.name(), g.description(), contacts, g.builtin(), g.updatedAt()));
+        flash.addFlashAttribute("notice", "Contact added to " + g.name() + ".");
+        return "redirect:/incidents/settings#stakeholders";
+    }
+
+    @PostMapping("/incidents/settings/stakeholders/{key}/contacts/remove")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String removeContact(@PathVariable String key, @RequestParam int index, RedirectAttributes flash) {
+        StakeholderGroup g = obligations.groups().stream()
+                .filter(x -> x.key().equals(key))
+                .findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no stakeholder group " + key));
+        if (index < 0 || index >= g.contacts().size()) {
+            throw new IllegalArgumentException("no contact " + index + " in " + g.name());
+        }
+        List<StakeholderGroup.Contact> contacts = new ArrayList<>(g.contacts());
+        StakeholderGroup.Contact removed = contacts.remove(index);
+        obligations.saveGroup(
+                new StakeholderGroup(g.key(), g.name(), g.description(), contacts, g.builtin(), g.updatedAt()));
+        flash.addFlashAttribute("notice", removed.name() + " removed from " + g.name() + ".");
+        return "redirect:/incidents/settings#stakeholders";
+    }
+
+    /** The set components of a record, "name: value; ...", for people (null and empty values left out). */
+    static String describe(Record r) {
+        if (r == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (v == null
+                    || (v instanceof Collection<?> col && col.isEmpty())
+                    || (v instanceof Map<?, ?> map && map.isEmpty())) {
+                continue;
+            }
+            String text = v instanceof Collection<?> col
+                    ? String.join(", ", col.stream().map(String::valueOf).toList())
+                    : String.valueOf(v);
+            parts.add(c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT) + ": " + text);
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}
