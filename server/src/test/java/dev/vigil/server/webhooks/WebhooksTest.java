@@ -28,6 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -189,6 +190,18 @@ class WebhooksTest {
         } finally {
             admin.post("/api/v1/rules/" + SQLI_RULE + "/enable", "application/json", "");
         }
+    }
+
+    @Autowired
+    WebhookPublisher publisher;
+
+    @Test
+    void hyphenatedEventTypesOfOtherModulesArePublished() {
+        // governance audits e.g. log-defect.opened and checklist-entry.created; these must reach subscribers
+        subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "log-defect.*");
+        publisher.publish("log-defect.opened", UUID.randomUUID(), java.util.Map.of("source", "windows"));
+        Received r = await(x -> "log-defect.opened".equals(x.type()) && x.answered() == 204);
+        assertThat(r.json().path("data").path("source").asString()).isEqualTo("windows");
     }
 
     @Test

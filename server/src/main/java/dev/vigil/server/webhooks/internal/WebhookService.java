@@ -52,7 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
 class WebhookService implements WebhookPublisher, Webhooks {
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern TYPE = Pattern.compile("\\*|[a-z0-9_]+(\\.[a-z0-9_]+)*(\\.\\*)?");
+    private static final Pattern TYPE = Pattern.compile("\\*|[a-z0-9_-]+(\\.[a-z0-9_-]+)*(\\.\\*)?");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
