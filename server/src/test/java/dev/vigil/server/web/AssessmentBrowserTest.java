@@ -3,7 +3,6 @@ package dev.vigil.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
@@ -14,10 +13,8 @@ import dev.vigil.server.testing.VigilServerTest;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,14 +34,7 @@ class AssessmentBrowserTest {
 
     @Test
     void theAssessmentLinksToItsEvidence() throws Exception {
-        if (!Files.isExecutable(BrowserTest.CHROMIUM)) {
-            String notice = "chromium not found at " + BrowserTest.CHROMIUM;
-            if (System.getenv("CI") != null) {
-                throw new IllegalStateException(notice);
-            }
-            System.err.println("SKIPPED browser test: " + notice);
-            Assumptions.abort(notice);
-        }
+        TestChromium.requireOrSkip();
         String key = "detection-browser-" + UUID.randomUUID().toString().substring(0, 6);
         if (governance.processes().stream().noneMatch(p -> p.kind().id().equals("detection"))) {
             governance.createProcess(
@@ -54,14 +44,8 @@ class AssessmentBrowserTest {
         Files.createDirectories(BrowserTest.SCREENSHOTS);
         List<String> problems = new CopyOnWriteArrayList<>();
         List<String> dialogs = new CopyOnWriteArrayList<>();
-        try (Playwright playwright = Playwright.create(
-                        new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-                Browser browser = playwright
-                        .chromium()
-                        .launch(new BrowserType.LaunchOptions()
-                                .setExecutablePath(BrowserTest.CHROMIUM)
-                                .setHeadless(true)
-                                .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run")))) {
+        try (Playwright playwright = TestChromium.playwright();
+                Browser browser = TestChromium.launch(playwright)) {
             Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900))
                     .newPage();
             page.setDefaultTimeout(60_000);
