@@ -410,7 +410,9 @@ final class DemoStory {
         m.put("@timestamp", at.toString());
         m.put("EventID", eventId);
         m.put("Channel", "Security");
-        m.put("Provider_Name", "Microsoft-Windows-Security-Auditing");
+        // 1102 (the audit log was cleared) is written by the event log service itself, every other Security event by
+        // the auditing provider
+        m.put("Provider_Name", eventId == 1102 ? "Microsoft-Windows-Eventlog" : "Microsoft-Windows-Security-Auditing");
         m.put("Computer", "DC01.corp.example");
         m.putAll(data);
         return json(m);

@@ -41,7 +41,9 @@ class DemoCommandTest {
                 .contains("SSH Login Accepted For Root")
                 .contains("Cron Job Downloads And Runs A Script")
                 .contains("AWS IAM Administrator Policy Attached")
-                .contains("Windows Security Event Log Cleared")
+                .contains("Security Event Log Cleared")
+                .contains("PowerShell Runs a Base64-Encoded Command")
+                .contains("SSH Brute Force")
                 .contains("corp-it: expected log source 'corp-vpn' is not configured");
     }
 }

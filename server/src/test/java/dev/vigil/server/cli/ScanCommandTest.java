@@ -30,14 +30,19 @@ class ScanCommandTest {
         CliRun r = CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "jsonl", CliRun.repo("samples"));
         assertThat(r.exit()).isZero();
         List<JsonNode> ds = jsonl(r.out());
-        assertThat(ds).hasSize(18);
+        assertThat(ds).hasSize(17);
         for (JsonNode d : ds) {
             for (String f :
                     List.of("rule_id", "rule_title", "level", "tags", "timestamp", "source", "line", "fields")) {
                 assertThat(d.has(f)).as(f + " in " + d).isTrue();
             }
             assertThat(d.get("tags").isArray()).isTrue();
-            assertThat(d.get("line").asLong()).isPositive();
+            // a correlation's detection has no single source line: source "correlation", line 0
+            if (d.get("source").asString().equals("correlation")) {
+                assertThat(d.get("line").asLong()).isZero();
+            } else {
+                assertThat(d.get("line").asLong()).isPositive();
+            }
             assertThat(d.get("fields").isObject()).isTrue();
             assertThat(d.has("event")).isFalse();
         }
@@ -56,10 +61,13 @@ class ScanCommandTest {
     @Test
     void summaryOnStandardErrorCountsTheMalformedRecordAndContinues() {
         CliRun r = CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "jsonl", CliRun.repo("samples"));
-        assertThat(r.err()).contains("events: 25 read from 4 inputs, 1 failed");
+        assertThat(r.err()).contains("events: 27 read from 4 inputs, 1 failed");
         assertThat(r.err()).containsPattern("windows-sysmon.ndjson:11: malformed JSON");
-        assertThat(r.err()).contains("rules: 13 loaded, 0 refused");
-        assertThat(r.err()).contains("detections: 18 (critical 1, high 7, medium 6, low 4)");
+        assertThat(r.err()).contains("rules: 23 loaded, 0 refused");
+        assertThat(r.err()).contains("detections: 17 (critical 1, high 9, medium 7)");
+        // five SSH failures on web-01 within two minutes: the starter "SSH Brute Force" correlation fires once
+        assertThat(r.err()).contains("correlation: 3 rules, 1 firings");
+        assertThat(r.out()).contains("\"rule_title\":\"SSH Brute Force\"");
         assertThat(r.err()).containsPattern("throughput: [0-9,]+ events/s");
         assertThat(r.err()).doesNotContain("\r").doesNotContain("\u001b[");
         assertThat(r.out()).doesNotContain("events:");
@@ -95,8 +103,8 @@ class ScanCommandTest {
         CliRun r = CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "csv", CliRun.repo("samples"));
         String[] lines = r.out().split("\n");
         assertThat(lines[0]).isEqualTo("rule_id,rule_title,level,status,timestamp,source,line,tags,fields");
-        assertThat(lines).hasSize(19);
-        assertThat(r.out()).contains("\"c-uri=/products?id=1 UNION SELECT username,password FROM users\"");
+        assertThat(lines).hasSize(18);
+        assertThat(r.out()).contains("\"cs-uri-query=id=1 UNION SELECT username,password FROM users\"");
     }
 
     @Test
@@ -109,14 +117,14 @@ class ScanCommandTest {
     void gzipAndControlCharactersInEvents(@TempDir Path dir) throws IOException {
         Path gz = dir.resolve("evil.ndjson.gz");
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
-            o.write(("{\"product\":\"linux\",\"service\":\"auth\",\"message\":"
-                            + "\"sshd: Failed password for root from 1.2.3.4 \\u001b[2J\\u001b]0;pwned\\u0007\"}\n")
+            o.write(("{\"product\":\"linux\",\"service\":\"auth\",\"process\":{\"name\":\"sudo\"},\"message\":"
+                            + "\"mallory : USER=root ; COMMAND=/bin/bash \\u001b[2J\\u001b]0;pwned\\u0007\"}\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
         CliRun table = CliRun.run("scan", "--rules", CliRun.repo("rules"), dir.toString());
         assertThat(table.exit()).isZero();
         assertThat(table.out())
-                .contains("SSH Password Guessing Against Root")
+                .contains("Sudo Used To Start A Shell Or Read Credentials")
                 .contains("\\x1b[2J")
                 .doesNotContain("\u001b");
         CliRun jsonl = CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "jsonl", gz.toString());
@@ -143,7 +151,8 @@ class ScanCommandTest {
                 CliRun.repo("samples/linux-auth.ndjson"),
                 dir.resolve("missing.ndjson").toString());
         assertThat(someMissing.exit()).isEqualTo(1);
-        assertThat(jsonl(someMissing.out())).hasSize(5);
+        // linux-auth: sudo to a shell, a new user and the SSH brute-force correlation
+        assertThat(jsonl(someMissing.out())).hasSize(3);
         CliRun badFormat =
                 CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "xml", CliRun.repo("samples"));
         assertThat(badFormat.exit()).isEqualTo(2);

@@ -41,7 +41,7 @@ class ChecklistTest {
         String gapSource = "mailgw-" + suffix;
         TestApi.Response gap = admin.postJson(
                 "/api/v1/governance/checklist/entries",
-                "{\"technique\":\"T1566.001\",\"tactic\":\"initial-access\",\"title\":\"Spearphishing attachment "
+                "{\"technique\":\"T1566.002\",\"tactic\":\"initial-access\",\"title\":\"Spearphishing link "
                         + suffix + "\",\"source\":\"external-advisory\",\"sourceRef\":\"CERT advisory 2026-17\","
                         + "\"owner\":\"admin\",\"requiredSources\":[\"" + gapSource + "\"]}");
         assertThat(gap.status()).as(gap.body()).isEqualTo(201);
@@ -66,7 +66,7 @@ class ChecklistTest {
                 .findFirst()
                 .orElseThrow();
         assertThat(initialAccess.techniques()).anySatisfy(cell -> {
-            assertThat(cell.technique()).isEqualTo("T1566.001");
+            assertThat(cell.technique()).isEqualTo("T1566.002");
             assertThat(cell.gap()).isTrue();
             assertThat(cell.missingLogs()).isTrue();
         });
