@@ -41,4 +41,11 @@ public interface Webhooks {
 
     /** Tries a failed delivery again (a fresh series of attempts); false when it is not failed. */
     boolean redeliver(UUID subscriptionId, UUID deliveryId);
+
+    /**
+     * Retention: deletes the events that occurred before {@code before} and every delivery of them, unless one of
+     * their deliveries is still pending (still being retried). Runs daily with {@code vigil.webhooks.retention}
+     * (default 30 days); returns the number of events deleted.
+     */
+    int purge(java.time.Instant before);
 }

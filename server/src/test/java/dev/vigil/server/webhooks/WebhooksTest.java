@@ -204,6 +204,56 @@ class WebhooksTest {
         assertThat(r.json().path("data").path("source").asString()).isEqualTo("windows");
     }
 
+    @Autowired
+    dev.vigil.server.webhooks.Webhooks webhooks;
+
+    @Test
+    void retentionDeletesFinishedEventsAndKeepsPendingOnes() {
+        String done = subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "retention-done.*");
+        // nothing listens on port 1: the delivery stays pending (transient failure, retried with backoff)
+        String pending = subscribe("http://127.0.0.1:1/hook", "retention-pending.*");
+        UUID finished = UUID.randomUUID();
+        UUID retrying = UUID.randomUUID();
+        publisher.publish("retention-done.x", finished, java.util.Map.of("n", 1));
+        publisher.publish("retention-pending.x", retrying, java.util.Map.of("n", 2));
+        await(x -> "retention-done.x".equals(x.type()) && x.answered() == 204);
+        TestApi admin = TestApi.admin(port);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!admin.get("/api/v1/webhooks/" + done + "/deliveries")
+                        .json()
+                        .path("items")
+                        .path(0)
+                        .path("status")
+                        .asString()
+                        .equals("delivered")
+                && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        // an event newer than the cut-off stays
+        webhooks.purge(Instant.now().minus(Duration.ofDays(1)));
+        assertThat(admin.get("/api/v1/webhooks/" + done + "/deliveries")
+                        .json()
+                        .path("total")
+                        .asLong())
+                .isEqualTo(1);
+
+        assertThat(webhooks.purge(Instant.now().plusSeconds(1))).isGreaterThanOrEqualTo(1);
+        assertThat(admin.get("/api/v1/webhooks/" + done + "/deliveries")
+                        .json()
+                        .path("total")
+                        .asLong())
+                .isZero();
+        JsonNode stillPending =
+                admin.get("/api/v1/webhooks/" + pending + "/deliveries").json();
+        assertThat(stillPending.path("total").asLong()).isEqualTo(1);
+        assertThat(stillPending.path("items").path(0).path("status").asString()).isEqualTo("pending");
+    }
+
     @Test
     void anAlertRaisedThroughIntakeArrivesAsAlertRaised() {
         subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "alert.raised");

@@ -2,7 +2,9 @@ package dev.vigil.server.webhooks.internal;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.vigil.server.alerts.AlertRaised;
 import dev.vigil.server.platform.audit.AuditRecorded;
 import java.time.Instant;
@@ -35,6 +37,13 @@ class WebhookConfiguration {
             }
             return (complete, operations) -> operations.reschedule(complete, next);
         });
+    }
+
+    /** Retention of the event and delivery log ({@code vigil.webhooks.retention}). */
+    @Bean
+    RecurringTask<Void> webhookRetention(ObjectProvider<WebhookService> service, WebhookProperties properties) {
+        return Tasks.recurring("webhook-retention", FixedDelay.of(properties.retentionInterval()))
+                .execute((instance, context) -> service.getObject().purgeExpired());
     }
 
     @Component

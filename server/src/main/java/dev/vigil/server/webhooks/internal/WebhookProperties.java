@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts attempts before a delivery is given up (failed)
  * @param allowLoopback allow targets on 127.0.0.0/8 and ::1 (tests, a local relay); link-local addresses (cloud
  *     metadata services) are always refused
+ * @param retention how long published events and their delivery log are kept (pending deliveries are never purged)
+ * @param retentionInterval how often the retention job runs
  */
 @ConfigurationProperties("vigil.webhooks")
 public record WebhookProperties(
@@ -23,4 +25,6 @@ public record WebhookProperties(
         @DefaultValue("30s") Duration retryInitial,
         @DefaultValue("1h") Duration retryMax,
         @DefaultValue("10") int maxAttempts,
-        @DefaultValue("false") boolean allowLoopback) {}
+        @DefaultValue("false") boolean allowLoopback,
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue("1d") Duration retentionInterval) {}

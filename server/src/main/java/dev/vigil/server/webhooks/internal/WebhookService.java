@@ -226,6 +226,23 @@ class WebhookService implements WebhookPublisher, Webhooks {
         }));
     }
 
+    @Override
+    public int purge(Instant before) {
+        int deleted = jdbc.sql("""
+                        delete from webhook_events e where e.occurred_at < ?
+                          and not exists (select 1 from webhook_deliveries d
+                                          where d.event_id = e.id and d.status = 'pending')""").param(Timestamp.from(before)).update();
+        if (deleted > 0) {
+            log.info("webhook retention: {} events older than {} and their deliveries deleted", deleted, before);
+        }
+        return deleted;
+    }
+
+    /** The retention job's run: everything older than {@code vigil.webhooks.retention}. */
+    int purgeExpired() {
+        return purge(clock.instant().minus(properties.retention()));
+    }
+
     // ---- publishing
 
     @Override
