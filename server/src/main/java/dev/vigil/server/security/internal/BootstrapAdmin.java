@@ -44,8 +44,17 @@ class BootstrapAdmin implements SmartInitializingSingleton {
         if (generated) {
             password = generate();
         }
-        users.create(
-                new UserRequest(properties.adminUsername(), "Administrator", null, Set.of("admin"), true, password));
+        try {
+            users.create(new UserRequest(
+                    properties.adminUsername(), "Administrator", null, Set.of("admin"), true, password));
+        } catch (IllegalStateException raced) {
+            // another instance starting on the same empty database created the administrator first
+            if (users.count() > 0) {
+                log.info("The first administrator was created by another instance");
+                return;
+            }
+            throw raced;
+        }
         if (generated) {
             Path file = dataDirectory.root().resolve(FILE);
             SecretFiles.write(file, password);

@@ -56,7 +56,13 @@ class BootstrapToken implements SmartInitializingSingleton {
         if (tokens.exists(value)) {
             return;
         }
-        tokens.store(value, ApiScope.API, "bootstrap", null, null, Set.of(Role.ADMIN), null);
+        try {
+            tokens.store(value, ApiScope.API, "bootstrap", null, null, Set.of(Role.ADMIN), null);
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            // another instance on the same database stored the same token between our check and our insert
+            log.info("The admin API token 'bootstrap' was created by another instance");
+            return;
+        }
         log.info("Created the admin API token 'bootstrap' from VIGIL_BOOTSTRAP_API_TOKEN");
     }
 
