@@ -1,0 +1,99 @@
+package dev.vigil.server.incidents.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.server.incidents.DeadlineStage;
+import dev.vigil.server.incidents.Incident;
+import dev.vigil.server.incidents.IncidentObligation;
+import dev.vigil.server.incidents.IncidentSeverity;
+import dev.vigil.server.incidents.NewIncident;
+import dev.vigil.server.incidents.ObligationService;
+import dev.vigil.server.incidents.Submission;
+import dev.vigil.server.testing.VigilServerTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Notification obligations on the real server: deadlines from the incident's awareness time, stages anchored to the
+ * previous submission (NIS2 final report one month after the notification), escalation to at risk and overdue when the
+ * sweep runs at a given instant, a late submission refused without a justification and recorded as late with one.
+ */
+@VigilServerTest
+class ObligationLifecycleTest {
+    @Autowired
+    DefaultIncidentService incidents;
+
+    @Autowired
+    ObligationService obligations;
+
+    private DeadlineStage stage(IncidentObligation o, String key) {
+        return obligations.forIncident(o.incidentId()).stream()
+                .filter(x -> x.id().equals(o.id()))
+                .flatMap(x -> x.stages().stream())
+                .filter(s -> s.key().equals(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void nis2StagesFollowAwarenessAndThePreviousSubmissionAndLateSubmissionsNeedAReason() {
+        Instant detected = Instant.now().minus(Duration.ofHours(30)).truncatedTo(ChronoUnit.SECONDS);
+        Incident i = incidents.create(new NewIncident(
+                "Ransomware on the billing cluster",
+                null,
+                IncidentSeverity.HIGH,
+                2,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                detected,
+                null,
+                null));
+        IncidentObligation nis2 = obligations.attach(i.id(), "nis2-art23", "essential entity (energy)");
+        List<DeadlineStage> stages = nis2.stages();
+        assertThat(stages).hasSizeGreaterThanOrEqualTo(3);
+        DeadlineStage early = stages.get(0);
+        DeadlineStage notification = stages.get(1);
+        DeadlineStage last = stages.get(stages.size() - 1);
+        assertThat(early.dueAt()).isEqualTo(detected.plus(Duration.ofHours(24)));
+        assertThat(notification.dueAt()).isEqualTo(detected.plus(Duration.ofHours(72)));
+        assertThat(last.dueAt()).as("the final report waits for the notification").isNull();
+        assertThat(last.state()).isEqualTo("waiting");
+
+        // The sweep at "now": the early warning (due 6 h ago) is overdue, the notification (due in 42 h) is not.
+        obligations.escalate(Instant.now());
+        assertThat(stage(nis2, early.key()).state()).isEqualTo("overdue");
+        assertThat(stage(nis2, notification.key()).state()).isIn("pending", "at_risk");
+
+        assertThatThrownBy(() -> obligations.submit(
+                        i.id(), early.id(), new Submission(null, "CSIRT", "early warning", null, null)))
+                .hasMessageContaining("justification");
+        DeadlineStage sent = obligations.submit(
+                i.id(),
+                early.id(),
+                new Submission(null, "national CSIRT", "early warning", "CSIRT-2026-17", "scope was unclear"));
+        assertThat(sent.late()).isTrue();
+        assertThat(sent.lateJustification()).isEqualTo("scope was unclear");
+        assertThat(sent.state()).isEqualTo("submitted");
+
+        Instant notifiedAt = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+        DeadlineStage notified = obligations.submit(
+                i.id(),
+                notification.id(),
+                new Submission(notifiedAt, "national CSIRT", "incident notification", null, null));
+        assertThat(notified.late()).isFalse();
+        DeadlineStage fin = stage(nis2, last.key());
+        assertThat(fin.dueAt())
+                .as("one month after the notification")
+                .isEqualTo(notifiedAt.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant());
+        assertThat(incidents.closureBlockers(i.id())).anyMatch(b -> b.contains("notification not submitted"));
+    }
+}
