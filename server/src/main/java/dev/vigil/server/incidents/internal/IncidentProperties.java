@@ -25,5 +25,7 @@ public record IncidentProperties(
         @DefaultValue Paging paging) {
 
     /** When a new (or newly raised) incident pages its team. */
-    public record Paging(@DefaultValue("true") boolean enabled, @DefaultValue("high") String minSeverity) {}
+    public record Paging(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("high") String minSeverity) {}
 }

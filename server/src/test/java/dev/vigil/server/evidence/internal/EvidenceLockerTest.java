@@ -53,11 +53,22 @@ class EvidenceLockerTest {
     @Test
     void uploadsAreHashedByTheServerCustodyIsAppendOnlyAndTamperedBytesAreRefused() throws Exception {
         Incident i = incidents.create(new NewIncident(
-                "Evidence check", null, IncidentSeverity.HIGH, 2, null, null, null, null, null, null, null, null,
+                "Evidence check",
+                null,
+                IncidentSeverity.HIGH,
+                2,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 null));
         byte[] content = "GET /orders?id=1 union select card from payments\n".getBytes(StandardCharsets.UTF_8);
-        EvidenceItem item = locker.upload(
-                i.id(), "access.log", "text/plain", "web server log", new ByteArrayInputStream(content));
+        EvidenceItem item =
+                locker.upload(i.id(), "access.log", "text/plain", "web server log", new ByteArrayInputStream(content));
         assertThat(item.sha256()).isEqualTo(sha256(content));
         assertThat(item.size()).isEqualTo(content.length);
         assertThat(item.integrity()).isEqualTo("intact");
@@ -67,7 +78,10 @@ class EvidenceLockerTest {
         }
         locker.recordCustody(item.id(), "transferred", "forensics lab, bag 17", "handed to Dr. Lee");
         List<CustodyEntry> custody = locker.custody(item.id());
-        assertThat(custody).extracting(CustodyEntry::action).startsWith("collected").contains("transferred");
+        assertThat(custody)
+                .extracting(CustodyEntry::action)
+                .startsWith("collected")
+                .contains("transferred");
         assertThat(custody.getFirst().sha256()).isEqualTo(item.sha256());
         assertThat(custody).extracting(CustodyEntry::seq).isSorted();
 
@@ -86,7 +100,14 @@ class EvidenceLockerTest {
         assertThatThrownBy(() -> locker.open(item.id(), "court")).isInstanceOf(EvidenceIntegrityException.class);
         assertThat(locker.get(item.id()).orElseThrow().integrity()).isEqualTo("mismatch");
         assertThat(locker.custody(item.id())).extracting(CustodyEntry::action).contains("integrity-failure");
-        assertThat(timeline.list(i.id())).anyMatch(e -> e.kind().equals("evidence"));
+        assertThat(timeline.list(i.id()))
+                .anyMatch(e -> e.kind().equals("evidence") && e.summary().startsWith("INTEGRITY FAILURE"));
+        // Downloads and the failure are in the audit log.
+        assertThat(jdbc.sql("select action from audit_log where object_type = 'evidence' and object_id = ?")
+                        .param(item.id().toString())
+                        .query(String.class)
+                        .list())
+                .contains("evidence.collect", "evidence.download", "evidence.custody", "evidence.integrity-failure");
 
         String report = reports.markdown(i.id());
         assertThat(report).contains("Evidence check", "access.log");

@@ -2,6 +2,7 @@ package dev.vigil.server.incidents.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.server.incidents.DeadlineStage;
 import dev.vigil.server.incidents.Incident;
@@ -30,6 +31,9 @@ class ObligationLifecycleTest {
 
     @Autowired
     ObligationService obligations;
+
+    @Autowired
+    dev.vigil.server.incidents.TimelineService timeline;
 
     private DeadlineStage stage(IncidentObligation o, String key) {
         return obligations.forIncident(o.incidentId()).stream()
@@ -65,13 +69,33 @@ class ObligationLifecycleTest {
         DeadlineStage last = stages.get(stages.size() - 1);
         assertThat(early.dueAt()).isEqualTo(detected.plus(Duration.ofHours(24)));
         assertThat(notification.dueAt()).isEqualTo(detected.plus(Duration.ofHours(72)));
-        assertThat(last.dueAt()).as("the final report waits for the notification").isNull();
+        assertThat(last.dueAt())
+                .as("the final report waits for the notification")
+                .isNull();
         assertThat(last.state()).isEqualTo("waiting");
 
         // The sweep at "now": the early warning (due 6 h ago) is overdue, the notification (due in 42 h) is not.
         obligations.escalate(Instant.now());
         assertThat(stage(nis2, early.key()).state()).isEqualTo("overdue");
-        assertThat(stage(nis2, notification.key()).state()).isIn("pending", "at_risk");
+        assertThat(stage(nis2, notification.key()).state()).isEqualTo("pending");
+        assertThat(timeline.list(i.id()))
+                .anyMatch(e -> e.kind().equals("deadline")
+                        && e.summary().startsWith("Deadline missed: ")
+                        && e.summary().contains(early.name()));
+        // The sweep as of one hour before the notification's deadline: at risk (escalated), not yet overdue.
+        obligations.escalate(notification.dueAt().minus(Duration.ofHours(1)));
+        assertThat(stage(nis2, notification.key()).state()).isEqualTo("at_risk");
+        assertThat(stage(nis2, notification.key()).warnedAt())
+                .isEqualTo(notification.dueAt().minus(Duration.ofHours(1)));
+        assertThat(timeline.list(i.id()))
+                .anyMatch(e -> e.summary().startsWith("Deadline at risk: ")
+                        && e.summary().contains("1h 0m left"));
+        // Sweeping again changes nothing (the timers and the periodic sweep may both run).
+        obligations.escalate(notification.dueAt().minus(Duration.ofMinutes(59)));
+        assertThat(stage(nis2, notification.key()).warnedAt())
+                .isEqualTo(notification.dueAt().minus(Duration.ofHours(1)));
+        assertThat(timeline.list(i.id()).stream().filter(e -> e.summary().startsWith("Deadline at risk: ")))
+                .hasSize(1);
 
         assertThatThrownBy(() -> obligations.submit(
                         i.id(), early.id(), new Submission(null, "CSIRT", "early warning", null, null)))
@@ -83,6 +107,19 @@ class ObligationLifecycleTest {
         assertThat(sent.late()).isTrue();
         assertThat(sent.lateJustification()).isEqualTo("scope was unclear");
         assertThat(sent.state()).isEqualTo("submitted");
+        assertThat(sent.submittedTo()).isEqualTo("national CSIRT");
+        assertThat(sent.submittedWhat()).isEqualTo("early warning");
+        assertThat(sent.reference()).isEqualTo("CSIRT-2026-17");
+        assertThat(sent.submittedBy()).isNotBlank();
+        assertThat(sent.submittedAt()).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
+        assertThatThrownBy(() -> obligations.submit(
+                        i.id(),
+                        notification.id(),
+                        new Submission(Instant.now().plus(Duration.ofHours(1)), "CSIRT", "x", null, null)))
+                .hasMessageContaining("future");
+        assertThatThrownBy(() ->
+                        obligations.submit(i.id(), notification.id(), new Submission(null, "CSIRT", " ", null, null)))
+                .hasMessageContaining("what");
 
         Instant notifiedAt = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
         DeadlineStage notified = obligations.submit(
@@ -93,7 +130,10 @@ class ObligationLifecycleTest {
         DeadlineStage fin = stage(nis2, last.key());
         assertThat(fin.dueAt())
                 .as("one month after the notification")
-                .isEqualTo(notifiedAt.atZone(java.time.ZoneOffset.UTC).plusMonths(1).toInstant());
+                .isEqualTo(notifiedAt
+                        .atZone(java.time.ZoneOffset.UTC)
+                        .plusMonths(1)
+                        .toInstant());
         assertThat(incidents.closureBlockers(i.id())).anyMatch(b -> b.contains("notification not submitted"));
     }
 }
