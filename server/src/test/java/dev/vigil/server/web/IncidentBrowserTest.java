@@ -162,7 +162,9 @@ class IncidentBrowserTest {
         String source = "ir-merge-" + UUID.randomUUID().toString().substring(0, 8);
         String token = TestIntake.webSource(admin, source);
         Incident a = incidentFromAlert(admin, source, token, "203.0.113.71");
-        UUID second = alert(admin, source, token, "203.0.113.72");
+        // A second source: TestIntake.raise returns the first alert of a source.
+        String source2 = source + "-2";
+        UUID second = alert(admin, source2, TestIntake.webSource(admin, source2), "203.0.113.72");
         // Depending on the grouping key the second alert may join the first incident: then it gets one of its own.
         Incident b = incidents.incidentOf(second).orElseThrow().equals(a.id())
                 ? incidents.promote(second)

@@ -136,4 +136,47 @@ class ObligationLifecycleTest {
                         .toInstant());
         assertThat(incidents.closureBlockers(i.id())).anyMatch(b -> b.contains("notification not submitted"));
     }
+
+    @Test
+    void aTemplateChangeReachesOpenIncidentsOnlyWhenAppliedAndOnlyWhereTheStagesMatch() {
+        String key = "lc-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        obligations.saveTemplateYaml("key: " + key + "\nname: Board briefing\nstakeholder: senior-management\n"
+                + "stages:\n  - key: briefing\n    name: Briefing\n    anchor: awareness\n    after: 8h\n");
+        assertThat(obligations.templateYaml(key)).contains("after: 8h", "anchor: awareness");
+        assertThatThrownBy(() -> obligations.saveTemplateYaml("key: " + key + "\nname: x\nstages: []\nbogus: 1\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bogus");
+        Instant detected = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Incident i = incidents.create(new NewIncident(
+                "Board-level incident",
+                null,
+                IncidentSeverity.LOW,
+                4,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                detected,
+                null,
+                null));
+        IncidentObligation o = obligations.attach(i.id(), key, "the board asked");
+        assertThat(o.stages().getFirst().dueAt()).isEqualTo(detected.plus(Duration.ofHours(8)));
+
+        // Saved: attached obligations keep their definition until the change is applied.
+        obligations.saveTemplateYaml("key: " + key + "\nname: Board briefing\nstakeholder: senior-management\n"
+                + "stages:\n  - key: briefing\n    name: Briefing\n    anchor: awareness\n    after: 4h\n");
+        assertThat(stage(o, "briefing").dueAt()).isEqualTo(detected.plus(Duration.ofHours(8)));
+        assertThat(obligations.applyTemplate(key)).isEqualTo(1);
+        assertThat(stage(o, "briefing").dueAt()).isEqualTo(detected.plus(Duration.ofHours(4)));
+        assertThat(timeline.list(i.id())).anyMatch(e -> e.summary().startsWith("Deadline moved: Briefing"));
+
+        // Different stages: left as it is, and the timeline says why.
+        obligations.saveTemplateYaml("key: " + key + "\nname: Board briefing\nstakeholder: senior-management\n"
+                + "stages:\n  - key: call\n    name: Call\n    anchor: awareness\n    after: 1h\n");
+        assertThat(obligations.applyTemplate(key)).isZero();
+        assertThat(stage(o, "briefing").dueAt()).isEqualTo(detected.plus(Duration.ofHours(4)));
+        assertThat(timeline.list(i.id())).anyMatch(e -> e.summary().startsWith("Template change not applied"));
+    }
 }
