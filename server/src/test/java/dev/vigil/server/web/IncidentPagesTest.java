@@ -274,6 +274,13 @@ class IncidentPagesTest {
                 .isEqualTo(302);
         assertThat(s.get("/incidents/settings").body()).contains(group, "Works &lt;i&gt;council&lt;/i&gt;");
         assertThat(admin.get("/api/v1/incident-config/stakeholders").body()).contains(group);
+        String klass = "c" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(s.postForm(
+                                "/incidents/settings/taxonomy/classes",
+                                "key=" + klass + "&name=" + TestSession.enc("Our <u>own</u>") + "&active=true")
+                        .status())
+                .isEqualTo(302);
+        assertThat(s.get("/incidents/settings").body()).contains(klass, "Our &lt;u&gt;own&lt;/u&gt;");
 
         String viewer = "ir-settings-viewer-" + UUID.randomUUID().toString().substring(0, 6);
         users.create(new UserRequest(viewer, "Viewer", null, Set.of("viewer"), true, "viewer-password-1"));

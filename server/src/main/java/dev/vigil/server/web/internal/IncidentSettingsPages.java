@@ -216,6 +216,19 @@ class IncidentSettingsPages {
         return "redirect:/incidents/settings#taxonomy";
     }
 
+    @PostMapping("/incidents/settings/taxonomy/classes")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveClass(
+            @RequestParam String key,
+            @RequestParam String name,
+            @RequestParam(required = false) String description,
+            @RequestParam(defaultValue = "false") boolean active,
+            RedirectAttributes flash) {
+        var k = taxonomy.saveClass(key.strip(), name, blank(description), active);
+        flash.addFlashAttribute("notice", "Classification class " + k.key() + " saved.");
+        return "redirect:/incidents/settings#taxonomy";
+    }
+
     @PostMapping("/incidents/settings/stakeholders")
     @RequirePermission(Permission.INCIDENTS_CONFIGURE)
     String saveGroup(
