@@ -26,6 +26,19 @@ public interface ObligationService {
 
     ObligationTemplate saveTemplate(ObligationTemplate template);
 
+    /** A template as a YAML document (kebab-case keys, as in the presets), for editing. */
+    String templateYaml(String key);
+
+    /** Saves a template from a YAML document (validated completely first; unknown keys are refused). */
+    ObligationTemplate saveTemplateYaml(String yaml);
+
+    /**
+     * Applies the template's current definition to the open obligations made from it (they keep the definition they
+     * were attached with otherwise) and recomputes their deadlines. An obligation whose stages differ from the
+     * template's is left as it is (its timeline says why). Returns how many obligations were updated.
+     */
+    int applyTemplate(String key);
+
     List<IncidentObligation> forIncident(UUID incidentId);
 
     /** Attaches a template by hand (the reason goes to the timeline). Attaching one already attached is refused. */

@@ -53,6 +53,9 @@ class IncidentBrowserTest {
     @Autowired
     IncidentService incidents;
 
+    @Autowired
+    dev.vigil.server.oncall.PagingService paging;
+
     BrowserContext context;
     Page page;
     final List<String> problems = new CopyOnWriteArrayList<>();
@@ -122,6 +125,234 @@ class IncidentBrowserTest {
 
     private String notice() {
         return page.locator("p.notice").textContent();
+    }
+
+    private void signIn(Set<String> roles) {
+        String name = "ir-" + UUID.randomUUID().toString().substring(0, 8);
+        users.create(new UserRequest(name, "Robin Responder", null, roles, true, "browser-password-1"));
+        page.navigate(base() + "/");
+        page.getByLabel("User name").fill(name);
+        page.getByLabel("Password").fill("browser-password-1");
+        submit(button("Sign in"));
+        assertThat(java.net.URI.create(page.url()).getPath()).isEqualTo("/");
+    }
+
+    /** An SQL-injection alert from a client address of its own; returns the incident it landed in. */
+    private Incident incidentFromAlert(TestApi admin, String source, String token, String clientIp) {
+        return incidents
+                .get(incidents.incidentOf(alert(admin, source, token, clientIp)).orElseThrow())
+                .orElseThrow();
+    }
+
+    private UUID alert(TestApi admin, String source, String token, String clientIp) {
+        String alertId = TestIntake.raise(
+                admin,
+                source,
+                token,
+                "{\"c-ip\":\"" + clientIp + "\",\"cs-method\":\"GET\",\"cs-uri-stem\":\"/orders\","
+                        + "\"cs-uri-query\":\"id=1 union select card from payments\",\"sc-status\":200}");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> incidents.incidentOf(UUID.fromString(alertId)).orElse(null), x -> x != null);
+        return UUID.fromString(alertId);
+    }
+
+    @Test
+    void mergingTwoIncidentsAndSplittingOneBackOutInTheWarRoom() {
+        TestApi admin = TestApi.admin(port);
+        String source = "ir-merge-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestIntake.webSource(admin, source);
+        Incident a = incidentFromAlert(admin, source, token, "203.0.113.71");
+        // A second source: TestIntake.raise returns the first alert of a source.
+        String source2 = source + "-2";
+        UUID second = alert(admin, source2, TestIntake.webSource(admin, source2), "203.0.113.72");
+        // Depending on the grouping key the second alert may join the first incident: then it gets one of its own.
+        Incident b = incidents.incidentOf(second).orElseThrow().equals(a.id())
+                ? incidents.promote(second)
+                : incidents.get(incidents.incidentOf(second).orElseThrow()).orElseThrow();
+        a = incidents.get(a.id()).orElseThrow();
+        assertThat(a.id()).isNotEqualTo(b.id());
+        signIn(Set.of("responder"));
+
+        // Merge B into A from A's page.
+        page.navigate(base() + "/incidents/" + a.reference());
+        Locator merge = page.locator("#merge-form");
+        merge.locator("input[name=other]").fill(b.reference());
+        merge.locator("select[name=direction]").selectOption("into-this");
+        merge.locator("input[name=note]").fill("same attacker, two addresses");
+        submit(merge.locator("button"));
+        assertThat(page.url()).isEqualTo(base() + "/incidents/" + a.reference());
+        assertThat(notice()).isEqualTo(b.reference() + " merged into " + a.reference() + ".");
+        assertThat(page.locator("table.alerts tbody tr").count()).isEqualTo(2);
+        assertThat(page.locator("table.related").textContent()).contains(b.reference(), "merged");
+        shot("6-merged");
+        page.navigate(base() + "/incidents/" + b.reference());
+        assertThat(page.locator("#incident-status").textContent()).isEqualTo("merged");
+        assertThat(page.locator("#merge-form").count())
+                .as("a merged incident is not merged again")
+                .isZero();
+
+        // Split the alert that came from B back out into a new incident.
+        page.navigate(base() + "/incidents/" + a.reference());
+        page.locator("table.alerts input[name=alert][value='" + second + "']").check();
+        page.locator("input[name=title][form=split-form]").fill("Second address, handled apart");
+        submit(button("Split the ticked alerts into a new incident"));
+        String splitRef = page.locator("h1 span").first().textContent();
+        assertThat(splitRef).isNotIn(a.reference(), b.reference());
+        assertThat(notice()).isEqualTo("1 alert(s) split out of " + a.reference() + " into " + splitRef + ".");
+        assertThat(page.locator(".incident-title").textContent()).isEqualTo("Second address, handled apart");
+        assertThat(page.locator("table.alerts tbody tr").count()).isEqualTo(1);
+        assertThat(page.locator("table.related").textContent()).contains(a.reference());
+        page.navigate(base() + "/incidents/" + a.reference());
+        assertThat(page.locator("table.alerts tbody tr").count()).isEqualTo(1);
+
+        // Link A and the split incident as related too, then remove that link again (the split link stays).
+        Locator link = page.locator("#link-form");
+        link.locator("input[name=other]").fill(splitRef);
+        link.locator("input[name=note]").fill("same campaign");
+        submit(link.locator("button"));
+        assertThat(notice()).isEqualTo(a.reference() + " linked with " + splitRef + ".");
+        assertThat(page.locator("table.related tbody tr:has-text('related')").textContent())
+                .contains(splitRef);
+        shot("7-split-and-linked");
+        submit(page.locator("table.related button"));
+        assertThat(notice()).isEqualTo("Link between " + a.reference() + " and " + splitRef + " removed.");
+        assertThat(page.locator("table.related button").count()).isZero();
+        assertThat(incidents.links(a.id())).anyMatch(l -> l.kind().equals("split"));
+
+        assertThat(problems)
+                .as("console errors (CSP violations, script errors)")
+                .isEmpty();
+        assertThat(dialogs).isEmpty();
+    }
+
+    @Test
+    void thePagesOfAnIncidentShowWhoWasNotifiedAndCanBeAcknowledgedThere() {
+        TestApi admin = TestApi.admin(port);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String person = admin.postJson(
+                        "/api/v1/oncall/people",
+                        "{\"name\":\"Pia Pager " + suffix + "\",\"email\":\"pia-" + suffix
+                                + "@example.org\",\"timeZone\":\"UTC\"}")
+                .json()
+                .path("userId")
+                .asString();
+        String team = "ir-browser-team-" + suffix;
+        String teamId = admin.postJson(
+                        "/api/v1/oncall/teams", "{\"name\":\"" + team + "\",\"members\":[\"" + person + "\"]}")
+                .json()
+                .path("id")
+                .asString();
+        assertThat(admin.postJson(
+                                "/api/v1/oncall/policies",
+                                "{\"name\":\"" + team + "-policy\",\"teamId\":\"" + teamId + "\",\"repeat\":0,"
+                                        + "\"steps\":[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\""
+                                        + person + "\"}]}]}")
+                        .status())
+                .isEqualTo(201);
+        String ref = admin.postJson(
+                        "/api/v1/incidents",
+                        "{\"title\":\"Pager check <b>" + suffix + "</b>\",\"severity\":\"critical\",\"priority\":1,"
+                                + "\"owningTeam\":\"" + team + "\"}")
+                .json()
+                .path("reference")
+                .asString();
+        UUID id = incidents.find(ref).orElseThrow().id();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !paging.pagesFor("incident", id.toString()).isEmpty());
+        signIn(Set.of("responder"));
+
+        page.navigate(base() + "/incidents/" + ref + "#pages");
+        Locator pages = page.locator("table.pages");
+        assertThat(pages.textContent()).contains(ref + ": Pager check <b>", "triggered", "Pia Pager " + suffix);
+        assertThat(page.locator("a[href='/oncall/pages']").count()).isEqualTo(1);
+        shot("9-pages");
+        submit(pages.locator("button:text-is('Acknowledge')"));
+        assertThat(notice()).isEqualTo("Page acknowledged.");
+        assertThat(page.locator("table.pages").textContent()).contains("acknowledged");
+        assertThat(page.locator("table.pages button").count()).isZero();
+        // The page's acknowledgement acknowledges the new incident (the incident module listens to on-call).
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> incidents.get(id).orElseThrow().status().id().equals("acknowledged"));
+
+        assertThat(problems)
+                .as("console errors (CSP violations, script errors)")
+                .isEmpty();
+        assertThat(dialogs).isEmpty();
+    }
+
+    @Test
+    void anObligationTemplateAndACalendarEditedInTheUiMoveTheDeadlineOfAnIncident() {
+        TestApi admin = TestApi.admin(port);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String ref = admin.postJson(
+                        "/api/v1/incidents",
+                        "{\"title\":\"Contract notice check " + suffix + "\",\"severity\":\"low\",\"priority\":4}")
+                .json()
+                .path("reference")
+                .asString();
+        Incident incident = incidents.find(ref).orElseThrow();
+        LocalDate anchorDay =
+                incident.anchor("awareness").atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        signIn(Set.of("responder", "analyst"));
+
+        // A calendar without weekend whose holiday is the day after the anchor.
+        String cal = "bt-" + suffix;
+        page.navigate(base() + "/incidents/settings#calendars");
+        page.locator("#new-calendar > summary").click();
+        Locator calendar = page.locator("#new-calendar form");
+        calendar.locator("input[name=key]").fill(cal);
+        calendar.locator("input[name=name]").fill("Browser calendar " + suffix);
+        calendar.locator("input[name=zone]").fill("UTC");
+        calendar.locator("input[value=SATURDAY]").uncheck();
+        calendar.locator("input[value=SUNDAY]").uncheck();
+        calendar.locator("textarea[name=holidays]").fill(anchorDay.plusDays(1) + " company day");
+        submit(button("Save the new calendar"));
+        assertThat(notice()).contains("Calendar Browser calendar " + suffix + " saved");
+        assertThat(page.locator("table.calendars").textContent())
+                .contains(cal, anchorDay.plusDays(1).toString());
+
+        // A new obligation: notify within 1 business day of that calendar.
+        String key = "bt-" + suffix;
+        page.locator("#new-obligation > summary").click();
+        page.locator("#new-obligation-yaml")
+                .fill("key: " + key + "\nname: Customer notice " + suffix + "\n"
+                        + "stakeholder: customers\nstages:\n  - key: notice\n    name: Written notice\n"
+                        + "    anchor: awareness\n    after: 1bd\n    calendar: " + cal + "\nactive: true\n");
+        submit(button("Save the new obligation"));
+        assertThat(notice()).isEqualTo("Obligation Customer notice " + suffix + " saved.");
+
+        // Attached by hand: due at the end of the first business day after the anchor's day, skipping the holiday.
+        page.navigate(base() + "/incidents/" + ref);
+        Locator attach = page.locator("form:has(button:text-is('Attach'))");
+        attach.locator("select[name=template]").selectOption(key);
+        attach.locator("input[name=reason]").fill("contract with the customer");
+        submit(attach.locator("button"));
+        String firstDue = anchorDay.plusDays(2) + "T23:59:59Z";
+        assertThat(page.locator("table.deadlines").textContent()).contains("Written notice", firstDue);
+
+        // The template edited in the UI (2 business days) and applied to open incidents moves the deadline.
+        page.navigate(base() + "/incidents/settings#obligations");
+        page.locator("#obligation-" + key + " > summary").click();
+        Locator yaml = page.locator("#obligation-yaml-" + key);
+        assertThat(yaml.inputValue()).contains("after: 1bd");
+        yaml.fill(yaml.inputValue().replace("after: 1bd", "after: 2bd"));
+        Locator form = page.locator("#obligation-" + key + " form");
+        form.locator("input[name=apply]").check();
+        submit(form.locator("button"));
+        assertThat(notice()).contains("Applied to 1 open incident obligation");
+        page.navigate(base() + "/incidents/" + ref);
+        String newDue = anchorDay.plusDays(3) + "T23:59:59Z";
+        assertThat(page.locator("table.deadlines").textContent())
+                .contains(newDue)
+                .doesNotContain(firstDue);
+        assertThat(page.locator("table.timeline").textContent())
+                .contains("Notification obligation updated from its template", "Deadline moved");
+        shot("8-template-applied");
+
+        assertThat(problems)
+                .as("console errors (CSP violations, script errors)")
+                .isEmpty();
+        assertThat(dialogs).isEmpty();
     }
 
     @Test

@@ -87,6 +87,25 @@ class IncidentPagesTest {
         assertThat(evidencePage)
                 .contains("Chain of custody", "collected", first.path("sha256").asString());
         assertThat(s.get("/incidents/INC-999999999").status()).isEqualTo(404);
+
+        // What people type into the settings is text there too.
+        String cal = "hostile-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(s.postForm(
+                                "/incidents/settings/calendars",
+                                "key=" + cal + "&name=" + TestSession.enc(HOSTILE) + "&zone=UTC&weekend=SUNDAY"
+                                        + "&holidays=" + TestSession.enc("2027-01-04 " + HOSTILE))
+                        .status())
+                .isEqualTo(302);
+        String settings = s.get("/incidents/settings").body();
+        assertThat(settings).contains(cal, "2027-01-04").doesNotContain("<script>alert", "<img src=x");
+        TestApi.Response bad =
+                s.postForm("/incidents/settings/calendars", "key=" + cal + "&name=x&zone=Mars%2FOlympus");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("unknown time zone");
+        TestApi.Response badYaml =
+                s.postForm("/incidents/settings/obligations", "yaml=" + TestSession.enc("key: x\nbogus: 1"));
+        assertThat(badYaml.status()).isEqualTo(400);
+        assertThat(badYaml.body()).contains("obligation template");
     }
 
     @Test
@@ -103,6 +122,27 @@ class IncidentPagesTest {
                         .status())
                 .isEqualTo(403);
         assertThat(v.get("/incidents/new").status()).isEqualTo(403);
+        assertThat(page.body()).doesNotContain("merge-form", "link-form", "split-form");
+        String form =
+                "other=INC-1&direction=into-this&alert=" + UUID.randomUUID() + "&yaml=key%3A+x&key=x&name=x&zone=UTC";
+        for (String path : List.of(
+                "/incidents/" + ref + "/merge",
+                "/incidents/" + ref + "/links",
+                "/incidents/" + ref + "/links/remove",
+                "/incidents/" + ref + "/split",
+                "/incidents/" + ref + "/pages/" + UUID.randomUUID() + "/acknowledge",
+                "/incidents/settings/obligations",
+                "/incidents/settings/calendars")) {
+            assertThat(v.postForm(path, form).status()).as(path).isEqualTo(403);
+        }
+        // A responder works incidents but does not configure how they are handled.
+        String responder = "ir-resp-" + UUID.randomUUID().toString().substring(0, 6);
+        users.create(new UserRequest(responder, "Responder", null, Set.of("responder"), true, "resp-password-1"));
+        TestSession r = TestSession.signedIn(port, responder, "resp-password-1");
+        assertThat(r.postForm("/incidents/settings/obligations", form).status()).isEqualTo(403);
+        assertThat(r.postForm("/incidents/settings/calendars", form).status()).isEqualTo(403);
+        assertThat(r.get("/incidents/settings").body())
+                .doesNotContain("Save the new obligation", "Save the new calendar");
 
         TestSession a = TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
         TestApi.Response noCsrf = a.send(java.net.http.HttpRequest.newBuilder(
@@ -226,12 +266,30 @@ class IncidentPagesTest {
                         .status())
                 .isEqualTo(302);
         assertThat(s.get("/incidents/settings").body()).contains("Lena Legal", "lena@example.org");
+        String group = "g-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(s.postForm(
+                                "/incidents/settings/stakeholders",
+                                "key=" + group + "&name=" + TestSession.enc("Works <i>council</i>"))
+                        .status())
+                .isEqualTo(302);
+        assertThat(s.get("/incidents/settings").body()).contains(group, "Works &lt;i&gt;council&lt;/i&gt;");
+        assertThat(admin.get("/api/v1/incident-config/stakeholders").body()).contains(group);
+        String klass = "c" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(s.postForm(
+                                "/incidents/settings/taxonomy/classes",
+                                "key=" + klass + "&name=" + TestSession.enc("Our <u>own</u>") + "&active=true")
+                        .status())
+                .isEqualTo(302);
+        assertThat(s.get("/incidents/settings").body()).contains(klass, "Our &lt;u&gt;own&lt;/u&gt;");
 
         String viewer = "ir-settings-viewer-" + UUID.randomUUID().toString().substring(0, 6);
         users.create(new UserRequest(viewer, "Viewer", null, Set.of("viewer"), true, "viewer-password-1"));
         TestSession v = TestSession.signedIn(port, viewer, "viewer-password-1");
         assertThat(v.get("/incidents/settings").body()).doesNotContain("Save the triage rules", "Add contact");
         assertThat(v.postForm("/incidents/settings/taxonomy", "classKey=fraud&key=x&name=x")
+                        .status())
+                .isEqualTo(403);
+        assertThat(v.postForm("/incidents/settings/stakeholders", "key=x&name=x")
                         .status())
                 .isEqualTo(403);
     }

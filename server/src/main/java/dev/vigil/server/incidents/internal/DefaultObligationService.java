@@ -293,6 +293,81 @@ class DefaultObligationService implements ObligationService {
         return after;
     }
 
+    @Override
+    public String templateYaml(String key) {
+        ObligationTemplate t =
+                template(key).orElseThrow(() -> new NoSuchElementException("no obligation template '" + key + "'"));
+        return IncidentYaml.write(new ObligationTemplate(
+                t.key(),
+                t.name(),
+                t.regulation(),
+                t.stakeholder(),
+                t.description(),
+                t.appliesWhen(),
+                t.stages(),
+                t.active(),
+                false,
+                null));
+    }
+
+    @Override
+    @Transactional
+    public ObligationTemplate saveTemplateYaml(String yaml) {
+        return saveTemplate(IncidentYaml.read(yaml, ObligationTemplate.class, "obligation template"));
+    }
+
+    @Override
+    @Transactional
+    public int applyTemplate(String key) {
+        ObligationTemplate t =
+                template(key).orElseThrow(() -> new NoSuchElementException("no obligation template '" + key + "'"));
+        List<String> keys =
+                t.stages().stream().map(ObligationTemplate.Stage::key).sorted().toList();
+        record Row(UUID id, UUID incidentId, String name) {}
+        List<Row> rows = jdbc.sql("""
+                        select o.id, o.incident_id, o.name from incident_obligations o join incidents i
+                            on i.id = o.incident_id
+                        where o.template_key = ? and o.status = 'open' and i.status not in ('closed', 'merged')
+                        order by o.created_at""")
+                .param(key)
+                .query((rs, n) -> new Row(
+                        rs.getObject("id", UUID.class), rs.getObject("incident_id", UUID.class), rs.getString("name")))
+                .list();
+        int updated = 0;
+        for (Row r : rows) {
+            incidents.lock(r.incidentId());
+            List<String> have = jdbc.sql("select key from obligation_stages where obligation_id = ? order by key")
+                    .param(r.id())
+                    .query(String.class)
+                    .list();
+            if (!have.equals(keys)) {
+                timeline.auto(
+                        r.incidentId(),
+                        "obligation",
+                        "Template change not applied to " + r.name() + ": its stages differ from the template's",
+                        "attached: " + have + "; template: " + keys);
+                continue;
+            }
+            jdbc.sql("update incident_obligations set name = ?, definition = ?::jsonb where id = ?")
+                    .params(t.name(), IncidentYaml.json(t), r.id())
+                    .update();
+            timeline.auto(
+                    r.incidentId(),
+                    "obligation",
+                    "Notification obligation updated from its template: " + t.name(),
+                    null);
+            audit.record(
+                    "incident.obligation.apply-template",
+                    "incident",
+                    r.incidentId().toString(),
+                    Map.of("obligation", r.id().toString(), "name", r.name()),
+                    Map.of("obligation", r.id().toString(), "template", key));
+            recompute(r.incidentId());
+            updated++;
+        }
+        return updated;
+    }
+
     void upsertTemplate(ObligationTemplate t, boolean builtin) {
         ObligationTemplate def = new ObligationTemplate(
                 null,
@@ -422,6 +497,22 @@ class DefaultObligationService implements ObligationService {
                 .param(incidentId)
                 .query((rs, n) -> mapStage(rs))
                 .list();
+    }
+
+    /** The ids of an incident's deadline stages. */
+    List<UUID> stageIds(UUID incidentId) {
+        return jdbc.sql("select id from obligation_stages where incident_id = ?")
+                .param(incidentId)
+                .query(UUID.class)
+                .list();
+    }
+
+    /** The incident a deadline stage belongs to. */
+    Optional<UUID> incidentOfStage(UUID stageId) {
+        return jdbc.sql("select incident_id from obligation_stages where id = ?")
+                .param(stageId)
+                .query(UUID.class)
+                .optional();
     }
 
     private DeadlineStage stage(UUID stageId) {

@@ -256,4 +256,26 @@ class IncidentConfigController {
                 false,
                 null));
     }
+
+    @GetMapping(value = "/obligations/{key}.yaml", produces = "application/yaml")
+    ResponseEntity<String> templateYaml(@PathVariable String key) {
+        return ResponseEntity.ok().contentType(YAML).body(obligations.templateYaml(key));
+    }
+
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    @PostMapping(
+            value = "/obligations.yaml",
+            consumes = {"application/yaml", "text/yaml", "text/plain"})
+    ObligationTemplate saveTemplateYaml(@RequestBody String yaml) {
+        return obligations.saveTemplateYaml(yaml);
+    }
+
+    record Applied(int updated) {}
+
+    /** Applies the template's current definition to the open obligations made from it (deadlines recomputed). */
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    @PostMapping("/obligations/{key}/apply")
+    Applied applyTemplate(@PathVariable String key) {
+        return new Applied(obligations.applyTemplate(key));
+    }
 }

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param groupWindow the default grouping window
  * @param deadlineScanInterval how often the deadline sweep runs in addition to the per-stage timers
  * @param baseUrl the public URL of the UI, for links in notifications and reports (null: relative links)
+ * @param paging paging the owning team through on-call: {@code enabled}, and {@code min-severity} (default high)
  */
 @ConfigurationProperties("vigil.incidents")
 public record IncidentProperties(
@@ -20,4 +21,11 @@ public record IncidentProperties(
         @DefaultValue({"rule", "entities"}) List<String> groupBy,
         @DefaultValue("1h") String groupWindow,
         @DefaultValue("5m") String deadlineScanInterval,
-        String baseUrl) {}
+        String baseUrl,
+        @DefaultValue Paging paging) {
+
+    /** When a new (or newly raised) incident pages its team. */
+    public record Paging(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("high") String minSeverity) {}
+}

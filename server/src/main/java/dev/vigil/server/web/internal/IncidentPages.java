@@ -24,10 +24,14 @@ import dev.vigil.server.incidents.Submission;
 import dev.vigil.server.incidents.TaskService;
 import dev.vigil.server.incidents.TaxonomyService;
 import dev.vigil.server.incidents.TimelineService;
+import dev.vigil.server.oncall.PageHistory;
+import dev.vigil.server.oncall.PageLogEntry;
+import dev.vigil.server.oncall.PagingService;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.security.AccessControl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -72,6 +76,8 @@ class IncidentPages {
     private final TimelineService timeline;
     private final TaxonomyService taxonomy;
     private final EvidenceLocker evidence;
+    private final PagingService paging;
+    private final AccessControl access;
     private final Clock clock;
 
     IncidentPages(
@@ -83,6 +89,8 @@ class IncidentPages {
             TimelineService timeline,
             TaxonomyService taxonomy,
             EvidenceLocker evidence,
+            PagingService paging,
+            AccessControl access,
             Clock clock) {
         this.incidents = incidents;
         this.tasks = tasks;
@@ -92,6 +100,8 @@ class IncidentPages {
         this.timeline = timeline;
         this.taxonomy = taxonomy;
         this.evidence = evidence;
+        this.paging = paging;
+        this.access = access;
         this.clock = clock;
     }
 
@@ -100,6 +110,16 @@ class IncidentPages {
 
     /** A related incident. */
     public record Link(String reference, String kind) {}
+
+    /**
+     * A page sent about the incident (its own, or one about a notification deadline of it): who was notified, when,
+     * over which channels, with what outcome, and who acknowledged.
+     */
+    public record PageRow(
+            dev.vigil.server.oncall.Page page, String about, List<Notified> notified, boolean open, boolean canAck) {}
+
+    /** One notification of a page: when, whom, over which channels, and what came of it. */
+    public record Notified(Instant at, String who, String channels, String outcome) {}
 
     /** One row of the list. */
     public record Row(Incident incident, String classification, Badge badge) {}
@@ -275,6 +295,7 @@ class IncidentPages {
         model.addAttribute("classes", taxonomy.classes(false));
         model.addAttribute("manualKinds", List.of("note", "decision", "communication", "action"));
         model.addAttribute("causeCategories", List.of("people", "process", "technology", "third-party", "external"));
+        model.addAttribute("pages", access.allowed(Permission.ONCALL_READ) ? pages(i, obligationList) : null);
         model.addAttribute("now", now);
         return "incidents/detail";
     }
@@ -631,6 +652,161 @@ class IncidentPages {
         rcas.waive(i.id(), reason);
         flash.addFlashAttribute("notice", "Root-cause analysis waived.");
         return redirect(i, "rca");
+    }
+
+    // ---- merge, link, split ----
+
+    @PostMapping("/incidents/{ref}/merge")
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    String merge(
+            @PathVariable String ref,
+            @RequestParam String other,
+            @RequestParam(defaultValue = "into-this") String direction,
+            @RequestParam(required = false) String note,
+            RedirectAttributes flash) {
+        Incident here = incident(ref);
+        Incident there = incident(required(other, "the other incident"));
+        boolean intoThis = !direction.equals("into-other");
+        Incident target = intoThis ? here : there;
+        Incident source = intoThis ? there : here;
+        Incident merged = incidents.merge(target.id(), source.id(), blank(note));
+        flash.addFlashAttribute("notice", source.reference() + " merged into " + merged.reference() + ".");
+        return redirect(merged);
+    }
+
+    @PostMapping("/incidents/{ref}/links")
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    String link(
+            @PathVariable String ref,
+            @RequestParam String other,
+            @RequestParam(required = false) String note,
+            RedirectAttributes flash) {
+        Incident here = incident(ref);
+        Incident there = incident(required(other, "the other incident"));
+        incidents.link(here.id(), there.id(), blank(note));
+        flash.addFlashAttribute("notice", here.reference() + " linked with " + there.reference() + ".");
+        return redirect(here, "related");
+    }
+
+    @PostMapping("/incidents/{ref}/links/remove")
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    String unlink(@PathVariable String ref, @RequestParam String other, RedirectAttributes flash) {
+        Incident here = incident(ref);
+        Incident there = incident(other);
+        incidents.unlink(here.id(), there.id());
+        flash.addFlashAttribute(
+                "notice", "Link between " + here.reference() + " and " + there.reference() + " removed.");
+        return redirect(here, "related");
+    }
+
+    @PostMapping("/incidents/{ref}/split")
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    String split(
+            @PathVariable String ref,
+            @RequestParam(name = "alert", required = false) List<UUID> alertIds,
+            @RequestParam(required = false) String title,
+            RedirectAttributes flash) {
+        Incident here = incident(ref);
+        if (alertIds == null || alertIds.isEmpty()) {
+            throw new IllegalArgumentException("choose the alerts to split out");
+        }
+        Incident created = incidents.split(here.id(), alertIds, blank(title));
+        flash.addFlashAttribute(
+                "notice",
+                alertIds.size() + " alert(s) split out of " + here.reference() + " into " + created.reference() + ".");
+        return redirect(created);
+    }
+
+    // ---- pages (on-call) ----
+
+    @PostMapping("/incidents/{ref}/pages/{page}/acknowledge")
+    @RequirePermission(Permission.ONCALL_WRITE)
+    String acknowledgePage(@PathVariable String ref, @PathVariable UUID page, RedirectAttributes flash) {
+        Incident i = incident(ref);
+        dev.vigil.server.oncall.Page p = ownPage(i, page);
+        String by = access.currentUser()
+                .map(dev.vigil.server.security.User::username)
+                .orElse("api");
+        paging.acknowledge(p.id(), by);
+        flash.addFlashAttribute("notice", "Page acknowledged.");
+        return redirect(i, "pages");
+    }
+
+    /** The incident's own pages and those about its notification deadlines, newest first. */
+    private List<PageRow> pages(Incident i, List<IncidentObligation> obligationList) {
+        boolean canAck = access.allowed(Permission.ONCALL_WRITE);
+        List<PageRow> rows = new ArrayList<>();
+        for (dev.vigil.server.oncall.Page p : paging.pagesFor("incident", i.id().toString())) {
+            rows.add(row(p, "incident", canAck));
+        }
+        for (IncidentObligation o : obligationList) {
+            for (DeadlineStage st : o.stages()) {
+                for (dev.vigil.server.oncall.Page p :
+                        paging.pagesFor("incident-deadline", st.id().toString())) {
+                    rows.add(row(p, "deadline: " + o.name() + " / " + st.name(), canAck));
+                }
+            }
+        }
+        rows.sort(Comparator.comparing((PageRow r) -> r.page().createdAt()).reversed());
+        return rows;
+    }
+
+    private PageRow row(dev.vigil.server.oncall.Page p, String about, boolean canAck) {
+        List<Notified> notified = new ArrayList<>();
+        PageHistory h = paging.history(p.id()).orElse(null);
+        if (h != null) {
+            java.util.Map<String, String> names = new java.util.HashMap<>();
+            for (PageLogEntry e : h.log()) {
+                if (e.kind().equals("escalated") && e.detail().get("recipients") instanceof List<?> who) {
+                    for (Object o : who) {
+                        if (o instanceof java.util.Map<?, ?> m && m.get("user") != null) {
+                            names.put(String.valueOf(m.get("user")), String.valueOf(m.get("name")));
+                        }
+                    }
+                } else if (e.kind().equals("no-contact")) {
+                    notified.add(new Notified(
+                            e.at(), String.valueOf(e.detail().get("name")), "-", "no notification channel"));
+                } else if (e.kind().equals("exhausted")) {
+                    notified.add(new Notified(e.at(), "fallback", "-", "nobody acknowledged"));
+                }
+            }
+            for (dev.vigil.server.notify.Delivery d : h.deliveries()) {
+                String who = d.recipient() == null
+                        ? "-"
+                        : names.getOrDefault(
+                                d.recipient().toString(), d.recipient().toString());
+                String outcome = d.status()
+                        + (d.attempts() > 1 ? " after " + d.attempts() + " attempts" : "")
+                        + (d.lastError() == null || d.status().equals("sent") ? "" : ": " + d.lastError());
+                notified.add(new Notified(d.createdAt(), who, d.channelType() + " (" + d.kind() + ")", outcome));
+            }
+        }
+        notified.sort(Comparator.comparing(Notified::at, Comparator.nullsLast(Comparator.naturalOrder())));
+        boolean open = p.status() != dev.vigil.server.oncall.PageStatus.RESOLVED;
+        return new PageRow(
+                p, about, notified, open, canAck && p.status() == dev.vigil.server.oncall.PageStatus.TRIGGERED);
+    }
+
+    private dev.vigil.server.oncall.Page ownPage(Incident i, UUID pageId) {
+        dev.vigil.server.oncall.Page p =
+                paging.get(pageId).orElseThrow(() -> new NoSuchElementException("no page " + pageId));
+        boolean ours = (p.subjectType().equals("incident") && p.subjectId().equals(i.id().toString()))
+                || (p.subjectType().equals("incident-deadline")
+                        && obligations.forIncident(i.id()).stream()
+                                .flatMap(o -> o.stages().stream())
+                                .anyMatch(st -> st.id().toString().equals(p.subjectId())));
+        if (!ours) {
+            throw new NoSuchElementException("no page " + pageId + " for " + i.reference());
+        }
+        return p;
+    }
+
+    private static String required(String value, String what) {
+        String v = blank(value);
+        if (v == null) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+        return v;
     }
 
     // ---- helpers ----

@@ -26,9 +26,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * {@code /incidents/settings}: how incidents are handled. Triage rules (the ordered list, edited as a YAML document,
  * validated completely before anything changes), playbooks (versions, edit as YAML, retire), the classification
- * taxonomy (RSIT plus the organisation's own types), stakeholder groups and their contacts, and (read-only here) the
- * notification obligation templates and business calendars. Reading needs {@code incidents_read}, changing
- * {@code incidents_configure}; every change is audited by the incident module.
+ * taxonomy (RSIT plus the organisation's own types), stakeholder groups and their contacts, the notification
+ * obligation templates (edited as YAML: conditions, stages with anchors, offsets and calendars; optionally applied to
+ * the open incidents that have them) and the business-day calendars with their holidays. Reading needs
+ * {@code incidents_read}, changing {@code incidents_configure}; every change is validated and audited by the incident
+ * module.
  */
 @Controller
 @RequirePermission(Permission.INCIDENTS_READ)
@@ -50,7 +52,27 @@ class IncidentSettingsPages {
     public record RuleRow(TriageRule rule, String when, String then) {}
 
     /** An obligation template with its conditions written out. */
-    public record TemplateRow(dev.vigil.server.incidents.ObligationTemplate template, String applies) {}
+    public record TemplateRow(dev.vigil.server.incidents.ObligationTemplate template, String applies, String yaml) {}
+
+    /** A skeleton for a new obligation template. */
+    static final String NEW_TEMPLATE = """
+            key: my-obligation
+            name: Tell the customer within 2 business days
+            regulation: contract
+            stakeholder: customers
+            description: What the obligation is and where it comes from.
+            applies-when:
+              min-severity: high
+              classifications: [information-content-security]
+            stages:
+              - key: notice
+                name: Written notice
+                anchor: awareness
+                after: 2bd
+                calendar: utc
+                warn-before: 4h
+            active: true
+            """;
 
     @GetMapping("/incidents/settings")
     String settings(Model model) {
@@ -66,10 +88,82 @@ class IncidentSettingsPages {
         model.addAttribute(
                 "templates",
                 obligations.templates().stream()
-                        .map(t -> new TemplateRow(t, blank(describe(t.appliesWhen()))))
+                        .map(t ->
+                                new TemplateRow(t, blank(describe(t.appliesWhen())), obligations.templateYaml(t.key())))
                         .toList());
-        model.addAttribute("calendars", obligations.calendars());
+        var calendars = obligations.calendars();
+        model.addAttribute("calendars", calendars);
+        Map<String, String> holidayText = new java.util.HashMap<>();
+        calendars.forEach(k -> holidayText.put(
+                k.key(),
+                String.join("\n", k.holidays().stream().map(String::valueOf).toList())));
+        model.addAttribute("holidayText", holidayText);
+        model.addAttribute("newTemplate", NEW_TEMPLATE);
+        model.addAttribute("days", java.time.DayOfWeek.values());
         return "incidents/settings";
+    }
+
+    @PostMapping("/incidents/settings/obligations")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveTemplate(
+            @RequestParam String yaml, @RequestParam(defaultValue = "false") boolean apply, RedirectAttributes flash) {
+        var t = obligations.saveTemplateYaml(yaml);
+        String notice = "Obligation " + t.name() + " saved.";
+        if (apply) {
+            int n = obligations.applyTemplate(t.key());
+            notice +=
+                    " Applied to " + n + " open incident obligation" + (n == 1 ? "" : "s") + "; deadlines recomputed.";
+        }
+        flash.addFlashAttribute("notice", notice);
+        return "redirect:/incidents/settings#obligations";
+    }
+
+    @PostMapping("/incidents/settings/calendars")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveCalendar(
+            @RequestParam String key,
+            @RequestParam String name,
+            @RequestParam String zone,
+            @RequestParam(required = false) List<java.time.DayOfWeek> weekend,
+            @RequestParam(required = false) String country,
+            @RequestParam(required = false) String holidays,
+            @RequestParam(required = false) String cutoff,
+            RedirectAttributes flash) {
+        List<java.time.LocalDate> dates = new ArrayList<>();
+        if (holidays != null) {
+            for (String line : holidays.split("[,\\n]")) {
+                // "2026-12-24 Christmas Eve": the date, then an optional comment.
+                String v = line.strip();
+                if (v.isEmpty()) {
+                    continue;
+                }
+                String date = v.split("\\s+", 2)[0];
+                try {
+                    dates.add(java.time.LocalDate.parse(date));
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new IllegalArgumentException("holiday '" + date + "' is not a date (YYYY-MM-DD)");
+                }
+            }
+        }
+        java.time.LocalTime cut;
+        try {
+            cut = blank(cutoff) == null ? null : java.time.LocalTime.parse(cutoff.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("cut-off '" + cutoff + "' is not a time (HH:MM)");
+        }
+        var c = obligations.saveCalendar(new dev.vigil.server.incidents.BusinessCalendar(
+                key.strip(),
+                name,
+                zone.strip(),
+                weekend == null ? List.of() : weekend,
+                blank(country),
+                dates.stream().distinct().sorted().toList(),
+                cut,
+                false,
+                null));
+        flash.addFlashAttribute(
+                "notice", "Calendar " + c.name() + " saved; open deadlines counted in business days were recomputed.");
+        return "redirect:/incidents/settings#calendars";
     }
 
     @PostMapping("/incidents/settings/triage")
@@ -120,6 +214,37 @@ class IncidentSettingsPages {
         var t = taxonomy.saveType(classKey, key, name, blank(description), active);
         flash.addFlashAttribute("notice", "Classification " + t.classKey() + "/" + t.key() + " saved.");
         return "redirect:/incidents/settings#taxonomy";
+    }
+
+    @PostMapping("/incidents/settings/taxonomy/classes")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveClass(
+            @RequestParam String key,
+            @RequestParam String name,
+            @RequestParam(required = false) String description,
+            @RequestParam(defaultValue = "false") boolean active,
+            RedirectAttributes flash) {
+        var k = taxonomy.saveClass(key.strip(), name, blank(description), active);
+        flash.addFlashAttribute("notice", "Classification class " + k.key() + " saved.");
+        return "redirect:/incidents/settings#taxonomy";
+    }
+
+    @PostMapping("/incidents/settings/stakeholders")
+    @RequirePermission(Permission.INCIDENTS_CONFIGURE)
+    String saveGroup(
+            @RequestParam String key,
+            @RequestParam String name,
+            @RequestParam(required = false) String description,
+            RedirectAttributes flash) {
+        List<StakeholderGroup.Contact> contacts = obligations.groups().stream()
+                .filter(x -> x.key().equals(key.strip()))
+                .findFirst()
+                .map(StakeholderGroup::contacts)
+                .orElse(List.of());
+        StakeholderGroup g = obligations.saveGroup(
+                new StakeholderGroup(key.strip(), name, blank(description), contacts, false, null));
+        flash.addFlashAttribute("notice", "Stakeholder group " + g.name() + " saved.");
+        return "redirect:/incidents/settings#stakeholders";
     }
 
     @PostMapping("/incidents/settings/stakeholders/{key}/contacts")
