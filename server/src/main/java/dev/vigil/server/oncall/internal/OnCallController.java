@@ -341,8 +341,14 @@ class OnCallController {
     }
 
     @GetMapping("/warnings")
-    List<Map<String, Object>> warnings() {
+    List<dev.vigil.server.oncall.OutOfBandChecks.Result> warnings() {
         return check.warnings();
+    }
+
+    /** The latest out-of-band check result of every channel, or the results of one run. */
+    @GetMapping("/checks")
+    List<dev.vigil.server.oncall.OutOfBandChecks.Result> checks(@RequestParam(required = false) UUID run) {
+        return run == null ? check.latest() : check.run(run);
     }
 
     @RequirePermission(Permission.ONCALL_WRITE)
