@@ -27,8 +27,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -204,9 +204,10 @@ class OutOfBandCheck implements OutOfBandChecks {
                 == 1;
     }
 
-    // --- outcomes
+    // --- outcomes (the notify module publishes them after committing an attempt, outside a transaction; a crash in
+    // between is repaired by the sweep's reconciliation in expire)
 
-    @ApplicationModuleListener
+    @EventListener
     void on(DeliverySucceeded e) {
         if (e.correlation().startsWith(PREFIX) && !e.correlation().contains(":warn")) {
             jdbc.sql("update oncall_check_results set status = 'ok', finished_at = ? where delivery_id = ?"
@@ -216,7 +217,7 @@ class OutOfBandCheck implements OutOfBandChecks {
         }
     }
 
-    @ApplicationModuleListener
+    @EventListener
     void on(DeliveryFailed e) {
         if (!e.correlation().startsWith(PREFIX) || e.correlation().contains(":warn")) {
             return;
@@ -236,35 +237,55 @@ class OutOfBandCheck implements OutOfBandChecks {
     }
 
     /**
-     * Marks tests not confirmed by their deadline as {@code unconfirmed} and tells the fallback contacts. Claimed
-     * atomically, so each result is warned about once even with several instances sweeping.
+     * Settles results whose delivery finished without the outcome event having been handled (a crash in between),
+     * warns about failures not yet warned about, and marks tests not confirmed by their deadline as {@code
+     * unconfirmed}, telling the fallback contacts. Each step claims its rows with one {@code UPDATE … RETURNING}, so
+     * each result is warned about once even with several instances sweeping.
      */
     @Transactional
     int expire(Instant now) {
-        List<Result> missed = jdbc
-                .sql("update oncall_check_results set status = 'unconfirmed', warned = true,"
+        jdbc.sql("update oncall_check_results r set status = case when d.status = 'sent' then 'ok' else 'failed' end,"
+                        + " finished_at = coalesce(d.finished_at, ?), detail = d.last_error from notify_deliveries d"
+                        + " where d.id = r.delivery_id and r.status = 'pending' and d.status in ('sent', 'failed',"
+                        + " 'cancelled')")
+                .param(Timestamp.from(now))
+                .update();
+        List<Result> failed = claim(
+                "update oncall_check_results set warned = true where status = 'failed'"
+                        + " and not warned returning id",
+                List.of());
+        for (Result r : failed) {
+            warnFallback(
+                    r.channelId(),
+                    r.userId(),
+                    PREFIX + r.runId(),
+                    "The scheduled test notification failed: " + r.detail(),
+                    now);
+        }
+        List<Result> missed = claim(
+                "update oncall_check_results set status = 'unconfirmed', warned = true,"
                         + " finished_at = ?, detail = 'not confirmed by ' || to_char(confirm_by at time zone 'UTC',"
                         + " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') where status in ('pending', 'ok') and confirm_by <= ?"
-                        + " and not warned returning id")
-                .params(Timestamp.from(now), Timestamp.from(now))
-                .query(UUID.class)
-                .list()
-                .stream()
-                .map(id -> result(id).orElseThrow())
-                .toList();
+                        + " and not warned returning id",
+                List.of(Timestamp.from(now), Timestamp.from(now)));
         for (Result r : missed) {
             warnFallback(
                     r.channelId(),
                     r.userId(),
                     PREFIX + r.runId(),
-                    "The scheduled test notification was not confirmed by " + r.confirmBy() + " ("
-                            + ("ok".equals(r.status()) ? "delivered" : "not delivered") + ").",
+                    "The scheduled test notification was not confirmed by " + r.confirmBy() + ".",
                     now);
         }
         if (!missed.isEmpty()) {
             log.warn("Out-of-band check: {} test notifications not confirmed in time", missed.size());
         }
         return missed.size();
+    }
+
+    private List<Result> claim(String sql, List<Object> params) {
+        return jdbc.sql(sql).params(params).query(UUID.class).list().stream()
+                .map(id -> result(id).orElseThrow())
+                .toList();
     }
 
     /** Tells the fallback contacts of the teams of the channel's owner (or of every team, for shared channels). */
