@@ -36,6 +36,11 @@ public interface OnCallAdmin {
     /** Leave of a person overlapping [from, to) (null: unbounded). */
     List<Leave> leave(UUID userId, Instant from, Instant to);
 
+    /** Adds leave: the person's layer shifts in [start, end) fall through to lower layers (or a gap). */
+    Leave addLeave(UUID userId, Instant start, Instant end, String reason);
+
+    boolean deleteLeave(UUID userId, UUID leaveId);
+
     List<EscalationPolicy> policies();
 
     Optional<EscalationPolicy> policy(UUID id);

@@ -52,10 +52,11 @@ class MultiInstancePagingTest {
         Process a = null;
         Process b = null;
         try {
+            // one after the other: the first start initialises the database (migrations, bootstrap token and admin)
             a = child(dir, db, "a");
+            TestApi apiA = TestApi.admin(port(a, dir.resolve("a.log"), Duration.ofSeconds(300)));
             b = child(dir, db, "b");
-            TestApi apiA = TestApi.admin(port(a, dir.resolve("a.log")));
-            TestApi apiB = TestApi.admin(port(b, dir.resolve("b.log")));
+            TestApi apiB = TestApi.admin(port(b, dir.resolve("b.log"), Duration.ofSeconds(300)));
             String ann = id(apiA.postJson("/api/v1/oncall/people", "{\"name\":\"Ann\"}"));
             String bob = id(apiA.postJson("/api/v1/oncall/people", "{\"name\":\"Bob\"}"));
             channel(apiA, ann, hook + "/ann");

@@ -158,9 +158,14 @@ class PagingCrashRecoveryTest {
     }
 
     static int port(Process p, Path log) {
+        return port(p, log, Duration.ofSeconds(180));
+    }
+
+    /** Waits for the child's port (its start-up may be slow on a loaded machine). */
+    static int port(Process p, Path log, Duration atMost) {
         Pattern port = Pattern.compile("VIGIL-CHILD-PORT (\\d+)");
         return Awaitility.await()
-                .atMost(Duration.ofSeconds(180))
+                .atMost(atMost)
                 .until(
                         () -> {
                             if (!p.isAlive()) {

@@ -88,6 +88,17 @@ class OnCallPagesTest {
         assertThat(admin.get("/oncall/schedules/" + scheduleId).body()).contains("&lt;img src=x");
         assertThat(admin.get("/oncall/pages?incident=other-" + tag).body()).contains("No pages.");
 
+        // leave from the UI: the calendar marks it, and the person's only layer leaves a gap
+        TestApi.Response leave = admin.postForm(
+                "/oncall/people/" + userId + "/leave",
+                "start=2026-03-30T00%3A00&end=2026-04-01T00%3A00&reason=" + TestSession.enc("<i>holiday</i>"));
+        assertThat(leave.status()).isIn(302, 303);
+        String calendar = admin.get("/oncall/schedules/" + scheduleId + "?date=2026-03-30")
+                .body();
+        assertThat(calendar)
+                .contains("on leave (&lt;i&gt;holiday&lt;/i&gt;)", "segment gap", "nobody (gap)")
+                .doesNotContain("<i>holiday");
+
         // an invalid schedule: the form comes back with the reason and what was typed
         TestApi.Response invalid = admin.postForm(
                 "/oncall/schedules",

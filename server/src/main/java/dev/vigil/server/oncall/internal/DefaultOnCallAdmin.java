@@ -104,6 +104,20 @@ class DefaultOnCallAdmin implements OnCallAdmin {
     }
 
     @Override
+    public Leave addLeave(UUID userId, Instant start, Instant end, String reason) {
+        store.person(userId).orElseThrow(() -> new java.util.NoSuchElementException("no person " + userId));
+        if (start == null || end == null || !end.isAfter(start)) {
+            throw new IllegalArgumentException("leave needs a start and an end after it");
+        }
+        return store.addLeave(userId, start, end, reason);
+    }
+
+    @Override
+    public boolean deleteLeave(UUID userId, UUID leaveId) {
+        return store.deleteLeave(userId, leaveId);
+    }
+
+    @Override
     public List<EscalationPolicy> policies() {
         return store.policies();
     }

@@ -888,7 +888,10 @@ class OnCallPages {
         model.addAttribute("channels", own);
         model.addAttribute("defaults", defaults);
         model.addAttribute("important", important);
-        model.addAttribute("error", error);
+        if (error != null) {
+            model.addAttribute("error", error);
+        }
+        model.addAttribute("zone", p.timeZone() == null ? "UTC" : p.timeZone().getId());
         Instant now = clock.instant();
         model.addAttribute("leave", admin.leave(id, now, null));
         model.addAttribute("zoneFormat", (Function<Instant, String>)
@@ -950,6 +953,36 @@ class OnCallPages {
         }
         out.sort(Comparator.comparingInt(NotificationRule::delayMinutes));
         return out;
+    }
+
+    @PostMapping("/oncall/people/{id}/leave")
+    @RequirePermission(Permission.ONCALL_WRITE)
+    String addLeave(
+            @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String start,
+            @RequestParam(defaultValue = "") String end,
+            @RequestParam(defaultValue = "") String reason,
+            RedirectAttributes flash) {
+        Person p = admin.person(id).orElseThrow(() -> new NoSuchElementException("no on-call person " + id));
+        ZoneId zone = p.timeZone() == null ? ZoneId.of("UTC") : p.timeZone();
+        try {
+            admin.addLeave(
+                    id,
+                    localInstant(start, zone, "start"),
+                    localInstant(end, zone, "end"),
+                    reason.isBlank() ? null : reason.strip());
+            flash.addFlashAttribute("notice", "Leave added.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/oncall/people/" + id;
+    }
+
+    @PostMapping("/oncall/people/{id}/leave/{leaveId}/delete")
+    @RequirePermission(Permission.ONCALL_WRITE)
+    String deleteLeave(@PathVariable UUID id, @PathVariable UUID leaveId, RedirectAttributes flash) {
+        flash.addFlashAttribute("notice", admin.deleteLeave(id, leaveId) ? "Leave removed." : "No such leave.");
+        return "redirect:/oncall/people/" + id;
     }
 
     // --- page history
