@@ -408,6 +408,8 @@ class OnCallPages {
     private String scheduleForm(Model model, Schedule existing, ScheduleForm form, String error) {
         model.addAttribute("existing", existing);
         model.addAttribute("pageTitle", existing == null ? "New schedule" : "Edit " + existing.name());
+        model.addAttribute(
+                "formAction", existing == null ? "/oncall/schedules" : "/oncall/schedules/" + existing.id() + "/edit");
         model.addAttribute("form", form);
         model.addAttribute("error", error);
         model.addAttribute("teams", admin.teams());
@@ -723,6 +725,7 @@ class OnCallPages {
         admin.teams().forEach(t -> targets.add(new Choice("team:" + t.id(), "Team: " + t.name())));
         model.addAttribute("existing", existing);
         model.addAttribute("pageTitle", existing == null ? "New escalation policy" : existing.name());
+        model.addAttribute("formAction", existing == null ? "/oncall/policies" : "/oncall/policies/" + existing.id());
         model.addAttribute("form", form);
         model.addAttribute("error", error);
         model.addAttribute("teams", admin.teams());
