@@ -55,7 +55,7 @@ class PagingCrashRecoveryTest {
         Process first = null;
         Process second = null;
         try {
-            first = child(db, "first");
+            first = child(dir, db, "first");
             TestApi api = TestApi.admin(port(first, dir.resolve("first.log")));
             String ann = id(api.postJson("/api/v1/oncall/people", "{\"name\":\"Ann\"}"));
             String bob = id(api.postJson("/api/v1/oncall/people", "{\"name\":\"Bob\"}"));
@@ -79,7 +79,7 @@ class PagingCrashRecoveryTest {
             assertThat(received).containsExactly("/ann");
             assertThat(pendingTimers(db, page)).isEqualTo(1);
 
-            second = child(db, "second");
+            second = child(dir, db, "second");
             port(second, dir.resolve("second.log"));
             Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> received.contains("/bob"));
             // nothing more arrives: the step ran once and the first step was not repeated
@@ -109,13 +109,13 @@ class PagingCrashRecoveryTest {
         }
     }
 
-    private static String id(TestApi.Response r) {
+    static String id(TestApi.Response r) {
         assertThat(r.status()).as(r.body()).isBetween(200, 299);
         JsonNode j = r.json();
         return (j.has("id") ? j.get("id") : j.get("userId")).asString();
     }
 
-    private static void channel(TestApi api, String user, String url) {
+    static void channel(TestApi api, String user, String url) {
         id(api.postJson("/api/v1/notify/channels", """
                 {"userId":"%s","type":"webhook","address":"%s","secret":"0123456789abcdef-secret"}""".formatted(user, url)));
     }
@@ -127,7 +127,7 @@ class PagingCrashRecoveryTest {
                         + " and task_instance like '" + page + "/%'");
     }
 
-    private static int count(String db, String sql) throws Exception {
+    static int count(String db, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(db, TestPostgres.username(), TestPostgres.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -136,7 +136,7 @@ class PagingCrashRecoveryTest {
         }
     }
 
-    private Process child(String db, String name) throws IOException {
+    static Process child(Path dir, String db, String name) throws IOException {
         Path data = Files.createDirectories(dir.resolve("data-" + name));
         return new ProcessBuilder(
                         ProcessHandle.current().info().command().orElse("java"),
@@ -157,10 +157,15 @@ class PagingCrashRecoveryTest {
                 .start();
     }
 
-    private static int port(Process p, Path log) {
+    static int port(Process p, Path log) {
+        return port(p, log, Duration.ofSeconds(180));
+    }
+
+    /** Waits for the child's port (its start-up may be slow on a loaded machine). */
+    static int port(Process p, Path log, Duration atMost) {
         Pattern port = Pattern.compile("VIGIL-CHILD-PORT (\\d+)");
         return Awaitility.await()
-                .atMost(Duration.ofSeconds(180))
+                .atMost(atMost)
                 .until(
                         () -> {
                             if (!p.isAlive()) {

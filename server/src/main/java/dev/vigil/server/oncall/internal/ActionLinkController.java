@@ -112,7 +112,7 @@ class ActionLinkController {
                         + esc(result.status().id()) + ".</p>");
     }
 
-    private static ResponseEntity<String> html(HttpStatus status, String title, String body) {
+    static ResponseEntity<String> html(HttpStatus status, String title, String body) {
         String page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + esc(title)
                 + " · Vigil</title><meta name=\"robots\" content=\"noindex\"></head>"
                 + "<body style=\"font-family:sans-serif;max-width:40em;margin:2em auto\"><h1>" + esc(title) + "</h1>"
@@ -125,7 +125,7 @@ class ActionLinkController {
     }
 
     /** The browser chain protects POSTs with a CSRF token (cookie + form field); the form carries it. */
-    private static String csrfField(HttpServletRequest request) {
+    static String csrfField(HttpServletRequest request) {
         if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken t) {
             return "<input type=\"hidden\" name=\"" + esc(t.getParameterName()) + "\" value=\"" + esc(t.getToken())
                     + "\">";
@@ -133,7 +133,7 @@ class ActionLinkController {
         return "";
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return HtmlUtils.htmlEscape(s == null ? "" : s, "UTF-8");
     }
 }

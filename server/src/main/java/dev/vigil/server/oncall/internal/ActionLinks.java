@@ -110,7 +110,7 @@ class ActionLinks {
                 == 1;
     }
 
-    private byte[] mac(UUID id, String action, Instant expires) {
+    byte[] mac(UUID id, String action, Instant expires) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key(), "HmacSHA256"));

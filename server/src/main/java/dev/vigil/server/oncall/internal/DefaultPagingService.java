@@ -7,12 +7,15 @@ import dev.vigil.server.oncall.PageHistory;
 import dev.vigil.server.oncall.PageRequest;
 import dev.vigil.server.oncall.PageStatus;
 import dev.vigil.server.oncall.PagingService;
+import dev.vigil.server.platform.audit.AuditLog;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /** {@link PagingService} on the {@link EscalationEngine}, with the application clock. */
 @Service
@@ -23,6 +26,7 @@ class DefaultPagingService implements PagingService {
     private final Deliveries deliveries;
     private final OnCallProperties properties;
     private final Clock clock;
+    private final AuditLog audit;
 
     DefaultPagingService(
             EscalationEngine engine,
@@ -30,7 +34,9 @@ class DefaultPagingService implements PagingService {
             OnCallStore store,
             Deliveries deliveries,
             OnCallProperties properties,
-            Clock clock) {
+            Clock clock,
+            AuditLog audit) {
+        this.audit = audit;
         this.engine = engine;
         this.pages = pages;
         this.store = store;
@@ -94,18 +100,37 @@ class DefaultPagingService implements PagingService {
     }
 
     @Override
+    @Transactional
     public Page acknowledge(UUID pageId, String by) {
-        return engine.acknowledge(pageId, by, userIdOf(by), now());
+        Page before = require(pageId);
+        return audited("acknowledged", before, engine.acknowledge(pageId, by, userIdOf(by), now()), by);
     }
 
     @Override
+    @Transactional
     public Page unacknowledge(UUID pageId, String by) {
-        return engine.unacknowledge(pageId, by, now());
+        Page before = require(pageId);
+        return audited("unacknowledged", before, engine.unacknowledge(pageId, by, now()), by);
     }
 
     @Override
+    @Transactional
     public Page resolve(UUID pageId, String by) {
-        return engine.resolve(pageId, by, now());
+        Page before = require(pageId);
+        return audited("resolved", before, engine.resolve(pageId, by, now()), by);
+    }
+
+    /** Audits a status change made by a person (API, UI or a signed link); a no-op repeat is not recorded. */
+    private Page audited(String action, Page before, Page after, String by) {
+        if (before.status() != after.status()) {
+            audit.record(
+                    action,
+                    "page",
+                    after.id().toString(),
+                    Map.of("status", before.status().id()),
+                    Map.of("status", after.status().id(), "by", by == null ? "" : by, "title", after.title()));
+        }
+        return after;
     }
 
     @Override

@@ -47,9 +47,12 @@ class OnCallController {
     private final OnCallStore store;
     private final ScheduleQueries schedules;
     private final OutOfBandCheck check;
+    private final DefaultOnCallAdmin admin;
     private final Clock clock;
 
-    OnCallController(OnCallStore store, ScheduleQueries schedules, OutOfBandCheck check, Clock clock) {
+    OnCallController(
+            OnCallStore store, ScheduleQueries schedules, OutOfBandCheck check, DefaultOnCallAdmin admin, Clock clock) {
+        this.admin = admin;
         this.store = store;
         this.schedules = schedules;
         this.check = check;
@@ -213,7 +216,7 @@ class OnCallController {
     @PostMapping("/schedules")
     @ResponseStatus(HttpStatus.CREATED)
     Schedule createSchedule(@RequestBody Schedule s) {
-        return store.saveSchedule(null, s);
+        return admin.saveSchedule(null, s);
     }
 
     @GetMapping("/schedules/{id}")
@@ -224,7 +227,7 @@ class OnCallController {
     @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/schedules/{id}")
     Schedule updateSchedule(@PathVariable UUID id, @RequestBody Schedule s) {
-        return store.saveSchedule(id, s);
+        return admin.saveSchedule(id, s);
     }
 
     @RequirePermission(Permission.ONCALL_WRITE)
@@ -341,8 +344,14 @@ class OnCallController {
     }
 
     @GetMapping("/warnings")
-    List<Map<String, Object>> warnings() {
+    List<dev.vigil.server.oncall.OutOfBandChecks.Result> warnings() {
         return check.warnings();
+    }
+
+    /** The latest out-of-band check result of every channel, or the results of one run. */
+    @GetMapping("/checks")
+    List<dev.vigil.server.oncall.OutOfBandChecks.Result> checks(@RequestParam(required = false) UUID run) {
+        return run == null ? check.latest() : check.run(run);
     }
 
     @RequirePermission(Permission.ONCALL_WRITE)
@@ -363,7 +372,7 @@ class OnCallController {
     @PostMapping("/policies")
     @ResponseStatus(HttpStatus.CREATED)
     EscalationPolicy createPolicy(@RequestBody EscalationPolicy p) {
-        return store.savePolicy(null, PolicyValidation.normalise(p));
+        return admin.savePolicy(null, p);
     }
 
     @GetMapping("/policies/{id}")
@@ -374,7 +383,7 @@ class OnCallController {
     @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/policies/{id}")
     EscalationPolicy updatePolicy(@PathVariable UUID id, @RequestBody EscalationPolicy p) {
-        return store.savePolicy(id, PolicyValidation.normalise(p));
+        return admin.savePolicy(id, p);
     }
 
     @RequirePermission(Permission.ONCALL_WRITE)

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param actionLinkValidity how long acknowledge/resolve links in notifications work
  * @param defaultPolicy the escalation policy (name) used when a page names none, e.g. pages from alerts
  * @param alerts paging straight from alerts (until incidents page): on/off and the lowest level that pages
- * @param check the out-of-band check of channels and on-call people (SAMM IM3-B)
+ * @param check the out-of-band check of channels and on-call people (SAMM IM3-B): on/off, cadence, and how long a
+ *     person has to confirm receipt of the test notification
  */
 @ConfigurationProperties("vigil.oncall")
 record OnCallProperties(
@@ -32,5 +33,6 @@ record OnCallProperties(
 
     record Check(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("24h") Duration interval) {}
+            @DefaultValue("7d") Duration interval,
+            @DefaultValue("12h") Duration confirmWithin) {}
 }

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Lazy;
  * The durable timers of on-call (db-scheduler, table {@code scheduled_tasks}): the escalation wake-up per page
  * ({@value EscalationEngine#TASK}), a sweep every minute that advances any page whose next action is overdue (a
  * wake-up held by an instance that died is otherwise only retried after db-scheduler's dead-execution timeout), and
- * the out-of-band check.
+ * the out-of-band check (and, in the sweep, its confirmation deadlines).
  */
 @Configuration(proxyBeanMethods = false)
 class OnCallTasks {
@@ -33,10 +33,16 @@ class OnCallTasks {
     }
 
     @Bean
-    RecurringTask<Void> oncallSweepTask(@Lazy EscalationEngine engine, @Lazy PageRepository pages, Clock clock) {
+    RecurringTask<Void> oncallSweepTask(
+            @Lazy EscalationEngine engine, @Lazy PageRepository pages, @Lazy OutOfBandCheck check, Clock clock) {
         return Tasks.recurring("oncall-sweep", FixedDelay.of(Duration.ofMinutes(1)))
                 .execute((instance, ctx) -> {
                     var now = clock.instant();
+                    try {
+                        check.expire(now);
+                    } catch (RuntimeException e) {
+                        log.warn("Sweep: out-of-band check deadlines: {}", e.toString());
+                    }
                     for (UUID id : pages.due(now.minusSeconds(30), 500)) {
                         try {
                             engine.advance(id, clock.instant());

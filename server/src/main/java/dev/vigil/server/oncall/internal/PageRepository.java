@@ -1,6 +1,7 @@
 package dev.vigil.server.oncall.internal;
 
 import dev.vigil.server.oncall.EscalationPolicy;
+import dev.vigil.server.oncall.OnCallAdmin;
 import dev.vigil.server.oncall.Page;
 import dev.vigil.server.oncall.PageLogEntry;
 import dev.vigil.server.oncall.PageRequest;
@@ -98,6 +99,42 @@ class PageRepository {
                 .params(status == null ? null : status.id(), status == null ? null : status.id(), limit)
                 .query(this::map)
                 .list();
+    }
+
+    /** Pages matching a filter, newest first. */
+    List<Page> search(OnCallAdmin.PageFilter f) {
+        StringBuilder sql = new StringBuilder("select * from oncall_pages p where true");
+        List<Object> params = new java.util.ArrayList<>();
+        if (f.subjectType() != null && f.subjectId() != null) {
+            sql.append(" and p.subject_type = ? and p.subject_id = ?");
+            params.add(f.subjectType());
+            params.add(f.subjectId());
+        }
+        if (f.teamId() != null) {
+            sql.append(" and p.policy ->> 'teamId' = ?");
+            params.add(f.teamId().toString());
+        }
+        if (f.userId() != null) {
+            sql.append(" and (p.acknowledged_by_user = ? or exists (select 1 from notify_deliveries d"
+                    + " where d.correlation = 'page:' || p.id and d.recipient = ?))");
+            params.add(f.userId());
+            params.add(f.userId());
+        }
+        if (f.from() != null) {
+            sql.append(" and p.created_at >= ?");
+            params.add(Timestamp.from(f.from()));
+        }
+        if (f.to() != null) {
+            sql.append(" and p.created_at < ?");
+            params.add(Timestamp.from(f.to()));
+        }
+        if (f.status() != null) {
+            sql.append(" and p.status = ?");
+            params.add(f.status().id());
+        }
+        sql.append(" order by p.created_at desc limit ?");
+        params.add(f.limit());
+        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 
     /** Open pages whose next action is due at or before {@code at}. */
