@@ -1,0 +1,24 @@
+package dev.vigil.server.incidents;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Read-only incident records for metrics and the self-assessment (issue 10): the {@link IncidentFacts} of each
+ * incident plus what grouping and phase timing need.
+ */
+public interface IncidentMetricsQuery {
+
+    /** Incidents created in [from, to) that were not merged into another one, oldest first. */
+    List<IncidentRecord> incidents(Instant from, Instant to);
+
+    /**
+     * @param classification the current classification ({@code class/type}), {@code other/undetermined} when unset
+     * @param owningTeam the owning team, or null
+     * @param phases the phases the incident entered, in order, the first at its creation
+     */
+    record IncidentRecord(IncidentFacts facts, String classification, String owningTeam, List<PhaseChange> phases) {}
+
+    /** The incident entered {@code phase} at {@code at}. */
+    record PhaseChange(Phase phase, Instant at) {}
+}
