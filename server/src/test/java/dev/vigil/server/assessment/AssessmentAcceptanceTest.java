@@ -20,6 +20,8 @@ import dev.vigil.server.incidents.Outcome;
 import dev.vigil.server.incidents.PlaybookService;
 import dev.vigil.server.incidents.Rca;
 import dev.vigil.server.incidents.RcaService;
+import dev.vigil.server.metrics.IncidentMetrics;
+import dev.vigil.server.metrics.MetricsReport;
 import dev.vigil.server.security.UserRequest;
 import dev.vigil.server.security.UserService;
 import dev.vigil.server.testing.TestApi;
@@ -73,6 +75,9 @@ class AssessmentAcceptanceTest {
     @Autowired
     PlaybookService playbooks;
 
+    @Autowired
+    IncidentMetrics metrics;
+
     private static void answers(Assessment a, int im1a, int im2a, int im3a, int im1b, int im2b, int im3b) {
         assertThat(List.of(
                         a.question("IM1-A").answer(),
@@ -95,6 +100,7 @@ class AssessmentAcceptanceTest {
 
     @Test
     void anOrganisationBuiltStepByStepIsAssessedFromItsData() {
+        Instant testStart = Instant.now();
         TestApi api = TestApi.admin(port);
 
         // step 0: nothing but Vigil's starter rules
@@ -324,6 +330,52 @@ class AssessmentAcceptanceTest {
         assertThat(met(a, "IM3-B", "The team performs Root Cause Analysis")).isTrue();
         assertThat(a.streamB()).isEqualTo(2.25);
         assertThat(a.score()).isEqualTo(2.125);
+
+        // the same incidents in the IM3-B metrics (this database holds only them): exact figures from their records
+        Incident b = incidents.get(breach.id()).orElseThrow();
+        Incident s2 = incidents.get(scan.id()).orElseThrow();
+        MetricsReport m = metrics.report(testStart, Instant.now().plusSeconds(1));
+        assertThat(m.overall().incidents()).isEqualTo(2);
+        assertThat(m.overall().mtta().count()).isEqualTo(2); // resolving straight from new acknowledges too
+        assertThat(m.overall().mtta().meanSeconds())
+                .isEqualTo((Duration.between(b.detectedAt(), b.acknowledgedAt()).toMillis()
+                                + Duration.between(s2.detectedAt(), s2.acknowledgedAt())
+                                        .toMillis())
+                        / 2.0
+                        / 1000.0);
+        assertThat(m.overall().mttr().count()).isEqualTo(2);
+        assertThat(m.overall().mttr().meanSeconds())
+                .isEqualTo((Duration.between(b.detectedAt(), b.resolvedAt()).toMillis()
+                                + Duration.between(s2.detectedAt(), s2.resolvedAt())
+                                        .toMillis())
+                        / 2.0
+                        / 1000.0);
+        assertThat(m.overall().rcaRequired()).isEqualTo(1);
+        assertThat(m.overall().rcaCompletion()).isEqualTo(1.0);
+        assertThat(m.groups().get("severity"))
+                .extracting(MetricsReport.Group::key)
+                .containsExactly("high", "low");
+        assertThat(m.groups().get("team"))
+                .singleElement()
+                .extracting(MetricsReport.Group::key)
+                .isEqualTo("ir");
+        assertThat(m.groups().get("classification"))
+                .extracting(MetricsReport.Group::key)
+                .containsExactly("fraud/phishing", "intrusions/application-compromise");
+        TestApi.Response metricsJson = api.get("/api/v1/metrics/incidents?from=" + testStart);
+        assertThat(metricsJson.status()).isEqualTo(200);
+        assertThat(metricsJson.json().get("overall").get("incidents").asInt()).isEqualTo(2);
+        assertThat(api.get("/api/v1/metrics/incidents?from=2020-01-01T00:00:00Z")
+                        .status())
+                .isEqualTo(400);
+        TestApi.Response page = api.get("/metrics");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body())
+                .contains("id=\"overall-incidents\">2<")
+                .contains("<svg")
+                .contains("intrusions/application-compromise");
+        String prometheus = api.get("/actuator/prometheus").body();
+        assertThat(prometheus).contains("vigil_incidents_mttr_seconds{").contains("severity=\"high\"");
 
         // step 7: the annual review, and the checklist updated with external data
         governance.recordReview("incident-detection", Instant.now().minus(Duration.ofDays(3)), "yearly review");
