@@ -13,6 +13,16 @@ public interface IncidentMetricsQuery {
     List<IncidentRecord> incidents(Instant from, Instant to);
 
     /**
+     * Per detection rule (its ref, the alert's {@code ruleId}): alerts in resolved or closed incidents with an
+     * outcome, and of those the alerts in incidents whose outcome is {@code false-positive}. Duplicates of an alert
+     * count as alerts. All time.
+     */
+    java.util.Map<String, RuleOutcomes> outcomesByRule();
+
+    /** How the alerts of one rule turned out: {@code judged} alerts in incidents with an outcome. */
+    record RuleOutcomes(long judged, long falsePositives) {}
+
+    /**
      * @param classification the current classification ({@code class/type}), {@code other/undetermined} when unset
      * @param owningTeam the owning team, or null
      * @param phases the phases the incident entered, in order, the first at its creation

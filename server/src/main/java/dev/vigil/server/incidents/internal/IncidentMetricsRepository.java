@@ -36,6 +36,21 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
     private record Attributes(String classification, String owningTeam, Instant createdAt, Phase phase) {}
 
     @Override
+    public Map<String, RuleOutcomes> outcomesByRule() {
+        Map<String, RuleOutcomes> out = new HashMap<>();
+        jdbc.sql("""
+                        select a.rule_id,
+                               sum(1 + a.duplicate_count) as judged,
+                               coalesce(sum(1 + a.duplicate_count) filter (where i.outcome = 'false-positive'), 0) as fp
+                        from incident_alerts a join incidents i on i.id = a.incident_id
+                        where a.duplicate_of is null and i.outcome is not null and i.status in ('resolved', 'closed')
+                        group by a.rule_id""").query(rs -> {
+            out.put(rs.getString("rule_id"), new RuleOutcomes(rs.getLong("judged"), rs.getLong("fp")));
+        });
+        return out;
+    }
+
+    @Override
     public List<IncidentRecord> incidents(Instant from, Instant to) {
         if (from == null || to == null || !to.isAfter(from)) {
             throw new IllegalArgumentException("the period needs from before to");

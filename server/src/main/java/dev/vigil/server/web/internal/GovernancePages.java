@@ -73,6 +73,11 @@ class GovernancePages {
     String checklist(Model model) {
         model.addAttribute("checklist", checklist.checklist(clock.instant()));
         model.addAttribute("defects", checklist.defects(null));
+        model.addAttribute(
+                "noisyRules",
+                checklist.ruleHealth(clock.instant()).stream()
+                        .filter(dev.vigil.server.governance.RuleHealth::noisy)
+                        .toList());
         model.addAttribute("today", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         return "governance-checklist";
     }
