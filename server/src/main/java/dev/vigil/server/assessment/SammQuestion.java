@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param id {@code IM1-A} .. {@code IM3-B}
  * @param unit what the answer's coverage counts: {@code applications}, {@code incidents}, {@code incident types},
- *     {@code time}
+ *     {@code time} (minutes of the last 30 days with someone reachable)
  */
 public record SammQuestion(
         String id,

@@ -2,7 +2,12 @@ package dev.vigil.server.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.server.incidents.IncidentService;
+import dev.vigil.server.incidents.IncidentStatus;
+import dev.vigil.server.incidents.IncidentUpdate;
+import dev.vigil.server.incidents.Outcome;
 import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.TestIntake;
 import dev.vigil.server.testing.VigilServerTest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +28,9 @@ class ChecklistTest {
 
     @Autowired
     dev.vigil.server.platform.audit.AuditLog audit;
+
+    @Autowired
+    IncidentService incidents;
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
@@ -186,5 +194,100 @@ class ChecklistTest {
         assertThat(admin.postJson("/api/v1/governance/rule-health/nope-" + suffix + "/review", "{\"verdict\":\"keep\"}")
                         .status())
                 .isEqualTo(404);
+    }
+
+    private static JsonNode healthOf(TestApi admin, String ref) {
+        for (JsonNode h : admin.get("/api/v1/governance/rule-health").json()) {
+            if (h.get("ref").asString().equals(ref)) {
+                return h;
+            }
+        }
+        throw new AssertionError("no rule health for " + ref);
+    }
+
+    @Test
+    void alertsOfIncidentsClosedAsFalsePositivesCountPerRuleAndListTheRuleAsNoisy() throws Exception {
+        TestApi admin = TestApi.admin(port);
+        String ref = null;
+        List<UUID> raised = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String source = "fp" + i + "-" + suffix;
+            String token = TestIntake.webSource(admin, source);
+            String event = TestIntake.hostileWebEvent().replace("203.0.113.7", "198.51.100." + (10 + i) + "-" + suffix);
+            UUID alert = UUID.fromString(TestIntake.raise(admin, source, token, event));
+            String rule =
+                    admin.get("/api/v1/alerts/" + alert).json().get("ruleId").asString();
+            if (ref == null) {
+                ref = rule;
+                JsonNode before = healthOf(admin, ref);
+                assertThat(before.get("judged").isNumber())
+                        .as(before.toString())
+                        .isTrue();
+            }
+            if (rule.equals(ref)) {
+                raised.add(alert);
+            }
+        }
+        assertThat(raised).hasSize(3);
+        String rule = ref;
+        JsonNode before = healthOf(admin, ref);
+        long judgedBefore = before.get("judged").asLong();
+        long fpBefore = before.get("falsePositives").asLong();
+        java.util.Set<UUID> closedIncidents = new java.util.HashSet<>();
+        long alertsJudged = 0;
+        for (UUID alert : raised) {
+            UUID incident = null;
+            for (int tries = 0; tries < 300 && incident == null; tries++) {
+                incident = incidents.incidentOf(alert).orElse(null);
+                if (incident == null) {
+                    Thread.sleep(100); // waiting for the asynchronous alert intake, not timing anything
+                }
+            }
+            assertThat(incident).as("incident of alert " + alert).isNotNull();
+            if (closedIncidents.add(incident)) {
+                incidents.update(
+                        incident,
+                        new IncidentUpdate(
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                Outcome.FALSE_POSITIVE,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null));
+                incidents.transition(incident, IncidentStatus.RESOLVED, "scanner noise");
+                alertsJudged += incidents.alerts(incident).stream()
+                        .filter(a -> a.ruleId().equals(rule))
+                        .mapToLong(a -> 1 + a.duplicates())
+                        .sum();
+            }
+        }
+        JsonNode after = healthOf(admin, ref);
+        assertThat(after.get("judged").asLong()).isEqualTo(judgedBefore + alertsJudged);
+        assertThat(after.get("falsePositives").asLong()).isEqualTo(fpBefore + alertsJudged);
+        assertThat(alertsJudged).isGreaterThanOrEqualTo(3);
+        boolean shouldBeNoisy = after.get("falsePositives").asLong() >= 3
+                && after.get("falsePositives").asLong()
+                        >= 0.5 * after.get("judged").asLong();
+        assertThat(shouldBeNoisy).isTrue();
+        List<String> noise = new ArrayList<>();
+        after.get("noise").forEach(n -> noise.add(n.asString()));
+        assertThat(noise).contains("false-positives");
+        assertThat(admin.get("/governance/checklist").body()).contains("id=\"noisy-rules\"");
     }
 }

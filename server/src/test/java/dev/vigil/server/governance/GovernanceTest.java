@@ -9,6 +9,7 @@ import dev.vigil.server.security.ApiTokenService;
 import dev.vigil.server.security.UserRequest;
 import dev.vigil.server.security.UserService;
 import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.TestSession;
 import dev.vigil.server.testing.VigilServerTest;
 import java.time.Duration;
 import java.time.Instant;
@@ -288,5 +289,112 @@ class GovernanceTest {
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body())
                 .contains("/api/v1/governance/checklist/navigator-layer", "/api/v1/assessment/export.pdf");
+    }
+
+    @Test
+    void governanceIsEditedThroughServerRenderedFormsByWritersOnly() {
+        String editor = user("editor", "admin");
+        String analyst = user("reader", "analyst");
+        TestSession admin = TestSession.signedIn(port, editor, "password-" + suffix);
+        String key = "forms-" + suffix;
+        String hostile = "<script>alert('t')</script> Response " + suffix;
+
+        // the forms are there for a writer
+        assertThat(admin.get("/governance").body())
+                .contains("id=\"new-process\"")
+                .contains("id=\"new-raci\"");
+        TestApi.Response created = admin.postForm(
+                "/governance/processes",
+                "key=" + key + "&title=" + TestSession.enc(hostile) + "&kind=response&owner=" + editor
+                        + "&escalationPath=" + TestSession.enc("on-call, then CISO") + "&reviewIntervalDays=365");
+        assertThat(created.status()).isEqualTo(302);
+        assertThat(governance.process(key))
+                .get()
+                .extracting(GovernedProcess::title)
+                .isEqualTo(hostile);
+        String overview = admin.get("/governance").body();
+        assertThat(overview).doesNotContain("<script>alert('t')</script>").contains("&lt;script&gt;");
+
+        assertThat(admin.postForm(
+                                "/governance/processes/" + key + "/document",
+                                "markdown=" + TestSession.enc("# Runbook\n\n1. Contain") + "&summary=first")
+                        .status())
+                .isEqualTo(302);
+        assertThat(admin.postForm("/governance/processes/" + key + "/review", "reviewedOn=&notes=fine")
+                        .status())
+                .isEqualTo(302);
+        GovernedProcess p = governance.process(key).orElseThrow();
+        assertThat(p.currentVersion()).isEqualTo(1);
+        assertThat(p.lastReviewedAt()).isNotNull();
+        assertThat(admin.get("/governance/processes/" + key).body()).contains("id=\"publish\"");
+
+        admin.postForm(
+                "/governance/raci",
+                "incidentType=forms" + suffix + "&activity=triage&responsible=" + editor + "," + analyst
+                        + "&accountable=" + editor + "&consulted=&informed=" + analyst);
+        assertThat(governance.raci())
+                .anyMatch(r -> r.incidentType().equals("forms" + suffix)
+                        && r.responsible().equals(List.of(editor, analyst)));
+        admin.postForm(
+                "/governance/contact-points",
+                "name=Hotline+" + suffix + "&kind=phone&value=%2B41+44+000+00+00&singlePoint=true");
+        assertThat(governance.contactPoints()).anyMatch(c -> c.name().equals("Hotline " + suffix) && c.singlePoint());
+        admin.postForm(
+                "/governance/training",
+                "person=" + editor + "&processKey=" + key + "&course=IR+201&completedOn=2026-11-01&validForDays=365");
+        assertThat(governance.training(key))
+                .singleElement()
+                .extracting(TrainingRecord::course)
+                .isEqualTo("IR 201");
+        admin.postForm(
+                "/governance/exercises",
+                "title=Tabletop+" + suffix + "&kind=tabletop&processKey=" + key
+                        + "&scenario=Ransomware+on+Friday&heldOn=2026-11-10&participants="
+                        + editor + "," + analyst);
+        Exercise ex = governance.exercises().stream()
+                .filter(e -> e.title().equals("Tabletop " + suffix))
+                .findFirst()
+                .orElseThrow();
+        admin.postForm(
+                "/governance/exercises/" + ex.id() + "/findings",
+                "finding=Nobody+knew+the+bridge&action=Publish+it&owner=" + editor + "&dueDate=2026-12-15");
+        Exercise.Finding f =
+                governance.exercise(ex.id()).orElseThrow().findings().getFirst();
+        admin.postForm("/governance/findings/" + f.id() + "/close", "resolution=published");
+        assertThat(governance
+                        .exercise(ex.id())
+                        .orElseThrow()
+                        .findings()
+                        .getFirst()
+                        .open())
+                .isFalse();
+
+        // invalid input: a notice, nothing saved
+        TestApi.Response bad =
+                admin.postForm("/governance/exercises", "title=x&kind=nonsense&scenario=s&heldOn=2026-11-10");
+        assertThat(bad.status()).isEqualTo(302);
+        assertThat(governance.exercises())
+                .noneMatch(e -> e.title().equals("x") && e.kind().equals("nonsense"));
+
+        // without the CSRF token, and for a reader, nothing changes
+        TestApi.Response noCsrf = admin.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/governance/raci"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "incidentType=nocsrf&activity=triage&accountable=x")));
+        assertThat(noCsrf.status()).isEqualTo(403);
+        TestSession reader = TestSession.signedIn(port, analyst, "password-" + suffix);
+        assertThat(reader.get("/governance").body()).doesNotContain("id=\"new-process\"");
+        assertThat(reader.postForm("/governance/raci", "incidentType=reader&activity=triage&accountable=x")
+                        .status())
+                .isEqualTo(403);
+        assertThat(governance.raci())
+                .noneMatch(r ->
+                        r.incidentType().equals("reader") || r.incidentType().equals("nocsrf"));
+
+        // audited
+        List<String> actions = new ArrayList<>();
+        audit.forEach(new AuditQuery(null, null, "process", key, null, null, null), e -> actions.add(e.action()));
+        assertThat(actions).contains("created", "document-published", "reviewed");
     }
 }

@@ -48,14 +48,20 @@ record Facts(
      * Incident handling and on-call facts over the assessment period (the last 365 days; on-call: the last 30).
      *
      * @param incidentsAvailable whether incident records exist in this installation (the incidents module)
-     * @param responded incidents that someone acknowledged or resolved
-     * @param classified incidents with a classification other than "undetermined"
-     * @param incidentTypes incident types in use (RACI types and classes of incidents)
+     * @param incidents incidents created in the period (merged ones not counted)
+     * @param responded incidents that someone acknowledged, contained or resolved
+     * @param classified incidents with a classification other than {@code other/undetermined}
+     * @param incidentTypes incident types in use: the classifications ({@code class/type}) of the period's incidents
+     *     and the RSIT classes of the RACI
      * @param typesWithPlaybook those of {@code incidentTypes} an active playbook applies to
-     * @param highClosed closed high/critical incidents; {@code highWithRca} of them with RCA completed or waived
-     * @param closed closed incidents; {@code closedWithRca} with RCA completed or waived
-     * @param onCallAvailable whether on-call schedules exist (the on-call module)
-     * @param onCallCovered hours of the last 30 days with someone on call; {@code onCallHours} hours in total
+     * @param highEnded high/critical incidents resolved or closed; {@code highWithRca} of them with RCA completed or
+     *     waived; {@code highWithoutRca} the references of the others
+     * @param closed closed incidents that were not false positives or benign (those need no RCA); {@code closedWithRca}
+     *     with RCA completed or waived; {@code closedWithoutRca} the references of the others
+     * @param onCallAvailable whether the on-call module is installed
+     * @param onCallMinutes minutes of the on-call period with someone on call in a schedule; {@code fallbackMinutes}
+     *     in a gap covered by a fallback contact; {@code periodMinutes} the whole period
+     * @param schedules the schedules of the gap report (for evidence links)
      * @param escalationPolicies number of escalation policies
      * @param forensicTooling whether the event store (retro-hunt, evidence export) is available
      */
@@ -66,18 +72,46 @@ record Facts(
             long classified,
             Set<String> incidentTypes,
             Set<String> typesWithPlaybook,
-            long highClosed,
+            long highEnded,
             long highWithRca,
+            List<String> highWithoutRca,
             long closed,
             long closedWithRca,
+            List<String> closedWithoutRca,
             boolean onCallAvailable,
-            long onCallCovered,
-            long onCallHours,
+            long onCallMinutes,
+            long fallbackMinutes,
+            long periodMinutes,
+            Instant onCallFrom,
+            List<ScheduleRef> schedules,
             int escalationPolicies,
             boolean forensicTooling) {
 
         static ResponseFacts none(Set<String> raciTypes, boolean forensicTooling) {
-            return new ResponseFacts(false, 0, 0, 0, raciTypes, Set.of(), 0, 0, 0, 0, false, 0, 0, 0, forensicTooling);
+            return new ResponseFacts(
+                    false,
+                    0,
+                    0,
+                    0,
+                    raciTypes,
+                    Set.of(),
+                    0,
+                    0,
+                    List.of(),
+                    0,
+                    0,
+                    List.of(),
+                    false,
+                    0,
+                    0,
+                    0,
+                    null,
+                    List.of(),
+                    0,
+                    forensicTooling);
         }
     }
+
+    /** A schedule of the on-call gap report: its id, name and gap minutes over the period. */
+    record ScheduleRef(java.util.UUID id, String name, long gapMinutes, boolean fallback) {}
 }

@@ -131,7 +131,33 @@ final class SammEvaluator {
     private static final Evidence RACI = new Evidence("Roles and responsibilities (RACI)", "/governance#raci");
     private static final Evidence EXERCISES = new Evidence("Exercises", "/governance#exercises");
     private static final Evidence INCIDENTS = new Evidence("Incidents", "/incidents");
-    private static final Evidence ONCALL = new Evidence("On-call schedules", "/oncall");
+    private static final Evidence ONCALL = new Evidence("On-call schedules", "/api/v1/oncall/schedules");
+    private static final Evidence POLICIES = new Evidence("Escalation policies", "/api/v1/oncall/policies");
+    private static final Evidence PLAYBOOKS = new Evidence("Playbooks", "/incidents/settings#playbooks");
+
+    /** Links to up to five incidents by reference, then to the incident list. */
+    private static Evidence[] incidents(List<String> references) {
+        List<Evidence> out = new ArrayList<>();
+        for (String ref : references.stream().limit(5).toList()) {
+            out.add(new Evidence("Incident " + ref, "/incidents/" + ref));
+        }
+        out.add(INCIDENTS);
+        return out.toArray(Evidence[]::new);
+    }
+
+    private static String refs(List<String> references) {
+        if (references.isEmpty()) {
+            return "";
+        }
+        return " Without: " + String.join(", ", references.stream().limit(10).toList())
+                + (references.size() > 10 ? " and " + (references.size() - 10) + " more" : "") + ".";
+    }
+
+    private static String hours(long minutes) {
+        return minutes % 60 == 0
+                ? Long.toString(minutes / 60)
+                : String.format(java.util.Locale.ROOT, "%.1f", minutes / 60.0);
+    }
 
     // ---------------------------------------------------------------- stream A
 
@@ -233,7 +259,7 @@ final class SammEvaluator {
                                         : "")
                         : "No escalation path is defined.",
                 f.responseFacts().escalationPolicies() > 0
-                        ? List.of(pe.isEmpty() ? ONCALL : pe.getFirst(), ONCALL)
+                        ? (pe.isEmpty() ? List.of(POLICIES) : List.of(pe.getFirst(), POLICIES))
                         : pe));
         List<String> lapsed = new ArrayList<>();
         boolean trained = trained(f, p, f.asOf(), lapsed);
@@ -341,8 +367,8 @@ final class SammEvaluator {
                 ? "Incident records are not available in this installation."
                 : r.incidents() == 0
                         ? "No incidents in the last year: nothing shows a response yet (an assessor may override)."
-                        : r.responded() + " of " + r.incidents() + " incidents of the last year were acknowledged or"
-                                + " resolved.";
+                        : r.responded() + " of " + r.incidents() + " incidents of the last year were acknowledged,"
+                                + " contained or resolved.";
         return result("IM1-B", r.responded(), r.incidents(), true, explanation, List.of(INCIDENTS), c);
     }
 
@@ -365,12 +391,13 @@ final class SammEvaluator {
         c.add(criterion(
                 "IM2-B",
                 1,
-                r.incidentsAvailable() && r.highWithRca() == r.highClosed(),
+                r.incidentsAvailable() && r.highWithRca() == r.highEnded(),
                 !r.incidentsAvailable()
                         ? "Incident records are not available in this installation."
-                        : r.highWithRca() + " of " + r.highClosed()
-                                + " closed high/critical incidents have a completed or waived RCA.",
-                INCIDENTS));
+                        : r.highWithRca() + " of " + r.highEnded()
+                                + " resolved or closed high/critical incidents of the last year have a completed or"
+                                + " waived RCA." + refs(r.highWithoutRca()),
+                incidents(r.highWithoutRca())));
         List<String> lapsed = new ArrayList<>();
         boolean trained = trained(f, p, f.asOf(), lapsed);
         c.add(criterion(
@@ -391,15 +418,22 @@ final class SammEvaluator {
                         ? "The event store keeps events hash-chained for retro-hunts and evidence export."
                         : "No event store for retro-hunts and evidence export is available.",
                 new Evidence("Events", "/events")));
+        List<String> without = r.incidentTypes().stream()
+                .filter(t -> !r.typesWithPlaybook().contains(t))
+                .sorted()
+                .toList();
         String explanation = !documented
                 ? "No documented incident response process."
-                : covered + " of " + total + " incident types in use have an active playbook"
-                        + (total == 0 ? " (no incident types in use yet)." : ".");
+                : covered + " of " + total + " incident types in use (classifications of the last year's incidents"
+                        + " and RACI types) have an active playbook"
+                        + (total == 0
+                                ? " (no incident types in use yet)."
+                                : without.isEmpty() ? "." : "; without: " + String.join(", ", without) + ".");
         List<Evidence> ev = new ArrayList<>();
         if (p != null) {
             ev.add(process(p));
         }
-        ev.add(new Evidence("Playbooks", "/incidents/playbooks"));
+        ev.add(PLAYBOOKS);
         ev.add(RACI);
         return result("IM2-B", covered, total, documented, explanation, ev, c);
     }
@@ -415,8 +449,9 @@ final class SammEvaluator {
                 !r.incidentsAvailable()
                         ? "Incident records are not available in this installation."
                         : r.closedWithRca() + " of " + r.closed()
-                                + " closed incidents of the last year have a completed or waived RCA.",
-                INCIDENTS));
+                                + " closed incidents of the last year (false positives and benign ones need none)"
+                                + " have a completed or waived RCA." + refs(r.closedWithoutRca()),
+                incidents(r.closedWithoutRca())));
         boolean reviewed = p != null
                 && p.lastReviewedAt() != null
                 && !p.lastReviewedAt().isBefore(f.asOf().minus(YEAR));
@@ -448,10 +483,38 @@ final class SammEvaluator {
                         ? "No exercise in the last year."
                         : recent.size() + " exercise(s) in the last year; " + overdue + " follow-up(s) overdue.",
                 List.of(EXERCISES)));
-        String explanation = !r.onCallAvailable()
-                ? "On-call schedules are not available in this installation."
-                : r.onCallCovered() + " of " + r.onCallHours()
-                        + " hours of the last 30 days had someone on call (on-call gap report).";
-        return result("IM3-B", r.onCallCovered(), r.onCallHours(), true, explanation, List.of(ONCALL), c);
+        String explanation;
+        List<Evidence> ev = new ArrayList<>();
+        ev.add(ONCALL);
+        if (!r.onCallAvailable()) {
+            explanation = "On-call schedules are not available in this installation.";
+        } else if (r.schedules().isEmpty()) {
+            explanation = "No on-call schedule: nobody is on call for incident response.";
+        } else {
+            long uncovered = r.periodMinutes() - r.onCallMinutes() - r.fallbackMinutes();
+            explanation = "Over the last 30 days (on-call gap report): someone on call " + hours(r.onCallMinutes())
+                    + " of " + hours(r.periodMinutes()) + " hours"
+                    + (r.fallbackMinutes() > 0
+                            ? ", gaps covered by a fallback contact " + hours(r.fallbackMinutes()) + " hours"
+                            : "")
+                    + ", nobody reachable " + hours(uncovered) + " hours"
+                    + (uncovered == 0 ? " (available 24/7)." : ".");
+            String from = r.onCallFrom().toString();
+            String to = f.asOf().toString();
+            for (Facts.ScheduleRef s : r.schedules().stream().limit(5).toList()) {
+                ev.add(new Evidence(
+                        "Gap report: " + s.name() + " (" + hours(s.gapMinutes()) + " h of gaps"
+                                + (s.fallback() ? ", fallback set)" : ")"),
+                        "/api/v1/oncall/schedules/" + s.id() + "/gaps?from=" + from + "&to=" + to));
+            }
+        }
+        return result(
+                "IM3-B",
+                r.onCallMinutes() + r.fallbackMinutes(),
+                r.periodMinutes(),
+                !r.schedules().isEmpty(),
+                explanation,
+                ev,
+                c);
     }
 }

@@ -17,6 +17,7 @@ import dev.vigil.server.governance.DetectionChecklist;
 import dev.vigil.server.governance.LogDefect;
 import dev.vigil.server.governance.LogDefectOpened;
 import dev.vigil.server.governance.RuleHealth;
+import dev.vigil.server.incidents.IncidentMetricsQuery;
 import dev.vigil.server.ingest.LogSources;
 import dev.vigil.server.ingest.SourceActivity;
 import dev.vigil.server.ingest.SourceStats;
@@ -49,6 +50,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -82,6 +84,9 @@ class JdbcDetectionChecklist implements DetectionChecklist {
     private final ApplicationEventPublisher events;
     private final Duration silentAfter;
     private final long noisyAlertsPerWeek;
+    private final long noisyFalsePositives;
+    private final double noisyFalsePositiveShare;
+    private final ObjectProvider<IncidentMetricsQuery> incidentOutcomes;
 
     JdbcDetectionChecklist(
             JdbcClient jdbc,
@@ -95,7 +100,10 @@ class JdbcDetectionChecklist implements DetectionChecklist {
             InventoryService inventory,
             ApplicationEventPublisher events,
             @Value("${vigil.governance.silent-after:PT24H}") Duration silentAfter,
-            @Value("${vigil.governance.noisy-alerts-per-week:100}") long noisyAlertsPerWeek) {
+            @Value("${vigil.governance.noisy-alerts-per-week:100}") long noisyAlertsPerWeek,
+            @Value("${vigil.governance.noisy-false-positives:3}") long noisyFalsePositives,
+            @Value("${vigil.governance.noisy-false-positive-share:0.5}") double noisyFalsePositiveShare,
+            ObjectProvider<IncidentMetricsQuery> incidentOutcomes) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.audit = audit;
@@ -108,6 +116,9 @@ class JdbcDetectionChecklist implements DetectionChecklist {
         this.events = events;
         this.silentAfter = silentAfter;
         this.noisyAlertsPerWeek = noisyAlertsPerWeek;
+        this.noisyFalsePositives = noisyFalsePositives;
+        this.noisyFalsePositiveShare = noisyFalsePositiveShare;
+        this.incidentOutcomes = incidentOutcomes;
     }
 
     // ---------------------------------------------------------------- the checklist
@@ -726,9 +737,15 @@ class JdbcDetectionChecklist implements DetectionChecklist {
         });
         Map<String, Long> total = alerts.countsByRule(null, null);
         Map<String, Long> week = alerts.countsByRule(asOf.minus(Duration.ofDays(7)), asOf);
+        Map<String, IncidentMetricsQuery.RuleOutcomes> outcomes = outcomes();
         List<RuleHealth> out = new ArrayList<>();
         for (DetectionRule r : rules.list()) {
-            out.add(health(r, reviews.get(r.ref()), total.getOrDefault(r.ref(), 0L), week.getOrDefault(r.ref(), 0L)));
+            out.add(health(
+                    r,
+                    reviews.get(r.ref()),
+                    total.getOrDefault(r.ref(), 0L),
+                    week.getOrDefault(r.ref(), 0L),
+                    outcomes));
         }
         out.sort(Comparator.comparing(RuleHealth::noisy)
                 .reversed()
@@ -738,7 +755,20 @@ class JdbcDetectionChecklist implements DetectionChecklist {
         return out;
     }
 
-    private RuleHealth health(DetectionRule r, Review review, long total, long week) {
+    /** How each rule's alerts turned out in incidents; null without the incidents module. */
+    private Map<String, IncidentMetricsQuery.RuleOutcomes> outcomes() {
+        IncidentMetricsQuery q = incidentOutcomes.getIfAvailable();
+        return q == null ? null : q.outcomesByRule();
+    }
+
+    private RuleHealth health(
+            DetectionRule r,
+            Review review,
+            long total,
+            long week,
+            Map<String, IncidentMetricsQuery.RuleOutcomes> outcomes) {
+        IncidentMetricsQuery.RuleOutcomes o =
+                outcomes == null ? null : outcomes.getOrDefault(r.ref(), new IncidentMetricsQuery.RuleOutcomes(0, 0));
         RuleStats s = r.stats() == null ? RuleStats.NONE : r.stats();
         Instant asOf = clock.instant();
         List<String> noise = new ArrayList<>();
@@ -747,6 +777,11 @@ class JdbcDetectionChecklist implements DetectionChecklist {
         }
         if (s.suppressed() > 0) {
             noise.add("rate-limited");
+        }
+        if (o != null
+                && o.falsePositives() >= noisyFalsePositives
+                && o.falsePositives() >= noisyFalsePositiveShare * o.judged()) {
+            noise.add("false-positives");
         }
         boolean reviewDue = review == null || review.at().isBefore(asOf.minus(Duration.ofDays(365)));
         return new RuleHealth(
@@ -762,7 +797,8 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                 s.lastMatch(),
                 total,
                 week,
-                null,
+                o == null ? null : o.judged(),
+                o == null ? null : o.falsePositives(),
                 review == null ? null : review.at(),
                 review == null ? null : review.by(),
                 review == null ? null : review.verdict(),
@@ -791,6 +827,7 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                 r,
                 new Review(now, by, v),
                 alerts.countByRule(r.ref()),
-                alerts.countsByRule(now.minus(Duration.ofDays(7)), now).getOrDefault(r.ref(), 0L));
+                alerts.countsByRule(now.minus(Duration.ofDays(7)), now).getOrDefault(r.ref(), 0L),
+                outcomes());
     }
 }

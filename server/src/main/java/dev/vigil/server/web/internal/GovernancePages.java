@@ -35,9 +35,19 @@ class GovernancePages {
     private final DetectionChecklist checklist;
     private final AssessmentService assessments;
     private final Clock clock;
+    private final dev.vigil.server.security.AccessControl access;
+
+    private boolean canEdit() {
+        return access.currentPermissions().contains(Permission.GOVERNANCE_WRITE);
+    }
 
     GovernancePages(
-            GovernanceService governance, DetectionChecklist checklist, AssessmentService assessments, Clock clock) {
+            GovernanceService governance,
+            DetectionChecklist checklist,
+            AssessmentService assessments,
+            Clock clock,
+            dev.vigil.server.security.AccessControl access) {
+        this.access = access;
         this.governance = governance;
         this.checklist = checklist;
         this.assessments = assessments;
@@ -51,6 +61,7 @@ class GovernancePages {
         model.addAttribute("raci", governance.raci());
         model.addAttribute("training", governance.training(null));
         model.addAttribute("exercises", governance.exercises());
+        model.addAttribute("canEdit", canEdit());
         model.addAttribute("now", clock.instant());
         return "governance";
     }
@@ -66,6 +77,7 @@ class GovernancePages {
         model.addAttribute(
                 "blocks", doc.map(d -> MarkdownBlocks.render(d.markdown())).orElse(java.util.List.of()));
         model.addAttribute("history", governance.history(key).changes());
+        model.addAttribute("canEdit", canEdit());
         return "governance-process";
     }
 
@@ -73,7 +85,13 @@ class GovernancePages {
     String checklist(Model model) {
         model.addAttribute("checklist", checklist.checklist(clock.instant()));
         model.addAttribute("defects", checklist.defects(null));
+        model.addAttribute(
+                "noisyRules",
+                checklist.ruleHealth(clock.instant()).stream()
+                        .filter(dev.vigil.server.governance.RuleHealth::noisy)
+                        .toList());
         model.addAttribute("today", LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        model.addAttribute("canEdit", canEdit());
         return "governance-checklist";
     }
 
