@@ -131,8 +131,8 @@ final class SammEvaluator {
     private static final Evidence RACI = new Evidence("Roles and responsibilities (RACI)", "/governance#raci");
     private static final Evidence EXERCISES = new Evidence("Exercises", "/governance#exercises");
     private static final Evidence INCIDENTS = new Evidence("Incidents", "/incidents");
-    private static final Evidence ONCALL = new Evidence("On-call schedules", "/api/v1/oncall/schedules");
-    private static final Evidence POLICIES = new Evidence("Escalation policies", "/api/v1/oncall/policies");
+    private static final Evidence ONCALL = new Evidence("On-call schedules", "/oncall");
+    private static final Evidence POLICIES = new Evidence("Escalation policies", "/oncall#policies");
     private static final Evidence PLAYBOOKS = new Evidence("Playbooks", "/incidents/settings#playbooks");
 
     /** Links to up to five incidents by reference, then to the incident list. */

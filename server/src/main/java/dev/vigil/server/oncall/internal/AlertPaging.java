@@ -14,8 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Pages straight from alerts at or above {@code vigil.oncall.alerts.min-level} (default high) with the default
- * policy, so that an event at intake pages someone. The incident module takes this over (it pages per incident with
- * the policy its triage rules choose); then set {@code vigil.oncall.alerts.enabled=false}. The listener is durable
+ * policy, so that an event at intake pages someone before any incident exists. Off in the shipped configuration
+ * ({@code vigil.oncall.alerts.enabled: false}): the incident module pages per incident with the policy its triage
+ * rules choose. The listener is durable
  * (Modulith event publication registry): a crash between the alert and the page is retried on restart, and the
  * one-open-page-per-subject rule makes the retry harmless.
  */
