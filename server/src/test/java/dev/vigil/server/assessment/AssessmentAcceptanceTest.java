@@ -223,6 +223,15 @@ class AssessmentAcceptanceTest {
                 .minusDays(40)
                 .truncatedTo(ChronoUnit.DAYS)
                 .withHour(9);
+        // schedules name on-call people (users with contact details), so Dana and Rick are registered first
+        for (var p : java.util.Map.of(dana, "Dana Detect", rick, "Rick Respond").entrySet()) {
+            assertThat(api.postJson(
+                                    "/api/v1/oncall/people",
+                                    "{\"userId\":\"" + p.getKey() + "\",\"name\":\"" + p.getValue()
+                                            + "\",\"email\":null,\"timeZone\":\"UTC\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
         String office = "{\"name\":\"office\",\"priority\":1,\"rotation\":{\"type\":\"weekly\"},\"start\":\""
                 + start + "\",\"participants\":[\"" + dana + "\",\"" + rick + "\"],"
                 + "\"restrictions\":[{\"from\":\"09:00\",\"to\":\"17:00\"}]}";

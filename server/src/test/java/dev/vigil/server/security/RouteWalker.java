@@ -123,9 +123,14 @@ final class RouteWalker {
         return r.kind() == RouteTable.Kind.DECLARED ? r.permission() : null;
     }
 
-    /** A path that the pattern matches: variables become {@code x1}, wildcards {@code x}. */
+    /**
+     * A path that the pattern matches: variables become {@code x1}, a variable restricted to alternatives of plain
+     * words ({@code {action:acknowledge|resolve}}) its first word, wildcards {@code x}.
+     */
     static String concrete(String pattern) {
-        String p = pattern.replaceAll("\\{\\*[^}]+}", "x").replaceAll("\\{[^}]+}", "x1");
+        String p = pattern.replaceAll("\\{\\*[^}]+}", "x")
+                .replaceAll("\\{[A-Za-z0-9_]+:([A-Za-z0-9_-]+)(\\|[A-Za-z0-9_-]+)*}", "$1")
+                .replaceAll("\\{[^}]+}", "x1");
         p = p.replace("**", "x").replace("*", "x");
         return p.isEmpty() ? "/" : p;
     }

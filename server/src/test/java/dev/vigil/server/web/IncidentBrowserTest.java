@@ -264,7 +264,7 @@ class IncidentBrowserTest {
         page.navigate(base() + "/incidents/" + ref + "#pages");
         Locator pages = page.locator("table.pages");
         assertThat(pages.textContent()).contains(ref + ": Pager check <b>", "triggered", "Pia Pager " + suffix);
-        assertThat(page.locator("a[href='/oncall/pages']").count()).isEqualTo(1);
+        assertThat(page.locator("a.oncall-history").getAttribute("href")).isEqualTo("/oncall/pages?incident=" + id);
         shot("9-pages");
         submit(pages.locator("button:text-is('Acknowledge')"));
         assertThat(notice()).isEqualTo("Page acknowledged.");
