@@ -5,6 +5,8 @@
 #   bench/event-store.sh [EVENTS=10000000] [LANE=structured_windows.ndjson] [SENDERS=3] [QUERIES=20]
 #   DURATION=300 bench/event-store.sh ...      stops sending after 300 s (or at EVENTS, whichever comes first)
 #   LOAD=1 bench/event-store.sh 10000000       fills the store offline instead (see below), then measures search
+#   DATA=/tmp/x/data bench/event-store.sh      measures search, verification and disk of an existing data directory
+#                                               (e.g. one a LOAD=1 run kept with KEEP=1), stopped server
 #   VIGIL_JAR=/path/vigil.jar                   runs that jar instead of ./vigil (e.g. a copy, while you rebuild)
 #
 # Ingest mode (default): starts `./vigil server` (starter rules) on a fresh data directory and a free port, creates
@@ -37,6 +39,11 @@ LANE_FILE="$SHARED/bench/lanes/$LANE"
 [ -f "$LANE_FILE" ] || { echo "no lane $LANE_FILE" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/vigil-store-bench.XXXXXX)
+if [ -n "${DATA:-}" ]; then # measure an existing store (e.g. a kept LOAD=1 run): search, verify, disk only
+  [ -d "$DATA/events" ] || { echo "no event store in $DATA" >&2; exit 2; }
+  ln -s "$(cd "$DATA" && pwd)" "$WORK/data"
+  KEEP_DATA=1
+fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 URL="http://127.0.0.1:$PORT"
@@ -75,17 +82,20 @@ stop_server() {
 }
 cleanup() {
   [ -n "$SERVER" ] && stop_server
-  [ "${KEEP:-0}" = 1 ] && echo "kept $WORK" || rm -rf "$WORK"
+  if [ "${KEEP:-0}" = 1 ] || [ -n "${KEEP_DATA:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 metric() { curl -s -H "$AUTH" "$URL/actuator/prometheus" | awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.0f\n", s}'; }
 status() { curl -s -H "$AUTH" "$URL/api/v1/events/status"; }
 
 start_server
-curl -sf -H "$AUTH" -H 'Content-Type: application/json' \
+[ -n "${DATA:-}" ] || curl -sf -H "$AUTH" -H 'Content-Type: application/json' \
   -d "{\"name\":\"$SOURCE\",\"intake\":\"http\",\"parser\":\"json\"}" "$URL/api/v1/sources" >/dev/null
 
-if [ "$LOAD" = 1 ]; then
+if [ -n "${DATA:-}" ]; then
+  LOAD=1 # what was stored: every lane
+  read -r -a LANE_FILES <<< "${LANES:-$(ls "$SHARED"/bench/lanes/*.ndjson | tr '\n' ' ')}"
+elif [ "$LOAD" = 1 ]; then
   stop_server
   read -r -a LANE_FILES <<< "${LANES:-$(ls "$SHARED"/bench/lanes/*.ndjson | tr '\n' ' ')}"
   echo "load: $EVENTS events from ${#LANE_FILES[@]} lanes, received over the last $SPREAD_DAYS days"
@@ -97,9 +107,6 @@ if [ "$LOAD" = 1 ]; then
   printf 'load: %d events stored in %.0f s = %.0f events/s (offline, durable, sealed; no detection)\n' \
     "$EVENTS" "$(echo "$T1 - $T0" | bc)" "$(echo "$EVENTS / ($T1 - $T0)" | bc -l)"
   start_server
-  # one minute of receive time in the middle of the spread
-  MID_FROM=$(date -u -d "$NOW - $(( SPREAD_DAYS * 12 )) hours" +%Y-%m-%dT%H:%M:%SZ)
-  MID_TO=$(date -u -d "$MID_FROM + 1 minute" +%Y-%m-%dT%H:%M:%SZ)
 else
   split -l 5000 -d -a 4 "$LANE_FILE" "$WORK/chunk."
   CHUNKS=("$WORK"/chunk.*)
@@ -155,6 +162,18 @@ else
     "$((D1 - D0))" "$(echo "$T2 - $T0" | bc)" "$(echo "($D1 - $D0) / ($T2 - $T0)" | bc -l)"
   curl -s -H "$AUTH" "$URL/api/v1/alerts?size=1" | python3 -c 'import json,sys; print("alerts raised:", json.load(sys.stdin).get("total", "?"))' || true
   sleep 2
+fi
+
+if [ "$LOAD" = 1 ]; then
+  # one minute of receive time in the middle of what is stored
+  edge() { curl -s -H "$AUTH" "$URL/api/v1/events/search?size=1&alerts=false&timeField=received&order=$1" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["receivedAt"])'; }
+  read -r MID_FROM MID_TO < <(python3 -c '
+import sys; from datetime import datetime, timedelta, timezone
+a, b = (datetime.fromisoformat(x.replace("Z", "+00:00")) for x in sys.argv[1:3])
+m = (a + (b - a) / 2).replace(second=0, microsecond=0)
+f = lambda t: t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+print(f(m), f(m + timedelta(minutes=1)))' "$(edge oldest)" "$(edge newest)")
 fi
 
 timed() { # name, path: median and p95 of QUERIES calls (after one warm-up)
