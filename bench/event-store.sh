@@ -41,8 +41,10 @@ LANE_FILE="$SHARED/bench/lanes/$LANE"
 WORK=$(mktemp -d /tmp/vigil-store-bench.XXXXXX)
 if [ -n "${DATA:-}" ]; then # measure an existing store (e.g. a kept LOAD=1 run): search, verify, disk only
   [ -d "$DATA/events" ] || { echo "no event store in $DATA" >&2; exit 2; }
-  ln -s "$(cd "$DATA" && pwd)" "$WORK/data"
+  DATA_DIR=$(cd "$DATA" && pwd) # the real path: the bundled PostgreSQL knows its data directory by it
   KEEP_DATA=1
+else
+  DATA_DIR=$WORK/data
 fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -66,7 +68,7 @@ echo "event-store bench $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse -
   "load average $(cut -d' ' -f1-3 /proc/loadavg) before; JVM ${VIGIL_JAVA_OPTS:--Xmx4g}"
 
 start_server() {
-  VIGIL_BOOTSTRAP_API_TOKEN=$TOKEN "${VIGIL[@]}" server --data-dir "$WORK/data" \
+  VIGIL_BOOTSTRAP_API_TOKEN=$TOKEN "${VIGIL[@]}" server --data-dir "$DATA_DIR" \
     --port "$PORT" --vigil.ingest.syslog.enabled=false >> "$WORK/server.log" 2>&1 &
   SERVER=$!
   local t0=$SECONDS
@@ -75,7 +77,7 @@ start_server() {
     kill -0 "$SERVER" 2>/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
     sleep 1
   done
-  echo "server up at $URL in $((SECONDS - t0)) s (data: $WORK/data)"
+  echo "server up at $URL in $((SECONDS - t0)) s (data: $DATA_DIR)"
 }
 stop_server() {
   kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=""
@@ -101,7 +103,7 @@ elif [ "$LOAD" = 1 ]; then
   echo "load: $EVENTS events from ${#LANE_FILES[@]} lanes, received over the last $SPREAD_DAYS days"
   NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   T0=$(date +%s.%N)
-  "${VIGIL[@]}" events load --data-dir "$WORK/data" --source "$SOURCE" --count "$EVENTS" \
+  "${VIGIL[@]}" events load --data-dir "$DATA_DIR" --source "$SOURCE" --count "$EVENTS" \
     --from "$(date -u -d "$NOW - $SPREAD_DAYS days" +%Y-%m-%dT%H:%M:%SZ)" --to "$NOW" "${LANE_FILES[@]}"
   T1=$(date +%s.%N)
   printf 'load: %d events stored in %.0f s = %.0f events/s (offline, durable, sealed; no detection)\n' \
