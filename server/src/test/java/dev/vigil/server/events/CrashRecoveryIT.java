@@ -263,7 +263,7 @@ class CrashRecoveryIT {
 
     /**
      * Restarts dominate the test's time, and a start is CPU-bound class loading: the jar is extracted (the JVM reads
-     * plain jars faster than Spring Boot's nested ones; -21% CPU per start measured), and with
+     * plain jars faster than Spring Boot's nested ones), and with
      * {@code -Dvigil.crash.aot=true} one training start (Spring context refreshed, then exit) writes an AOT cache
      * (JDK 25, JEP 483/514) that every later start loads its classes from. Neither changes what the server does.
      */
