@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "events",
         mixinStandardHelpOptions = true,
-        description = "The event store: integrity verification.",
-        subcommands = {EventsVerifyCommand.class})
+        description = "The event store: integrity verification, offline loading.",
+        subcommands = {EventsVerifyCommand.class, EventsLoadCommand.class})
 final class EventsCommand implements Runnable {
     @Spec
     CommandSpec spec;

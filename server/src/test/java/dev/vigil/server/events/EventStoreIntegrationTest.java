@@ -164,4 +164,43 @@ class EventStoreIntegrationTest {
         assertThat(status.get("lastId").asLong()).isGreaterThanOrEqualTo(1500);
         assertThat(status.get("healthy").asBoolean()).isTrue();
     }
+
+    @Test
+    void aStoredEventIsKeptAsIncidentEvidenceWithTheHashOfItsCanonicalJson() throws Exception {
+        String marker = "e" + UUID.randomUUID().toString().replace("-", "");
+        assertThat(api().post(
+                                "/api/v1/ingest/" + marker,
+                                "application/x-ndjson",
+                                "{\"marker\":\"%s\",\"b\":{\"z\":1,\"a\":2},\"user\":\"<b>eve</b>\"}\n"
+                                        .formatted(marker))
+                        .status())
+                .isEqualTo(200);
+        await(() -> search("marker:" + marker).get("total").asLong() == 1, "the event is searchable");
+        long id = search("marker:" + marker).get("events").get(0).get("id").asLong();
+        TestApi.Response inc = api().postJson(
+                        "/api/v1/incidents",
+                        "{\"title\":\"Evidence from the store\",\"severity\":\"low\",\"priority\":5}");
+        assertThat(inc.status()).as(inc.toString()).isEqualTo(201);
+        String ref = inc.json().path("reference").asString();
+
+        TestApi.Response kept = api().postJson("/api/v1/events/" + id + "/evidence", "{\"incident\":\"" + ref + "\"}");
+        assertThat(kept.status()).as(kept.toString()).isEqualTo(201);
+        String evidenceId = kept.json().get("id").asString();
+        TestApi.Response content = api().get("/api/v1/evidence/" + evidenceId + "/content");
+        assertThat(content.status()).as(content.toString()).isEqualTo(200);
+        // canonical: keys sorted at every level, so anyone can recompute the hash from the stored event
+        assertThat(content.body()).startsWith("{\"application\":").contains("\"b.a\":2,\"b.z\":1");
+        assertThat(content.body()).contains("\"id\":" + id + ",");
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(content.body().getBytes(StandardCharsets.UTF_8)));
+        assertThat(kept.json().get("sha256").asString()).isEqualTo(sha);
+
+        assertThat(api().postJson("/api/v1/events/999999999/evidence", "{\"incident\":\"" + ref + "\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(api().postJson("/api/v1/events/" + id + "/evidence", "{\"incident\":\"INC-1900-0001\"}")
+                        .status())
+                .isEqualTo(404);
+    }
 }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventLogsource;
 import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.events.EventEvidence;
 import dev.vigil.server.events.EventPage;
 import dev.vigil.server.events.EventQuery;
 import dev.vigil.server.events.EventStore;
 import dev.vigil.server.events.FieldStats;
 import dev.vigil.server.events.StoreStatus;
 import dev.vigil.server.events.StoredEvent;
+import dev.vigil.server.evidence.EvidenceItem;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import jakarta.servlet.http.HttpServletResponse;
@@ -49,6 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code GET|POST /api/v1/events/stats}: counts per source and application, top values per field.
  *   <li>{@code GET /api/v1/events/export}: every match, streamed as NDJSON (exact) or CSV.
  *   <li>{@code GET /api/v1/events/status}: partitions, watermarks, chain head, write-ahead log.
+ *   <li>{@code POST /api/v1/events/{id}/evidence} {@code {"incident": "INC-...", "description": ...}} (permission
+ *       {@code incidents_write}): keeps the event as evidence of the incident (201, the evidence item).
  * </ul>
  */
 @RestController
@@ -60,12 +64,23 @@ class EventController {
     private final AlertService alerts;
     private final Clock clock;
     private final JsonMapper json;
+    private final EventEvidence evidence;
 
-    EventController(EventStore store, AlertService alerts, Clock clock, JsonMapper json) {
+    EventController(EventStore store, AlertService alerts, Clock clock, JsonMapper json, EventEvidence evidence) {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
         this.json = json;
+        this.evidence = evidence;
+    }
+
+    record EvidenceRequest(String incident, String description) {}
+
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    @PostMapping("/api/v1/events/{id}/evidence")
+    ResponseEntity<EvidenceItem> keepAsEvidence(@PathVariable long id, @RequestBody EvidenceRequest r) {
+        return ResponseEntity.status(org.springframework.http.HttpStatus.CREATED)
+                .body(evidence.attach(id, r.incident(), r.description()));
     }
 
     /** A search as parameters or JSON body. Times: see {@link TimeParam}. */

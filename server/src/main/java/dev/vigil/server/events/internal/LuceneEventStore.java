@@ -110,6 +110,8 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile String sealError;
+    /** Held while the store is open: one process at a time (a server, or {@code vigil events load}). */
+    private java.nio.channels.FileChannel lockChannel;
 
     private LuceneEventStore(Options options, Clock clock, JdbcLedger ledger, ToIntFunction<String> retention) {
         this.options = options;
@@ -146,6 +148,7 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
         long t0 = System.nanoTime();
         Path dir = options.dir();
         Files.createDirectories(partitionsDir);
+        lock(dir);
         wal = new WriteAheadLog(dir.resolve("wal"), options.walSegmentBytes(), options.walMaxDelayMillis(), this::lost);
         long walLast = wal.open();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(partitionsDir)) {
@@ -233,6 +236,42 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
         timers.scheduleWithFixedDelay(this::checkpointQuietly, commitMs, commitMs, TimeUnit.MILLISECONDS);
         long refreshMs = options.refreshInterval().toMillis();
         timers.scheduleWithFixedDelay(this::refreshQuietly, refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes the store's lock file: two processes writing one store (a second server on the same data directory, or
+     * {@code vigil events load} while the server runs) would corrupt it. The operating system releases the lock when
+     * the process dies, so a crash leaves nothing to clean up.
+     */
+    private void lock(Path dir) throws IOException {
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                dir.resolve("store.lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new IOException("the event store in " + dir + " is in use by another process (a running Vigil server"
+                    + " or `vigil events load` on the same data directory)");
+        }
+        lockChannel = ch;
+    }
+
+    private void unlock() {
+        java.nio.channels.FileChannel ch = lockChannel;
+        lockChannel = null;
+        if (ch != null) {
+            try {
+                ch.close(); // releases the lock
+            } catch (IOException e) {
+                log.warn("releasing the event store's lock: {}", e.toString());
+            }
+        }
     }
 
     /** Indexes the logged events in {@code (after, through]} that their partition does not have yet. */
@@ -809,6 +848,7 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
             }
         }
         partitions.clear();
+        unlock();
     }
 
     /** Abandons the store as a crash would: no commit, no seal, files left as they are (tests only). */
@@ -826,5 +866,6 @@ public final class LuceneEventStore implements EventStore, DurableJournal, Close
             }
         }
         partitions.clear();
+        unlock(); // a dead process holds no lock
     }
 }

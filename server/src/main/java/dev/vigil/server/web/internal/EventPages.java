@@ -1,6 +1,7 @@
 package dev.vigil.server.web.internal;
 
 import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.events.EventEvidence;
 import dev.vigil.server.events.EventPage;
 import dev.vigil.server.events.EventQuery;
 import dev.vigil.server.events.EventStore;
@@ -35,11 +36,26 @@ class EventPages {
     private final EventStore store;
     private final AlertService alerts;
     private final Clock clock;
+    private final EventEvidence evidence;
 
-    EventPages(EventStore store, AlertService alerts, Clock clock) {
+    EventPages(EventStore store, AlertService alerts, Clock clock, EventEvidence evidence) {
         this.store = store;
         this.alerts = alerts;
         this.clock = clock;
+        this.evidence = evidence;
+    }
+
+    /** Keeps the event as evidence of an incident, then shows the incident's evidence. */
+    @org.springframework.web.bind.annotation.PostMapping("/events/{id}/evidence")
+    @RequirePermission(Permission.INCIDENTS_WRITE)
+    String keepAsEvidence(
+            @PathVariable long id,
+            @org.springframework.web.bind.annotation.RequestParam String incident,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String description,
+            org.springframework.web.servlet.mvc.support.RedirectAttributes flash) {
+        dev.vigil.server.evidence.EvidenceItem item = evidence.attach(id, incident, description);
+        flash.addFlashAttribute("notice", "Event " + id + " stored as evidence, SHA-256 " + item.sha256() + ".");
+        return "redirect:/incidents/" + item.incidentId() + "#evidence";
     }
 
     /** A row of the result list. */
