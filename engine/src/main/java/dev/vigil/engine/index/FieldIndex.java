@@ -192,6 +192,11 @@ final class FieldIndex {
         if (wide != null) wide.scan(l, false, sc);
     }
 
+    /** The skipping scanner of the Latin-1 CONTAINS literals, or null (tests). */
+    SkipScanner latinSkipScanner() {
+        return latin == null ? null : latin.skip;
+    }
+
     /** Whether the Latin-1 CONTAINS literals are scanned by skipping (tests). */
     boolean usesSkipScan() {
         return latin != null && latin.skip != null;

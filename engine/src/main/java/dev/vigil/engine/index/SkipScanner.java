@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Finds which of a set of CONTAINS literals, all at least {@link #MIN_LENGTH} characters long and all in Latin-1,
- * occur in a value — without reading every character (Wu–Manber, blocks of two characters). With {@code m} the
- * shortest literal's length, the scan looks at the two characters ending a window of {@code m}; a block that ends no
- * literal's first {@code m} characters lets the window jump ahead by up to {@code m} characters. Only where a block
+ * occur in a value — without reading every character (Wu–Manber, blocks of three characters, or two when the
+ * literals have too many distinct characters for a table of three). With {@code m} the shortest literal's length,
+ * the scan looks at the block of characters ending a window of {@code m}; a block that ends no literal's first
+ * {@code m} characters lets the window jump ahead by up to {@code m} characters. Only where a block
  * does end some literal's first {@code m} characters are those literals compared in full. Keyword literals
  * ({@code mimikatz}, {@code sekurlsa::}) are long, so a 1,000-character message is read at a few hundred places
  * instead of a thousand — where an Aho–Corasick automaton steps through every character.
@@ -31,8 +32,14 @@ final class SkipScanner {
     /** Most character classes (distinct literal characters + 1): bounds the block tables to 16K entries. */
     static final int MAX_CLASSES = 128;
 
+    /** Most block-table entries for blocks of three characters (else two): small enough for the L1 cache. */
+    static final int MAX_TRIPLE_BLOCKS = 1 << 15;
+
     private final int m;
     private final int classes;
+    /** Blocks of three characters (else two). */
+    private final boolean triple;
+
     private final byte[] cls = new byte[256];
     /** Per block {@code c1 * classes + c2}: how far the window end may move on. */
     private final byte[] shift;
@@ -46,23 +53,28 @@ final class SkipScanner {
         this.m = m;
         this.classes = classes;
         System.arraycopy(cls, 0, this.cls, 0, 256);
-        int blocks = classes * classes;
+        this.triple = classes * classes * classes <= MAX_TRIPLE_BLOCKS;
+        final int width = triple ? 3 : 2;
+        int blocks = triple ? classes * classes * classes : classes * classes;
         shift = new byte[blocks];
-        // default: a block whose last character is in no literal lets the window pass it entirely (m); otherwise a
-        // literal may start at that last character (m - 1)
-        for (int c1 = 0; c1 < classes; c1++) {
-            for (int c2 = 0; c2 < classes; c2++) shift[c1 * classes + c2] = (byte) (c2 == 0 ? m : m - 1);
+        // defaults, for blocks that end no literal's first m characters at a position >= width - 1: the window end
+        // may move to where a literal could start inside the block — after its last character when that is in no
+        // literal (m), at its last character (m - 1), at its last two (m - 2, blocks of three)
+        for (int b = 0; b < blocks; b++) {
+            int c2 = b % classes;
+            int c1 = (b / classes) % classes;
+            shift[b] = (byte) (c2 == 0 ? m : (!triple || c1 == 0) ? m - 1 : m - 2);
         }
         List<List<Integer>> verify = new ArrayList<>(blocks);
         for (int b = 0; b < blocks; b++) verify.add(null);
         for (int k = 0; k < literals.length; k++) {
             String l = literals[k];
-            for (int j = 1; j < m; j++) {
-                int b = this.cls[l.charAt(j - 1)] * classes + this.cls[l.charAt(j)];
+            for (int j = width - 1; j < m; j++) {
+                int b = block(l.charAt(j - 1), l.charAt(j), triple ? l.charAt(j - 2) : 0);
                 int s = m - 1 - j;
                 if (s < shift[b]) shift[b] = (byte) s;
             }
-            int last = this.cls[l.charAt(m - 2)] * classes + this.cls[l.charAt(m - 1)];
+            int last = block(l.charAt(m - 2), l.charAt(m - 1), triple ? l.charAt(m - 3) : 0);
             if (verify.get(last) == null) verify.set(last, new ArrayList<>(2));
             verify.get(last).add(k);
         }
@@ -83,6 +95,12 @@ final class SkipScanner {
         lits = ls.toArray(new String[0]);
         atoms = new int[as.size()];
         for (int i = 0; i < atoms.length; i++) atoms[i] = as.get(i);
+    }
+
+    /** The block of (folded Latin-1) characters {@code c0 c1 c2} ending at {@code c2}; {@code c0} only for triples. */
+    private int block(char c1, char c2, char c0) {
+        int b = cls[c1] * classes + cls[c2];
+        return triple ? cls[c0] * classes * classes + b : b;
     }
 
     /**
@@ -136,6 +154,23 @@ final class SkipScanner {
         final byte[] cls = this.cls;
         final byte[] shift = this.shift;
         int i = m - 1;
+        if (triple) {
+            final int cc = classes * classes;
+            while (i < n) {
+                char z = v.charAt(i - 2);
+                char a = v.charAt(i - 1);
+                char b = v.charAt(i);
+                int block = (z < 256 ? cls[z] : 0) * cc + (a < 256 ? cls[a] : 0) * classes + (b < 256 ? cls[b] : 0);
+                int s = shift[block];
+                if (s != 0) {
+                    i += s;
+                    continue;
+                }
+                verify(v, i - m + 1, block, sc);
+                i++;
+            }
+            return true;
+        }
         while (i < n) {
             char a = v.charAt(i - 1);
             char b = v.charAt(i);
@@ -178,7 +213,7 @@ final class SkipScanner {
     public String toString() {
         int verifying = 0;
         for (byte x : shift) if (x == 0) verifying++;
-        return "SkipScanner[m=" + m + ", classes=" + classes + ", literals=" + lits.length + ", verify blocks="
-                + verifying + "]";
+        return "SkipScanner[m=" + m + ", blocks of " + (triple ? 3 : 2) + ", classes=" + classes + ", literals="
+                + lits.length + ", verify blocks=" + verifying + "]";
     }
 }

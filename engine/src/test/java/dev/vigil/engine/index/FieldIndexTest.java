@@ -78,13 +78,16 @@ class FieldIndexTest {
     void skippingScanReportsExactlyTheContainedLiterals() {
         Random rnd = new Random(11);
         int skipping = 0;
+        Set<Boolean> widths = new java.util.HashSet<>();
         for (int round = 0; round < 300; round++) {
+            // a small alphabet makes blocks of three characters, a large one (over 32 distinct) blocks of two
+            String alphabet = round % 2 == 0 ? LONG_CHARS : LONG_CHARS + "defghjlnopqrtuvwxy23456789,;=()[]{}";
             Set<String> lits = new LinkedHashSet<>();
             int count = 1 + rnd.nextInt(round % 5 == 0 ? 200 : 12);
             while (lits.size() < count) {
                 StringBuilder sb = new StringBuilder();
                 int len = SkipScanner.MIN_LENGTH + rnd.nextInt(rnd.nextInt(4) == 0 ? 70 : 8);
-                for (int i = 0; i < len; i++) sb.append(LONG_CHARS.charAt(rnd.nextInt(LONG_CHARS.length())));
+                for (int i = 0; i < len; i++) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
                 lits.add(sb.toString());
             }
             List<Atom> atoms = new ArrayList<>();
@@ -92,7 +95,10 @@ class FieldIndexTest {
             FieldIndex.Builder b = new FieldIndex.Builder();
             for (int i = 0; i < atoms.size(); i++) b.add(atoms.get(i), i);
             FieldIndex fi = b.build();
-            if (fi.usesSkipScan()) skipping++;
+            if (fi.usesSkipScan()) {
+                skipping++;
+                widths.add(fi.latinSkipScanner().toString().contains("blocks of 3"));
+            }
             int[][] self = new int[atoms.size()][];
             for (int i = 0; i < self.length; i++) self[i] = new int[] {i};
             Scratch sc = new Scratch(atoms.size());
@@ -114,6 +120,9 @@ class FieldIndexTest {
             }
         }
         assertThat(skipping).as("rounds scanned by skipping").isGreaterThan(250);
+        assertThat(widths)
+                .as("blocks of three and of two characters both tested")
+                .containsExactlyInAnyOrder(true, false);
     }
 
     @Test
