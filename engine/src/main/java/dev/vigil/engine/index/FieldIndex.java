@@ -107,8 +107,9 @@ final class FieldIndex {
 
     private FieldIndex(Builder b) {
         presentAtom = b.present;
-        latin = b.latin.isEmpty() ? null : new Part(b.latin);
-        wide = b.wide.isEmpty() ? null : new Part(b.wide);
+        // skipping scans need to know no wide literal depends on the characters they skip (see SkipScanner)
+        latin = b.latin.isEmpty() ? null : new Part(b.latin, b.wide.isEmpty());
+        wide = b.wide.isEmpty() ? null : new Part(b.wide, false);
         if (b.num.isEmpty()) {
             numKeys = null;
             numAtoms = null;
@@ -191,6 +192,16 @@ final class FieldIndex {
         if (wide != null) wide.scan(l, false, sc);
     }
 
+    /** The skipping scanner of the Latin-1 CONTAINS literals, or null (tests). */
+    SkipScanner latinSkipScanner() {
+        return latin == null ? null : latin.skip;
+    }
+
+    /** Whether the Latin-1 CONTAINS literals are scanned by skipping (tests). */
+    boolean usesSkipScan() {
+        return latin != null && latin.skip != null;
+    }
+
     long bytes() {
         return (latin == null ? 0 : latin.bytes()) + (wide == null ? 0 : wide.bytes());
     }
@@ -207,8 +218,18 @@ final class FieldIndex {
         private final int[] suffixAtom;
         private final ContainsAutomaton contains;
         private final GramFilter grams;
+        /** All CONTAINS literals when they suit a {@link SkipScanner} (then {@code contains} and {@code grams} are null). */
+        private final SkipScanner skip;
 
-        Part(Lits b) {
+        /** Most literals a skipping scan takes (more would leave few long jumps). */
+        static final int MAX_SKIP_LITERALS = 256;
+
+        /**
+         * @param mayskip whether CONTAINS literals may use a {@link SkipScanner}: only when no other literal set of the
+         *     field needs every character of the value looked at (the wide part relies on this part's full scan to
+         *     notice characters outside Latin-1)
+         */
+        Part(Lits b, boolean mayskip) {
             if (b.eq.isEmpty() && b.pre.isEmpty()) {
                 prefix = null;
                 prefixAtom = null;
@@ -229,6 +250,14 @@ final class FieldIndex {
                 suffix = Trie.build(b.suf.toArray(new String[0]));
                 suffixAtom = filled(suffix.size);
                 for (int i = 0; i < b.suf.size(); i++) suffixAtom[suffix.terminal[i]] = b.sufIds.get(i);
+            }
+            skip = mayskip && !b.con.isEmpty() && b.con.size() <= MAX_SKIP_LITERALS
+                    ? SkipScanner.of(b.con.toArray(new String[0]), ints(b.conIds))
+                    : null;
+            if (skip != null) {
+                contains = null;
+                grams = null;
+                return;
             }
             // CONTAINS: a small automaton stays in cache and is the fastest; many long literals go to the gram filter
             List<String> shortLits = new ArrayList<>();
@@ -265,6 +294,7 @@ final class FieldIndex {
         boolean scan(String v, boolean folded, Scratch sc) {
             if (prefix != null && !scanPrefix(v, folded, sc)) return false;
             if (suffix != null && !scanSuffix(v, folded, sc)) return false;
+            if (skip != null) return skip.scan(v, folded, sc);
             if (contains != null && grams != null && contains.rows != null) return scanBoth(v, folded, sc);
             if (contains != null && !contains.scan(v, folded, sc)) return false;
             if (grams != null) return grams.scan(v, folded, sc);
@@ -347,6 +377,7 @@ final class FieldIndex {
             if (prefix != null) b += prefix.size * 20L;
             if (suffix != null) b += suffix.size * 16L;
             if (contains != null) b += contains.bytes();
+            if (skip != null) b += skip.bytes();
             if (grams != null) b += grams.bytes();
             return b;
         }

@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Per-thread state of one {@link CandidateIndex}: the candidate bit set being filled for the current event, the
- * sub-index in use, and a stamp per atom so an atom reported many times in one event (a short literal occurring
- * again and again) marks its rules once. Reused across events; not thread-safe.
+ * sub-index in use, and a bit per atom so an atom reported many times in one event (a short literal occurring
+ * again and again) marks its rules once. The atom bits are a bit set (a few KB that stay in the L1 cache, where a
+ * stamp per atom was an {@code int} array of 100 KB and more whose every test was a cache miss), cleared after each
+ * event through the list of words set. Reused across events; not thread-safe.
  */
 public final class Scratch {
     final long[] hits;
@@ -15,10 +17,14 @@ public final class Scratch {
 
     final int[] candidates;
     SubIndex current;
-    private int[] atomRuleStart = {0};
-    private int[] atomRuleList = new int[0];
-    private int[] stamp = new int[0];
-    private int epoch;
+    private int[] atomRules = new int[0];
+    private int[] atomOverflow = new int[0];
+    /** Atoms already reported for the current event. */
+    private long[] seen = new long[0];
+    /** The words of {@link #seen} set during the current event (to clear them). */
+    private int[] seenWords = new int[16];
+
+    private int seenCount;
 
     Scratch(CandidateIndex index) {
         this(index.rules);
@@ -40,56 +46,69 @@ public final class Scratch {
     void begin(SubIndex s) {
         if (s != current) {
             current = s;
-            use(s.atomRuleStart, s.atomRuleList);
+            use(s.atomRules, s.atomOverflow);
         }
         next();
     }
 
     /** Reports go to these atom → rules lists (tests use this directly). */
     void use(int[][] rules, int[][] rules2) {
-        int[][] flat = SubIndex.flatten(rules, rules2);
-        use(flat[0], flat[1]);
+        int[][] packed = SubIndex.pack(rules, rules2);
+        use(packed[0], packed[1]);
     }
 
-    /** Reports go to these flat atom → rules lists (see {@link SubIndex#atomRuleStart}). */
-    void use(int[] start, int[] list) {
-        atomRuleStart = start;
-        atomRuleList = list;
-        int atoms = (start.length - 1) / 2;
-        if (stamp.length < atoms) stamp = new int[atoms];
-    }
-
-    /** The next event: previous stamps no longer count. */
-    void next() {
-        if (++epoch == Integer.MAX_VALUE) {
-            Arrays.fill(stamp, 0);
-            epoch = 1;
+    /** Reports go to these packed atom → rules lists (see {@link SubIndex#atomRules}). */
+    void use(int[] rules, int[] overflow) {
+        atomRules = rules;
+        atomOverflow = overflow;
+        int atoms = rules.length / SubIndex.STRIDE;
+        int words = (atoms + 63) >>> 6;
+        if (seen.length < words) {
+            seen = new long[words];
+            seenCount = 0;
         }
+    }
+
+    /** The next event: atoms reported before no longer count. */
+    void next() {
+        final long[] s = seen;
+        final int[] w = seenWords;
+        for (int i = 0, n = seenCount; i < n; i++) s[w[i]] = 0;
+        seenCount = 0;
     }
 
     /** The atom holds on the current event: its rules become candidates. */
     void hit(int atom) {
-        if (stamp[atom] == epoch) return;
-        stamp[atom] = epoch;
-        final int[] start = atomRuleStart;
-        final int[] list = atomRuleList;
-        final long[] t = touched;
-        int i = start[2 * atom];
-        final int mid = start[2 * atom + 1];
-        final int end = start[2 * atom + 2];
-        final long[] h = hits;
-        for (; i < mid; i++) {
-            int r = list[i];
-            int w = r >>> 6;
-            h[w] |= 1L << r;
-            t[w >>> 6] |= 1L << w;
+        final int sw = atom >>> 6;
+        final long bit = 1L << atom;
+        final long old = seen[sw];
+        if ((old & bit) != 0) return;
+        if (old == 0) {
+            if (seenCount == seenWords.length) seenWords = Arrays.copyOf(seenWords, seenCount * 2);
+            seenWords[seenCount++] = sw;
         }
-        final long[] h2 = hits2;
-        for (; i < end; i++) {
-            int r = list[i];
-            int w = r >>> 6;
-            h2[w] |= 1L << r;
-            t[w >>> 6] |= 1L << w;
+        seen[sw] = old | bit;
+        final int[] d = atomRules;
+        final int base = atom * SubIndex.STRIDE;
+        final int n1 = d[base];
+        if (n1 >= 0) {
+            // at most two rules, inline: the same cache line
+            final int n = n1 + d[base + 1];
+            if (n > 0) mark(d[base + 2], n1 > 0);
+            if (n > 1) mark(d[base + 3], n1 > 1);
+            return;
         }
+        final int[] list = atomOverflow;
+        final int mid = d[base + 2];
+        final int end = d[base + 3];
+        for (int i = d[base + 1]; i < mid; i++) mark(list[i], true);
+        for (int i = mid; i < end; i++) mark(list[i], false);
+    }
+
+    private void mark(int r, boolean first) {
+        final int w = r >>> 6;
+        if (first) hits[w] |= 1L << r;
+        else hits2[w] |= 1L << r;
+        touched[w >>> 6] |= 1L << w;
     }
 }

@@ -17,13 +17,17 @@ import java.util.Map;
 final class SubIndex {
     final int atomCount;
     /**
-     * Local atom → rules, flat (one array, not one per atom: an atom hit costs one cache miss here, not two per
-     * list): atom {@code a}'s first-witness rules are {@code atomRuleList[atomRuleStart[2a] .. atomRuleStart[2a+1])},
-     * its second-witness rules {@code [atomRuleStart[2a+1] .. atomRuleStart[2a+2])}.
+     * Local atom → rules, {@link #STRIDE} ints per atom so that an atom hit reads one cache line: atom {@code a} with
+     * at most two rules is {@code {n1, n2, rule, rule}} ({@code n1} first-witness rules, then {@code n2}
+     * second-witness rules); an atom with more is {@code {-1, from, mid, end}}: its first-witness rules are {@code
+     * atomOverflow[from .. mid)}, its second-witness rules {@code [mid .. end)}.
      */
-    final int[] atomRuleStart;
+    final int[] atomRules;
 
-    final int[] atomRuleList;
+    final int[] atomOverflow;
+
+    /** Ints per atom in {@link #atomRules}. */
+    static final int STRIDE = 4;
     /** Per field id, or null when no rule of the route has an atom on that field. */
     private final FieldIndex[] fields;
 
@@ -64,9 +68,9 @@ final class SubIndex {
             }
         }
         atomCount = atoms.size();
-        int[][] flat = flatten(lists(rulesOf), lists(rulesOf2));
-        atomRuleStart = flat[0];
-        atomRuleList = flat[1];
+        int[][] packed = pack(lists(rulesOf), lists(rulesOf2));
+        atomRules = packed[0];
+        atomOverflow = packed[1];
         FieldIndex.Builder[] fb = new FieldIndex.Builder[fieldCount];
         FieldIndex.Builder kb = null;
         for (int i = 0; i < atomCount; i++) {
@@ -84,24 +88,39 @@ final class SubIndex {
         keywords = kb == null ? null : kb.build();
     }
 
-    /** Two atom → rules lists as {start offsets (2 per atom, plus the end), rules} (see {@link #atomRuleStart}). */
-    static int[][] flatten(int[][] first, int[][] second) {
+    /** Two atom → rules lists as {@code {atomRules, atomOverflow}} (see {@link #atomRules}). */
+    static int[][] pack(int[][] first, int[][] second) {
         int n = first.length;
-        int[] start = new int[2 * n + 1];
+        int[] rules = new int[STRIDE * n];
         int total = 0;
-        for (int a = 0; a < n; a++) total += first[a].length + second[a].length;
-        int[] list = new int[total];
+        for (int a = 0; a < n; a++) {
+            int k = first[a].length + second[a].length;
+            if (k > 2) total += k;
+        }
+        int[] over = new int[total];
         int p = 0;
         for (int a = 0; a < n; a++) {
-            start[2 * a] = p;
-            System.arraycopy(first[a], 0, list, p, first[a].length);
-            p += first[a].length;
-            start[2 * a + 1] = p;
-            System.arraycopy(second[a], 0, list, p, second[a].length);
-            p += second[a].length;
+            int base = STRIDE * a;
+            int n1 = first[a].length;
+            int n2 = second[a].length;
+            if (n1 + n2 <= 2) {
+                rules[base] = n1;
+                rules[base + 1] = n2;
+                int k = base + 2;
+                for (int r : first[a]) rules[k++] = r;
+                for (int r : second[a]) rules[k++] = r;
+            } else {
+                rules[base] = -1;
+                rules[base + 1] = p;
+                System.arraycopy(first[a], 0, over, p, n1);
+                p += n1;
+                rules[base + 2] = p;
+                System.arraycopy(second[a], 0, over, p, n2);
+                p += n2;
+                rules[base + 3] = p;
+            }
         }
-        start[2 * n] = p;
-        return new int[][] {start, list};
+        return new int[][] {rules, over};
     }
 
     private static int[][] lists(List<List<Integer>> ls) {
@@ -138,7 +157,7 @@ final class SubIndex {
         long b = 0;
         for (FieldIndex f : fields) if (f != null) b += f.bytes();
         if (keywords != null) b += keywords.bytes();
-        b += 16 + 4L * atomRuleStart.length + 16 + 4L * atomRuleList.length;
+        b += 16 + 4L * atomRules.length + 16 + 4L * atomOverflow.length;
         return b;
     }
 }
