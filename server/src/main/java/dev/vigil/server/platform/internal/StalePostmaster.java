@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * button on a VM that kept the container): {@code pg_ctl} detaches the postmaster, so it outlives the JVM and keeps
  * {@code postmaster.pid} and the data directory locked, and the next {@code pg_ctl start} would fail.
  *
- * <p>Invariant: only a live process whose executable is {@code postgres} and whose arguments name <em>this</em> data
- * directory is stopped. A {@code postmaster.pid} naming a dead process is left to PostgreSQL (it removes it itself);
+ * <p>Invariant: only a live process whose executable is {@code postgres} and whose data directory is <em>this</em> one
+ * (compared as files, so a data directory reached through a symbolic link is recognised) is stopped. A {@code postmaster.pid} naming a dead process is left to PostgreSQL (it removes it itself);
  * one naming a live process that is not our postmaster (the pid was reused) is deleted, because PostgreSQL would
  * otherwise refuse to start. Stopping sends SIGINT (PostgreSQL's fast shutdown: a clean stop with a checkpoint), then SIGTERM, then SIGKILL as the last resort (PostgreSQL recovers from WAL on the next start).
  */
@@ -48,10 +48,15 @@ final class StalePostmaster {
         }
         ProcessHandle process = handle.get();
         String command = process.info().command().orElse("");
-        String args = String.join(" ", process.info().arguments().orElse(new String[0]));
         boolean postgres = Path.of(command).getFileName() != null
                 && Path.of(command).getFileName().toString().equals("postgres");
-        if (!postgres || !args.contains(pgDir.toString())) {
+        Serves serves = postgres ? serves(process, pgDir) : Serves.NO;
+        if (serves == Serves.UNKNOWN) {
+            // a live postgres whose data directory we cannot tell: neither stop it nor delete its pid file
+            throw new IOException("pid " + pid + " named by " + pidFile
+                    + " is a live postgres whose data directory cannot be determined; stop it or remove the file");
+        }
+        if (serves == Serves.NO) {
             log.warn(
                     "{} names pid {} which is not a postmaster of this data directory ({}); removing the stale file",
                     pidFile,
@@ -88,6 +93,46 @@ final class StalePostmaster {
             throw new IOException("cannot stop the postmaster (pid " + pid + ") still serving " + pgDir);
         }
         return true;
+    }
+
+    enum Serves {
+        YES,
+        NO,
+        UNKNOWN
+    }
+
+    /**
+     * Whether the postgres process serves {@code pgDir}, compared as files (symbolic links, {@code ..} and relative
+     * paths resolved on both sides): its working directory on Linux (the postmaster changes into its data directory),
+     * else the {@code -D} argument of its command line.
+     */
+    static Serves serves(ProcessHandle process, Path pgDir) {
+        Path cwd = Path.of("/proc", Long.toString(process.pid()), "cwd");
+        try {
+            return Files.isSameFile(cwd, pgDir) ? Serves.YES : Serves.NO;
+        } catch (IOException | SecurityException e) {
+            log.debug("cannot read {}; falling back to the command line", cwd, e);
+        }
+        String[] args = process.info().arguments().orElse(null);
+        if (args == null) {
+            return Serves.UNKNOWN;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String dir = null;
+            if (args[i].equals("-D") && i + 1 < args.length) {
+                dir = args[i + 1];
+            } else if (args[i].startsWith("-D") && args[i].length() > 2) {
+                dir = args[i].substring(2);
+            }
+            if (dir != null) {
+                try {
+                    return Files.isSameFile(Path.of(dir), pgDir) ? Serves.YES : Serves.NO;
+                } catch (IOException e) {
+                    return Serves.NO; // its data directory no longer exists: not ours
+                }
+            }
+        }
+        return Serves.UNKNOWN;
     }
 
     private static boolean waitForExit(ProcessHandle process, Duration timeout) {
