@@ -8,6 +8,9 @@
 #   DATA=/tmp/x/data bench/event-store.sh      measures search, verification and disk of an existing data directory
 #                                               (e.g. one a LOAD=1 run kept with KEEP=1), stopped server
 #   VIGIL_JAR=/path/vigil.jar                   runs that jar instead of ./vigil (e.g. a copy, while you rebuild)
+#   RULES=../shared/sigma/rules bench/event-store.sh ...   ingest mode: imports that rule tree (e.g. the SigmaHQ
+#                                               corpus) with `vigil rules import` before sending, so detection runs
+#                                               the full rule set instead of the starter rules
 #
 # Ingest mode (default): starts `./vigil server` (starter rules) on a fresh data directory and a free port, creates
 # an HTTP source, then SENDERS curl loops POST the lane ($VIGIL_SHARED/bench/lanes, 10,000 events) in chunks of 5,000
@@ -128,6 +131,13 @@ else
     done
   }
 
+  if [ -n "${RULES:-}" ]; then
+    "${VIGIL[@]}" rules import --url "$URL" --token "$TOKEN" "$RULES" > "$WORK/rules-import.log" 2>&1 ||
+      { tail -20 "$WORK/rules-import.log" >&2; exit 1; }
+    curl -s -H "$AUTH" "$URL/api/v1/rules/status" | python3 -c '
+import json,sys; s=json.load(sys.stdin)
+print("rules: " + ", ".join(f"{k} {v}" for k, v in s.items() if not isinstance(v, (list, dict))))'
+  fi
   echo "ingest: lane $LANE, $SENDERS senders, chunks of 5000 lines, until $EVENTS events$([ "$DURATION" -gt 0 ] && echo " or $DURATION s")"
   D0=$(metric vigil_ingest_delivered_total)
   T0=$(date +%s.%N)

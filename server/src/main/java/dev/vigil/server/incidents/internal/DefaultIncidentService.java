@@ -240,7 +240,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 same.orElse(null),
                 a.createdAt(),
                 "system");
-        repo.recount(incident.id());
+        repo.countAdded(incident.id(), a.createdAt());
         Incident i = repo.get(incident.id()).orElseThrow();
         List<String> changed = new ArrayList<>();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>(i.triage());

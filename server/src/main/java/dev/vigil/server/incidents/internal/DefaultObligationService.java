@@ -59,6 +59,7 @@ class DefaultObligationService implements ObligationService {
     private final IncidentRepository incidents;
     private final ApplicationEventPublisher events;
     private final ObjectProvider<SchedulerClient> scheduler;
+    private final TableSnapshot<List<ObligationTemplate>> templates;
 
     DefaultObligationService(
             JdbcClient jdbc,
@@ -75,6 +76,7 @@ class DefaultObligationService implements ObligationService {
         this.incidents = incidents;
         this.events = events;
         this.scheduler = scheduler;
+        this.templates = new TableSnapshot<>(jdbc, "obligation_templates", "t.key", this::readTemplates);
     }
 
     // --- stakeholder groups
@@ -258,9 +260,13 @@ class DefaultObligationService implements ObligationService {
 
     @Override
     public List<ObligationTemplate> templates() {
-        return jdbc.sql("select * from obligation_templates order by key")
+        return templates.get();
+    }
+
+    private List<ObligationTemplate> readTemplates() {
+        return List.copyOf(jdbc.sql("select * from obligation_templates order by key")
                 .query((rs, n) -> mapTemplate(rs))
-                .list();
+                .list());
     }
 
     Optional<ObligationTemplate> template(String key) {

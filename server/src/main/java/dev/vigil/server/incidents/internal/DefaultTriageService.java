@@ -41,6 +41,7 @@ class DefaultTriageService implements TriageService {
     private final TaxonomyService taxonomy;
     private final IncidentProperties properties;
     private final Predicate<String> playbookExists;
+    private final TableSnapshot<List<TriageRule>> rules;
 
     DefaultTriageService(
             JdbcClient jdbc,
@@ -59,6 +60,7 @@ class DefaultTriageService implements TriageService {
                 .param(key)
                 .query(Boolean.class)
                 .single();
+        this.rules = new TableSnapshot<>(jdbc, "triage_rules", "t.name", this::readRules);
     }
 
     /** The YAML document. */
@@ -78,7 +80,11 @@ class DefaultTriageService implements TriageService {
 
     @Override
     public List<TriageRule> rules() {
-        return jdbc.sql("select * from triage_rules order by position, name")
+        return rules.get();
+    }
+
+    private List<TriageRule> readRules() {
+        return List.copyOf(jdbc.sql("select * from triage_rules order by position, name")
                 .query((rs, n) -> {
                     Definition d = IncidentYaml.fromJson(rs.getString("definition"), Definition.class);
                     return new TriageRule(
@@ -94,7 +100,7 @@ class DefaultTriageService implements TriageService {
                             rs.getBoolean("builtin"),
                             rs.getTimestamp("updated_at").toInstant());
                 })
-                .list();
+                .list());
     }
 
     @Override

@@ -365,6 +365,16 @@ class IncidentRepository {
                 .update();
     }
 
+    /**
+     * One alert row was added (by {@link #addAlert}) with its sighting at {@code seen}: the same result as
+     * {@link #recount} without counting every row of a large incident again.
+     */
+    void countAdded(UUID incidentId, Instant seen) {
+        jdbc.sql("""
+                        update incidents set alert_count = alert_count + 1,
+                            last_alert_at = greatest(last_alert_at, ?) where id = ?""").params(Timestamp.from(seen), incidentId).update();
+    }
+
     /** Alert rows (duplicates included) and the newest sighting of an incident. */
     void recount(UUID incidentId) {
         jdbc.sql("""
