@@ -123,6 +123,16 @@ class OnCallStore {
                 duplicate);
     }
 
+    /** Deletes row {@code id} of {@code table} and audits its last state; false when there was none. */
+    private boolean deleteAudited(String auditType, String table, UUID id, Function<UUID, Optional<?>> load) {
+        Object before = load.apply(id).orElse(null);
+        return audited(
+                auditType,
+                id,
+                before,
+                jdbc.sql("delete from " + table + " where id = ?").param(id).update() > 0);
+    }
+
     private boolean audited(String type, UUID id, Object before, boolean deleted) {
         if (deleted) {
             audit.record("deleted", type, id.toString(), before, null);
@@ -323,11 +333,7 @@ class OnCallStore {
 
     @Transactional
     boolean deleteTeam(UUID id) {
-        return audited(
-                "oncall_team",
-                id,
-                team(id).orElse(null),
-                jdbc.sql("delete from oncall_teams where id = ?").param(id).update() > 0);
+        return deleteAudited("oncall_team", "oncall_teams", id, this::team);
     }
 
     private OnCallTeam mapTeam(ResultSet rs, int n) throws SQLException {
@@ -409,11 +415,7 @@ class OnCallStore {
 
     @Transactional
     boolean deleteSchedule(UUID id) {
-        return audited(
-                "schedule",
-                id,
-                schedule(id).orElse(null),
-                jdbc.sql("delete from oncall_schedules where id = ?").param(id).update() > 0);
+        return deleteAudited("schedule", "oncall_schedules", id, this::schedule);
     }
 
     private Schedule mapSchedule(ResultSet rs, int n) throws SQLException {
@@ -609,11 +611,7 @@ class OnCallStore {
 
     @Transactional
     boolean deletePolicy(UUID id) {
-        return audited(
-                "escalation_policy",
-                id,
-                policy(id).orElse(null),
-                jdbc.sql("delete from oncall_policies where id = ?").param(id).update() > 0);
+        return deleteAudited("escalation_policy", "oncall_policies", id, this::policy);
     }
 
     private EscalationPolicy mapPolicy(ResultSet rs, int n) throws SQLException {
