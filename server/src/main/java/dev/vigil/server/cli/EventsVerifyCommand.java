@@ -53,8 +53,8 @@ final class EventsVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
-        String base = url != null ? url : env("VIGIL_URL", "http://127.0.0.1:8080");
-        String auth = token != null ? token : env("VIGIL_API_TOKEN", env("VIGIL_BOOTSTRAP_API_TOKEN", null));
+        String base = RemoteServer.url(url);
+        String auth = RemoteServer.token(token);
         if (auth == null) {
             System.err.println("vigil events verify: an admin token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;
@@ -155,10 +155,5 @@ final class EventsVerifyCommand implements Callable<Integer> {
     private static String text(JsonNode n, String field) {
         JsonNode x = n.get(field);
         return x == null || x.isNull() ? "-" : x.asString();
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }

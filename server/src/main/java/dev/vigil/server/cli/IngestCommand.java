@@ -64,8 +64,8 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
-        String base = url != null ? url : env("VIGIL_URL", "http://127.0.0.1:8080");
-        String auth = token != null ? token : env("VIGIL_API_TOKEN", env("VIGIL_BOOTSTRAP_API_TOKEN", null));
+        String base = RemoteServer.url(url);
+        String auth = RemoteServer.token(token);
         if (auth == null) {
             System.err.println("vigil ingest: a token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;
@@ -176,10 +176,5 @@ final class IngestCommand implements Callable<Integer> {
         int b1 = in.read();
         in.reset();
         return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }

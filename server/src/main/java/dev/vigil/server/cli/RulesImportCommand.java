@@ -49,8 +49,8 @@ final class RulesImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        String base = url != null ? url : env("VIGIL_URL", "http://127.0.0.1:8080");
-        String auth = token != null ? token : env("VIGIL_API_TOKEN", env("VIGIL_BOOTSTRAP_API_TOKEN", null));
+        String base = RemoteServer.url(url);
+        String auth = RemoteServer.token(token);
         if (auth == null) {
             System.err.println("vigil rules import: an admin token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;
@@ -140,10 +140,5 @@ final class RulesImportCommand implements Callable<Integer> {
             }
         }
         return bytes.toByteArray();
-    }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
     }
 }

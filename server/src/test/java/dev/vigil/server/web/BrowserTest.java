@@ -2,124 +2,24 @@ package dev.vigil.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import dev.vigil.server.security.UserRequest;
-import dev.vigil.server.security.UserService;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.TestIntake;
 import dev.vigil.server.testing.VigilServerTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The web UI in a real browser: Debian's {@code chromium} driven by Playwright for Java (no browser download). One
- * browser for the class, a fresh context (profile, cookies) per test. Screenshots go to
- * {@code server/target/screenshots/}. Without chromium the tests are skipped with a notice, except under {@code CI},
- * where that is a failure. Every page is also checked for Content-Security-Policy violations and script errors.
+ * The web UI in a real browser (Debian's {@code chromium} driven by Playwright for Java, set up by
+ * {@link BrowserTestSupport}): signing in and out, an alert from intake, keyboard navigation, log data with HTML and
+ * script in it rendered as text, and Swagger UI. Every page is also checked for Content-Security-Policy violations and
+ * script errors.
  */
 @VigilServerTest
-class BrowserTest {
-    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("VIGIL_CHROMIUM", "/usr/bin/chromium"));
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-
-    static Playwright playwright;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    UserService users;
-
-    BrowserContext context;
-    Page page;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-    final List<String> dialogs = new CopyOnWriteArrayList<>();
-    String testName;
-
-    @BeforeAll
-    static void launch() {
-        TestChromium.requireOrSkip();
-        playwright = TestChromium.playwright();
-        browser = TestChromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void openPage(TestInfo info) throws Exception {
-        testName = info.getTestMethod().orElseThrow().getName();
-        Files.createDirectories(SCREENSHOTS);
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        page = context.newPage();
-        page.setDefaultTimeout(30_000);
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                problems.add(m.text());
-            }
-        });
-        page.onPageError(e -> problems.add("page error: " + e));
-        page.onDialog(d -> {
-            dialogs.add(d.message());
-            d.dismiss();
-        });
-    }
-
-    @AfterEach
-    void closePage() {
-        if (context != null) {
-            context.close();
-        }
-    }
-
-    private void shot(String name) {
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(SCREENSHOTS.resolve(testName + "-" + name + ".png"))
-                .setFullPage(true));
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    private void signIn(String username, String password) {
-        page.navigate(base() + "/");
-        assertThat(page.url()).endsWith("/login");
-        page.getByLabel("User name").fill(username);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
-        page.waitForURL(u -> java.net.URI.create(u).getPath().equals("/")); // "/?continue" from the request cache
-        assertThat(page.locator("h1").textContent()).isEqualTo("Dashboard");
-    }
-
+class BrowserTest extends BrowserTestSupport {
     private String user(String role) {
-        String name = "browser-" + role + "-" + UUID.randomUUID().toString().substring(0, 6);
-        users.create(new UserRequest(name, "Browser " + role, null, Set.of(role), true, "browser-password-1"));
-        return name;
+        return user("browser-" + role + "-", "Browser " + role, Set.of(role));
     }
 
     @Test
@@ -134,7 +34,7 @@ class BrowserTest {
                 "{\"c-ip\":\"198.51.100.77\",\"cs-method\":\"GET\",\"cs-uri-stem\":\"/products\","
                         + "\"cs-uri-query\":\"id=1 union select password from users\",\"sc-status\":200}");
 
-        signIn(user("analyst"), "browser-password-1");
+        signIn(user("analyst"), PASSWORD);
         page.locator("#widget-alerts svg.chart").waitFor(); // loaded by htmx
         page.locator("#widget-intake table").waitFor();
         assertThat(page.locator("nav[aria-label=Main]").textContent())
@@ -174,10 +74,7 @@ class BrowserTest {
         assertThat(page.locator("dl.facts").textContent()).contains(source, "initial-access");
         shot("3-alert");
 
-        page.getByRole(
-                        com.microsoft.playwright.options.AriaRole.BUTTON,
-                        new Page.GetByRoleOptions().setName("Sign out"))
-                .click();
+        button("Sign out").click();
         page.waitForURL(base() + "/login?signed-out");
         assertThat(page.locator("main").textContent()).contains("You are signed out");
         shot("4-signed-out");
@@ -197,7 +94,7 @@ class BrowserTest {
         String token = TestIntake.webSource(admin, source);
         String alertId = TestIntake.raise(admin, source, token, TestIntake.hostileWebEvent());
 
-        signIn(user("viewer"), "browser-password-1");
+        signIn(user("viewer"), PASSWORD);
         page.navigate(base() + "/alerts?source=" + source);
         page.locator("a.alert-link").click();
         page.waitForURL(base() + "/alerts/" + alertId);

@@ -3,33 +3,19 @@ package dev.vigil.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.options.AriaRole;
 import dev.vigil.server.incidents.Incident;
 import dev.vigil.server.incidents.IncidentService;
-import dev.vigil.server.security.UserRequest;
-import dev.vigil.server.security.UserService;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.TestIntake;
 import dev.vigil.server.testing.VigilServerTest;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Handling one incident in a real browser (Debian {@code chromium} through Playwright), from the alert to closed with
@@ -40,87 +26,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code server/target/screenshots/}; every page is checked for CSP violations and script errors.
  */
 @VigilServerTest
-class IncidentBrowserTest {
-    static Playwright playwright;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    UserService users;
-
+class IncidentBrowserTest extends BrowserTestSupport {
     @Autowired
     IncidentService incidents;
 
     @Autowired
     dev.vigil.server.oncall.PagingService paging;
 
-    BrowserContext context;
-    Page page;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-    final List<String> dialogs = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void launch() {
-        TestChromium.requireOrSkip();
-        playwright = TestChromium.playwright();
-        browser = TestChromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void openPage() throws Exception {
-        Files.createDirectories(BrowserTest.SCREENSHOTS);
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        page = context.newPage();
-        page.setDefaultTimeout(30_000);
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                problems.add(m.text());
-            }
-        });
-        page.onPageError(e -> problems.add("page error: " + e));
-        page.onDialog(d -> {
-            dialogs.add(d.message());
-            d.dismiss();
-        });
-    }
-
-    @AfterEach
-    void closePage() {
-        if (context != null) {
-            context.close();
-        }
-    }
-
-    private void shot(String name) {
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(BrowserTest.SCREENSHOTS.resolve("incident-" + name + ".png"))
-                .setFullPage(true));
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    private Locator button(String name) {
-        return page.getByRole(
-                AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
-
-    /** Clicks a submit button and waits for the page it leads to (redirects followed). */
-    private void submit(Locator submitButton) {
-        page.waitForNavigation(submitButton::click);
+    @Override
+    String screenshotPrefix() {
+        return "incident-";
     }
 
     private String notice() {
@@ -128,13 +43,7 @@ class IncidentBrowserTest {
     }
 
     private void signIn(Set<String> roles) {
-        String name = "ir-" + UUID.randomUUID().toString().substring(0, 8);
-        users.create(new UserRequest(name, "Robin Responder", null, roles, true, "browser-password-1"));
-        page.navigate(base() + "/");
-        page.getByLabel("User name").fill(name);
-        page.getByLabel("Password").fill("browser-password-1");
-        submit(button("Sign in"));
-        assertThat(java.net.URI.create(page.url()).getPath()).isEqualTo("/");
+        signIn(user("ir-", "Robin Responder", roles), PASSWORD);
     }
 
     /** An SQL-injection alert from a client address of its own; returns the incident it landed in. */
@@ -371,13 +280,7 @@ class IncidentBrowserTest {
         Incident created = incidents.get(incidentId).orElseThrow();
         String ref = created.reference();
 
-        String name = "responder-" + UUID.randomUUID().toString().substring(0, 6);
-        users.create(new UserRequest(name, "Rita Responder", null, Set.of("responder"), true, "browser-password-1"));
-        page.navigate(base() + "/");
-        page.getByLabel("User name").fill(name);
-        page.getByLabel("Password").fill("browser-password-1");
-        submit(button("Sign in"));
-        assertThat(java.net.URI.create(page.url()).getPath()).isEqualTo("/");
+        signIn(user("responder-", "Rita Responder", Set.of("responder")), PASSWORD);
 
         // From the alert to its incident.
         page.navigate(base() + "/alerts/" + alertId);

@@ -3,11 +3,8 @@ package dev.vigil.server.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import dev.vigil.server.notify.ChannelRequest;
 import dev.vigil.server.notify.ChannelService;
@@ -19,20 +16,12 @@ import dev.vigil.server.testing.RecordingChannel;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.VigilServerTest;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -44,13 +33,7 @@ import org.springframework.context.ApplicationContext;
  * escalation 25 minutes ahead notifies nobody else).
  */
 @VigilServerTest
-class OnCallBrowserTest {
-    static Playwright playwright;
-    static Browser browser;
-
-    @LocalServerPort
-    int port;
-
+class OnCallBrowserTest extends BrowserTestSupport {
     @Autowired
     ChannelService channels;
 
@@ -63,65 +46,9 @@ class OnCallBrowserTest {
     @Autowired
     ApplicationContext context;
 
-    BrowserContext browserContext;
-    Page page;
-    final List<String> problems = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void launch() {
-        TestChromium.requireOrSkip();
-        playwright = TestChromium.playwright();
-        browser = TestChromium.launch(playwright);
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void openPage() throws Exception {
-        Files.createDirectories(BrowserTest.SCREENSHOTS);
-        browserContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 900));
-        page = browserContext.newPage();
-        page.setDefaultTimeout(30_000);
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error")) {
-                problems.add(m.text());
-            }
-        });
-        page.onPageError(e -> problems.add("page error: " + e));
-    }
-
-    @AfterEach
-    void closePage() {
-        if (browserContext != null) {
-            browserContext.close();
-        }
-    }
-
-    private void shot(String name) {
-        page.screenshot(new Page.ScreenshotOptions()
-                .setPath(BrowserTest.SCREENSHOTS.resolve("oncall-" + name + ".png"))
-                .setFullPage(true));
-    }
-
-    private String base() {
-        return "http://127.0.0.1:" + port;
-    }
-
-    private Locator button(String name) {
-        return page.getByRole(
-                AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
-
-    private void submit(Locator submitButton) {
-        page.waitForNavigation(submitButton::click);
+    @Override
+    String screenshotPrefix() {
+        return "oncall-";
     }
 
     private Locator field(String name) {
@@ -162,10 +89,7 @@ class OnCallBrowserTest {
         assertThat(team.status()).as(team.toString()).isEqualTo(201);
         String teamId = team.json().get("id").asString();
 
-        page.navigate(base() + "/");
-        page.getByLabel("User name").fill("admin");
-        page.getByLabel("Password").fill(VigilServerTest.ADMIN_PASSWORD);
-        submit(button("Sign in"));
+        signIn("admin", VigilServerTest.ADMIN_PASSWORD);
 
         // Alice's notification rules, from the UI
         page.navigate(base() + "/oncall/people/" + alice);

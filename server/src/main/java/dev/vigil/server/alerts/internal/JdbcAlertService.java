@@ -8,6 +8,7 @@ import dev.vigil.server.alerts.AlertRaised;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.alerts.NewAlert;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Array;
 import java.sql.PreparedStatement;
@@ -156,51 +157,26 @@ class JdbcAlertService implements AlertService {
 
     @Override
     public AlertPage find(AlertQuery q) {
-        StringBuilder where = new StringBuilder(" where true");
-        List<Object> params = new ArrayList<>();
+        SqlFilter where = new SqlFilter();
         if (q.minLevel() != null) {
-            where.append(" and level_rank >= ?");
-            params.add((short) q.minLevel().ordinal());
+            where.and("level_rank >= ?", (short) q.minLevel().ordinal());
         }
-        if (q.ruleId() != null) {
-            where.append(" and rule_id = ?");
-            params.add(q.ruleId());
-        }
-        if (q.source() != null) {
-            where.append(" and source = ?");
-            params.add(q.source());
-        }
-        if (q.application() != null) {
-            where.append(" and application = ?");
-            params.add(q.application());
-        }
+        where.whenPresent("rule_id = ?", q.ruleId())
+                .whenPresent("source = ?", q.source())
+                .whenPresent("application = ?", q.application());
         if (q.tag() != null) {
-            where.append(" and tags @> array[?]::text[]");
-            params.add(q.tag().toLowerCase(java.util.Locale.ROOT));
+            where.and("tags @> array[?]::text[]", q.tag().toLowerCase(java.util.Locale.ROOT));
         }
-        if (q.entity() != null) {
-            where.append(" and exists (select 1 from jsonb_each_text(entities) e where e.value = ?)");
-            params.add(q.entity());
-        }
-        if (q.from() != null) {
-            where.append(" and created_at >= ?");
-            params.add(Timestamp.from(q.from()));
-        }
-        if (q.to() != null) {
-            where.append(" and created_at < ?");
-            params.add(Timestamp.from(q.to()));
-        }
-        long total = jdbc.sql("select count(*) from alerts" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(q.size());
-        pageParams.add((long) q.page() * q.size());
-        List<Alert> items = jdbc.sql("select * from alerts" + where + " order by created_at desc, id limit ? offset ?")
-                .params(pageParams)
-                .query((rs, i) -> map(rs))
-                .list();
+        where.whenPresent("exists (select 1 from jsonb_each_text(entities) e where e.value = ?)", q.entity())
+                .range("created_at", q.from(), q.to());
+        long total = where.count(jdbc, "alerts");
+        List<Alert> items = where.list(
+                jdbc,
+                "select * from alerts",
+                " order by created_at desc, id",
+                q.size(),
+                (long) q.page() * q.size(),
+                (rs, i) -> map(rs));
         return new AlertPage(items, q.page(), q.size(), total);
     }
 

@@ -23,51 +23,57 @@ class DetectionMetrics {
     private final Counter evicted;
 
     DetectionMetrics(MeterRegistry registry) {
-        withheld = Counter.builder("vigil.detection.correlation.withheld")
-                .description("base detections that only feed correlation rules (generate: false), raised as no alert")
-                .register(registry);
-        late = Counter.builder("vigil.detection.correlation.late")
-                .description("detections older than the correlation watermark, not folded into any window")
-                .register(registry);
-        evicted = Counter.builder("vigil.detection.correlation.evicted")
-                .description("correlation groups evicted to honour the state caps")
-                .register(registry);
-        events = Counter.builder("vigil.detection.events")
-                .description("events evaluated by the engine")
-                .register(registry);
-        unevaluated = Counter.builder("vigil.detection.events.unevaluated")
-                .description("events received while no rule was active")
-                .register(registry);
-        detections = Counter.builder("vigil.detection.detections")
-                .description("rule matches (before suppression)")
-                .register(registry);
-        alerts = Counter.builder("vigil.detection.alerts")
-                .description("detections raised as alerts")
-                .register(registry);
-        suppressed = Counter.builder("vigil.detection.suppressed")
-                .description("detections not raised: below the alerting level or over the per-rule rate limit")
-                .register(registry);
-        failures = Counter.builder("vigil.detection.rule.failures")
-                .description("rule evaluation failures")
-                .register(registry);
+        withheld = counter(
+                registry,
+                "vigil.detection.correlation.withheld",
+                "base detections that only feed correlation rules (generate: false), raised as no alert");
+        late = counter(
+                registry,
+                "vigil.detection.correlation.late",
+                "detections older than the correlation watermark, not folded into any window");
+        evicted = counter(
+                registry, "vigil.detection.correlation.evicted", "correlation groups evicted to honour the state caps");
+        events = counter(registry, "vigil.detection.events", "events evaluated by the engine");
+        unevaluated =
+                counter(registry, "vigil.detection.events.unevaluated", "events received while no rule was active");
+        detections = counter(registry, "vigil.detection.detections", "rule matches (before suppression)");
+        alerts = counter(registry, "vigil.detection.alerts", "detections raised as alerts");
+        suppressed = counter(
+                registry,
+                "vigil.detection.suppressed",
+                "detections not raised: below the alerting level or over the per-rule rate limit");
+        failures = counter(registry, "vigil.detection.rule.failures", "rule evaluation failures");
         batches = Timer.builder("vigil.detection.batch")
                 .description("time to match a batch and store its alerts")
                 .register(registry);
         registry.gauge("vigil.detection.rules.active", activeRules);
-        io.micrometer.core.instrument.Gauge.builder(
-                        "vigil.detection.correlation.groups", this, m -> m.correlationStat(s -> s.groups()))
-                .description("correlation group states kept")
-                .register(registry);
-        io.micrometer.core.instrument.Gauge.builder(
-                        "vigil.detection.correlation.held.back", this, m -> m.correlationStat(s -> s.heldBack()))
-                .description("detections held back for event-time ordering")
-                .register(registry);
+        correlationGauge(
+                registry, "vigil.detection.correlation.groups", "correlation group states kept", s -> s.groups());
+        correlationGauge(
+                registry,
+                "vigil.detection.correlation.held.back",
+                "detections held back for event-time ordering",
+                s -> s.heldBack());
         io.micrometer.core.instrument.FunctionCounter.builder(
                         "vigil.detection.correlation.firings",
                         this,
                         m -> m.correlationStat(s -> s.firings() + s.killChainFirings()))
                 .description("correlation and kill-chain firings")
                 .register(registry);
+    }
+
+    private void correlationGauge(
+            MeterRegistry registry,
+            String name,
+            String description,
+            java.util.function.ToDoubleFunction<dev.vigil.engine.correlate.CorrelationStats> stat) {
+        io.micrometer.core.instrument.Gauge.builder(name, this, m -> m.correlationStat(stat))
+                .description(description)
+                .register(registry);
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
     }
 
     void batch(int eventCount, int detectionCount, int alertCount, int suppressedCount, int failureCount, long nanos) {

@@ -284,54 +284,39 @@ final class Partition implements Closeable {
     /** Commits and closes everything (on shutdown). */
     @Override
     public void close() throws IOException {
-        lock.writeLock().lock();
-        try {
-            if (searchers != null) {
-                searchers.close();
-            }
-            if (writer != null) {
-                writer.close();
-                writer = null;
-            }
-            directory.close();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        closeAll(true);
     }
 
     /** Drops uncommitted changes and closes, as a crash would (tests only). */
     void abandonForTest() throws IOException {
-        lock.writeLock().lock();
-        try {
-            if (searchers != null) {
-                searchers.close();
-            }
-            if (writer != null) {
-                writer.rollback();
-                writer = null;
-            }
-            directory.close();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        closeAll(false);
     }
 
     /** Closes without committing (retention drops the partition next) and deletes the directory. */
     void closeAndDelete() throws IOException {
+        closeAll(false);
+        deleteTree(path);
+    }
+
+    /** Closes the searchers, the writer (committing or rolling back its pending changes) and the directory. */
+    private void closeAll(boolean commit) throws IOException {
         lock.writeLock().lock();
         try {
             if (searchers != null) {
                 searchers.close();
             }
             if (writer != null) {
-                writer.rollback();
+                if (commit) {
+                    writer.close();
+                } else {
+                    writer.rollback();
+                }
                 writer = null;
             }
             directory.close();
         } finally {
             lock.writeLock().unlock();
         }
-        deleteTree(path);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -33,6 +33,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -113,10 +114,21 @@ class DefaultObligationService implements ObligationService {
                 throw new IllegalArgumentException("invalid e-mail address '" + c.email() + "'");
             }
         }
-        Optional<StakeholderGroup> before = group(key);
-        upsertGroup(key, name, Texts.optional(g.description(), "description", 2000), contacts, false);
-        StakeholderGroup after = group(key).orElseThrow();
-        audit.record("stakeholder.group.save", "stakeholder-group", key, before.orElse(null), after);
+        String description = Texts.optional(g.description(), "description", 2000);
+        return audited(
+                "stakeholder.group.save",
+                "stakeholder-group",
+                key,
+                this::group,
+                () -> upsertGroup(key, name, description, contacts, false));
+    }
+
+    /** Writes the item {@code key} and audits the change with its state before and after; returns the new state. */
+    private <T> T audited(String action, String type, String key, Function<String, Optional<T>> load, Runnable write) {
+        T before = load.apply(key).orElse(null);
+        write.run();
+        T after = load.apply(key).orElseThrow();
+        audit.record(action, type, key, before, after);
         return after;
     }
 
@@ -164,10 +176,8 @@ class DefaultObligationService implements ObligationService {
     @Transactional
     public BusinessCalendar saveCalendar(BusinessCalendar c) {
         BusinessCalendar v = validate(c);
-        Optional<BusinessCalendar> before = calendar(v.key());
-        upsertCalendar(v, false);
-        BusinessCalendar after = calendar(v.key()).orElseThrow();
-        audit.record("calendar.save", "business-calendar", v.key(), before.orElse(null), after);
+        BusinessCalendar after =
+                audited("calendar.save", "business-calendar", v.key(), this::calendar, () -> upsertCalendar(v, false));
         for (UUID incident : openIncidentsUsingCalendar(v.key())) {
             recompute(incident);
         }
@@ -292,11 +302,12 @@ class DefaultObligationService implements ObligationService {
     @Transactional
     public ObligationTemplate saveTemplate(ObligationTemplate t) {
         ObligationTemplate v = validate(t);
-        Optional<ObligationTemplate> before = template(v.key());
-        upsertTemplate(v, false);
-        ObligationTemplate after = template(v.key()).orElseThrow();
-        audit.record("obligation.template.save", "obligation-template", v.key(), before.orElse(null), after);
-        return after;
+        return audited(
+                "obligation.template.save",
+                "obligation-template",
+                v.key(),
+                this::template,
+                () -> upsertTemplate(v, false));
     }
 
     @Override

@@ -116,34 +116,27 @@ class IncidentPaging {
 
     @ApplicationModuleListener
     void on(PageEvents.PageTriggered e) {
-        ofIncident(
+        note(
                 e.subjectType(),
                 e.subjectId(),
-                id -> timeline.record(
-                        id,
-                        "page",
-                        what(e.subjectType()) + ": paging started ("
-                                + e.severity().id() + ")",
-                        "page " + e.pageId()));
+                e.pageId(),
+                "paging started (" + e.severity().id() + ")");
     }
 
     @ApplicationModuleListener
     void on(PageEvents.PageEscalated e) {
-        ofIncident(
+        note(
                 e.subjectType(),
                 e.subjectId(),
-                id -> timeline.record(
-                        id,
-                        "page",
-                        what(e.subjectType()) + ": paged " + e.recipients().size() + " people (round " + (e.round() + 1)
-                                + ", step " + (e.step() + 1) + ")",
-                        "page " + e.pageId()));
+                e.pageId(),
+                "paged " + e.recipients().size() + " people (round " + (e.round() + 1) + ", step " + (e.step() + 1)
+                        + ")");
     }
 
     @ApplicationModuleListener
     void on(PageEvents.PageAcknowledged e) {
         ofIncident(e.subjectType(), e.subjectId(), id -> {
-            timeline.record(id, "page", what(e.subjectType()) + ": acknowledged by " + e.by(), "page " + e.pageId());
+            note(id, e.subjectType(), e.pageId(), "acknowledged by " + e.by());
             incidents
                     .get(id)
                     .filter(i -> SUBJECT.equals(e.subjectType()) && i.status() == IncidentStatus.NEW)
@@ -159,23 +152,12 @@ class IncidentPaging {
 
     @ApplicationModuleListener
     void on(PageEvents.PageResolved e) {
-        ofIncident(
-                e.subjectType(),
-                e.subjectId(),
-                id -> timeline.record(
-                        id, "page", what(e.subjectType()) + ": resolved by " + e.by(), "page " + e.pageId()));
+        note(e.subjectType(), e.subjectId(), e.pageId(), "resolved by " + e.by());
     }
 
     @ApplicationModuleListener
     void on(PageEvents.PageExhausted e) {
-        ofIncident(
-                e.subjectType(),
-                e.subjectId(),
-                id -> timeline.record(
-                        id,
-                        "page",
-                        what(e.subjectType()) + ": nobody acknowledged, every step ran, the fallback was told",
-                        "page " + e.pageId()));
+        note(e.subjectType(), e.subjectId(), e.pageId(), "nobody acknowledged, every step ran, the fallback was told");
     }
 
     /** A notification deadline at risk pages the owning team (one page per stage), until the submission is recorded. */
@@ -319,6 +301,15 @@ class IncidentPaging {
             return null;
         }
         return policy.get().id();
+    }
+
+    /** Notes what happened to a page on the timeline of the incident it is about (if it is about one). */
+    private void note(String subjectType, String subjectId, UUID pageId, String what) {
+        ofIncident(subjectType, subjectId, id -> note(id, subjectType, pageId, what));
+    }
+
+    private void note(UUID incidentId, String subjectType, UUID pageId, String what) {
+        timeline.record(incidentId, "page", what(subjectType) + ": " + what, "page " + pageId);
     }
 
     private static String what(String subjectType) {

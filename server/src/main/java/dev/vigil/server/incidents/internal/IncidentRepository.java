@@ -10,12 +10,12 @@ import dev.vigil.server.incidents.Outcome;
 import dev.vigil.server.incidents.Phase;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,82 +198,46 @@ class IncidentRepository {
     }
 
     Page<Incident> find(IncidentQuery q, PageQuery page) {
-        StringBuilder where = new StringBuilder(" where true");
-        List<Object> params = new ArrayList<>();
+        SqlFilter where = new SqlFilter();
         if (q.open() != null) {
-            where.append(q.open() ? " and status not in ('closed', 'merged')" : " and status in ('closed', 'merged')");
+            where.and(q.open() ? "status not in ('closed', 'merged')" : "status in ('closed', 'merged')");
         }
         if (q.status() != null) {
-            where.append(" and status = ?");
-            params.add(q.status().id());
+            where.and("status = ?", q.status().id());
         }
         if (q.minSeverity() != null) {
-            where.append(" and ").append(SORTS.get("severity")).append(" >= ?");
-            params.add(q.minSeverity().ordinal() + 1);
+            where.and(SORTS.get("severity") + " >= ?", q.minSeverity().ordinal() + 1);
         }
-        if (q.maxPriority() != null) {
-            where.append(" and priority <= ?");
-            params.add(q.maxPriority());
-        }
-        if (q.classKey() != null) {
-            where.append(" and class_key = ?");
-            params.add(q.classKey());
-        }
-        if (q.team() != null) {
-            where.append(" and owning_team = ?");
-            params.add(q.team());
-        }
-        if (q.lead() != null) {
-            where.append(" and lead = ?");
-            params.add(q.lead());
-        }
+        where.whenPresent("priority <= ?", q.maxPriority())
+                .whenPresent("class_key = ?", q.classKey())
+                .whenPresent("owning_team = ?", q.team())
+                .whenPresent("lead = ?", q.lead());
         if (q.application() != null) {
-            where.append(" and applications @> array[?]::text[]");
-            params.add(q.application().toLowerCase(Locale.ROOT));
+            where.and("applications @> array[?]::text[]", q.application().toLowerCase(Locale.ROOT));
         }
         if (q.text() != null) {
-            where.append(" and (title ilike ? or description ilike ? or 'inc-' || number = lower(?))");
             String like =
                     "%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            params.add(like);
-            params.add(like);
-            params.add(q.text().strip());
+            where.and(
+                    "(title ilike ? or description ilike ? or 'inc-' || number = lower(?))",
+                    like,
+                    like,
+                    q.text().strip());
         }
-        if (q.deadline() != null) {
-            where.append(" and exists (select 1 from obligation_stages s where s.incident_id = incidents.id"
-                    + " and s.state = ?)");
-            params.add(q.deadline());
-        }
-        if (q.from() != null) {
-            where.append(" and created_at >= ?");
-            params.add(Timestamp.from(q.from()));
-        }
-        if (q.to() != null) {
-            where.append(" and created_at < ?");
-            params.add(Timestamp.from(q.to()));
-        }
-        long total = jdbc.sql("select count(*) from incidents" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        StringBuilder order = new StringBuilder();
-        for (PageQuery.Sort s : page.sort()) {
-            String col = SORTS.get(s.field());
-            if (col == null) {
-                throw new IllegalArgumentException("cannot sort by '" + s.field() + "'");
-            }
-            order.append(order.isEmpty() ? " order by " : ", ")
-                    .append(col)
-                    .append(s.descending() ? " desc nulls last" : " asc nulls last");
-        }
-        order.append(order.isEmpty() ? " order by created_at desc, id" : ", id");
-        List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(page.size());
-        pageParams.add(page.offset());
-        List<Incident> items = jdbc.sql("select * from incidents" + where + order + " limit ? offset ?")
-                .params(pageParams)
-                .query((rs, n) -> map(rs))
-                .list();
+        where.whenPresent(
+                        "exists (select 1 from obligation_stages s where s.incident_id = incidents.id"
+                                + " and s.state = ?)",
+                        q.deadline())
+                .range("created_at", q.from(), q.to());
+        long total = where.count(jdbc, "incidents");
+        String order = SqlFilter.orderBy(page, SORTS, " asc nulls last", " desc nulls last");
+        List<Incident> items = where.list(
+                jdbc,
+                "select * from incidents",
+                order.isEmpty() ? " order by created_at desc, id" : order + ", id",
+                page.size(),
+                page.offset(),
+                (rs, n) -> map(rs));
         return Page.of(items, page, total);
     }
 

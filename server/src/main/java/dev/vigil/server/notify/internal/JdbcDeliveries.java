@@ -1,7 +1,6 @@
 package dev.vigil.server.notify.internal;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.vigil.server.notify.ChannelTarget;
 import dev.vigil.server.notify.Deliveries;
 import dev.vigil.server.notify.Delivery;
@@ -11,6 +10,7 @@ import dev.vigil.server.notify.DeliveryResult;
 import dev.vigil.server.notify.DeliverySucceeded;
 import dev.vigil.server.notify.Notification;
 import dev.vigil.server.notify.NotificationChannel;
+import dev.vigil.server.platform.DurableTimers;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -122,35 +122,7 @@ class JdbcDeliveries implements Deliveries {
     }
 
     private void schedule(UUID id, Instant at) {
-        scheduler.getObject().scheduleIfNotExists(new TaskInstance<Void>(TASK, id + "/" + at.toEpochMilli()), at);
-        checkAfterCommit(at);
-    }
-
-    /**
-     * db-scheduler's immediate execution looks for due work right when it is scheduled, i.e. before this transaction
-     * commits, and would only find it at the next poll. For work due now, ask again after the commit.
-     */
-    private void checkAfterCommit(Instant at) {
-        if (at.isAfter(java.time.Instant.now().plusSeconds(1))) {
-            return;
-        }
-        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
-            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                    new org.springframework.transaction.support.TransactionSynchronization() {
-                        @Override
-                        public void afterCommit() {
-                            triggerCheck();
-                        }
-                    });
-        } else {
-            triggerCheck();
-        }
-    }
-
-    private void triggerCheck() {
-        if (scheduler.getIfAvailable() instanceof com.github.kagkarlsson.scheduler.Scheduler s) {
-            s.triggerCheckForDueExecutions();
-        }
+        DurableTimers.wakeUpAt(scheduler, TASK, id, at);
     }
 
     @Override

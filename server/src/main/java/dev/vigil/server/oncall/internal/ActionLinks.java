@@ -51,12 +51,40 @@ class ActionLinks {
         return publicUrl.base() + "/oncall/action/" + token(id, action, expires);
     }
 
+    /**
+     * {@code <id>.<mac>}, each base64url without padding: the row {@code id} (16 bytes) and the MAC over the id, the
+     * {@code action} and the {@code expires} second, so neither can be changed without the key.
+     */
     String token(UUID id, String action, Instant expires) {
         byte[] idBytes = ByteBuffer.allocate(16)
                 .putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits())
                 .array();
         return B64.encodeToString(idBytes) + "." + B64.encodeToString(mac(id, action, expires));
+    }
+
+    /** The id and the MAC of a token as {@link #token} writes them, not verified yet. */
+    record Signed(UUID id, byte[] mac) {}
+
+    /** Splits a well-formed token (at most 200 characters) into its id and MAC; anything else is empty. */
+    static Optional<Signed> split(String token) {
+        if (token == null || token.length() > 200) {
+            return Optional.empty();
+        }
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            return Optional.empty();
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(D64.decode(token.substring(0, dot)));
+            if (b.remaining() != 16) {
+                return Optional.empty();
+            }
+            UUID id = new UUID(b.getLong(), b.getLong());
+            return Optional.of(new Signed(id, D64.decode(token.substring(dot + 1))));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A verified, unexpired, unused link (not yet consumed), or empty. */
@@ -67,25 +95,12 @@ class ActionLinks {
 
     /** Parses and verifies the signature; the link may be used or expired. */
     Optional<Link> parse(String token) {
-        if (token == null || token.length() > 200) {
+        Optional<Signed> signed = split(token);
+        if (signed.isEmpty()) {
             return Optional.empty();
         }
-        int dot = token.indexOf('.');
-        if (dot < 0) {
-            return Optional.empty();
-        }
-        UUID id;
-        byte[] given;
-        try {
-            ByteBuffer b = ByteBuffer.wrap(D64.decode(token.substring(0, dot)));
-            if (b.remaining() != 16) {
-                return Optional.empty();
-            }
-            id = new UUID(b.getLong(), b.getLong());
-            given = D64.decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        UUID id = signed.get().id();
+        byte[] given = signed.get().mac();
         Optional<Link> row = jdbc.sql("select * from oncall_action_links where id = ?")
                 .param(id)
                 .query((rs, n) -> new Link(

@@ -1,7 +1,6 @@
 package dev.vigil.server.oncall.internal;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
-import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.vigil.server.notify.Channel;
 import dev.vigil.server.notify.ChannelService;
 import dev.vigil.server.notify.Deliveries;
@@ -19,6 +18,7 @@ import dev.vigil.server.oncall.Person;
 import dev.vigil.server.oncall.Schedule;
 import dev.vigil.server.oncall.Severity;
 import dev.vigil.server.oncall.TimeWindow;
+import dev.vigil.server.platform.DurableTimers;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -557,37 +557,7 @@ class EscalationEngine {
 
     void wakeUpAt(UUID pageId, Instant at) {
         if (at != null) {
-            scheduler
-                    .getObject()
-                    .scheduleIfNotExists(new TaskInstance<Void>(TASK, pageId + "/" + at.toEpochMilli()), at);
-            checkAfterCommit(at);
-        }
-    }
-
-    /**
-     * db-scheduler's immediate execution looks for due work right when it is scheduled, i.e. before this transaction
-     * commits, and would only find it at the next poll. For work due now, ask again after the commit.
-     */
-    private void checkAfterCommit(Instant at) {
-        if (at.isAfter(java.time.Instant.now().plusSeconds(1))) {
-            return;
-        }
-        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
-            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                    new org.springframework.transaction.support.TransactionSynchronization() {
-                        @Override
-                        public void afterCommit() {
-                            triggerCheck();
-                        }
-                    });
-        } else {
-            triggerCheck();
-        }
-    }
-
-    private void triggerCheck() {
-        if (scheduler.getIfAvailable() instanceof com.github.kagkarlsson.scheduler.Scheduler s) {
-            s.triggerCheckForDueExecutions();
+            DurableTimers.wakeUpAt(scheduler, TASK, pageId, at);
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -87,6 +89,48 @@ class OnCallStore {
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException(what + " already exists");
         }
+    }
+
+    /**
+     * Saves one named item: {@code update} changes row {@code key}; when it changes none, {@code insert} creates it,
+     * unless the caller asked for an existing {@code id} (then there is no such {@code what}: 404). The change is
+     * audited as "created" or "updated" (with the state before), and a duplicate name is a 409 ({@code duplicate}).
+     */
+    private <T> T upsert(
+            String auditType,
+            String what,
+            UUID id,
+            UUID key,
+            Function<UUID, Optional<T>> load,
+            IntSupplier update,
+            Runnable insert,
+            String duplicate) {
+        T before = load.apply(key).orElse(null);
+        return unique(
+                () -> {
+                    int n = update.getAsInt();
+                    if (n == 0) {
+                        if (id != null) {
+                            throw new NoSuchElementException("no " + what + " " + id);
+                        }
+                        insert.run();
+                    }
+                    T after = load.apply(key).orElseThrow();
+                    audit.record(
+                            n == 0 ? "created" : "updated", auditType, key.toString(), n == 0 ? null : before, after);
+                    return after;
+                },
+                duplicate);
+    }
+
+    /** Deletes row {@code id} of {@code table} and audits its last state; false when there was none. */
+    private boolean deleteAudited(String auditType, String table, UUID id, Function<UUID, Optional<?>> load) {
+        Object before = load.apply(id).orElse(null);
+        return audited(
+                auditType,
+                id,
+                before,
+                jdbc.sql("delete from " + table + " where id = ?").param(id).update() > 0);
     }
 
     private boolean audited(String type, UUID id, Object before, boolean deleted) {
@@ -154,31 +198,20 @@ class OnCallStore {
     HolidayCalendar saveCalendar(UUID id, String name, List<HolidayCalendar.Holiday> holidays) {
         UUID key = id == null ? UUID.randomUUID() : id;
         String doc = json.writeValueAsString(holidays == null ? List.of() : holidays);
-        HolidayCalendar before = calendar(key).orElse(null);
-        return unique(
-                () -> {
-                    int n = jdbc.sql("update oncall_holiday_calendars set name = ?, holidays = ?::jsonb, updated_at = ?"
-                                    + " where id = ?")
-                            .params(required(name, "name"), doc, now(), key)
-                            .update();
-                    if (n == 0) {
-                        if (id != null) {
-                            throw new NoSuchElementException("no holiday calendar " + id);
-                        }
-                        jdbc.sql("insert into oncall_holiday_calendars (id, name, holidays, created_at, updated_at)"
-                                        + " values (?, ?, ?::jsonb, ?, ?)")
-                                .params(key, name.strip(), doc, now(), now())
-                                .update();
-                    }
-                    HolidayCalendar after = calendar(key).orElseThrow();
-                    audit.record(
-                            n == 0 ? "created" : "updated",
-                            "holiday_calendar",
-                            key.toString(),
-                            n == 0 ? null : before,
-                            after);
-                    return after;
-                },
+        return upsert(
+                "holiday_calendar",
+                "holiday calendar",
+                id,
+                key,
+                this::calendar,
+                () -> jdbc.sql("update oncall_holiday_calendars set name = ?, holidays = ?::jsonb, updated_at = ?"
+                                + " where id = ?")
+                        .params(required(name, "name"), doc, now(), key)
+                        .update(),
+                () -> jdbc.sql("insert into oncall_holiday_calendars (id, name, holidays, created_at, updated_at)"
+                                + " values (?, ?, ?::jsonb, ?, ?)")
+                        .params(key, name.strip(), doc, now(), now())
+                        .update(),
                 "a holiday calendar named '" + name + "'");
     }
 
@@ -227,52 +260,41 @@ class OnCallStore {
         String name = required(t.name(), "name");
         String hours = json.writeValueAsString(t.businessHours());
         UUID[] members = t.members().toArray(UUID[]::new);
-        OnCallTeam before = team(key).orElse(null);
-        return unique(
-                () -> {
-                    int n = jdbc.sql("update oncall_teams set name = ?, members = ?, time_zone = ?, business_hours ="
-                                    + " ?::jsonb, holiday_calendar_id = ?, fallback_user_id = ?, fallback_channel_id = ?,"
-                                    + " updated_at = ? where id = ?")
-                            .params(
-                                    name,
-                                    members,
-                                    t.timeZone().getId(),
-                                    hours,
-                                    t.holidayCalendarId(),
-                                    t.fallbackUserId(),
-                                    t.fallbackChannelId(),
-                                    now(),
-                                    key)
-                            .update();
-                    if (n == 0) {
-                        if (id != null) {
-                            throw new NoSuchElementException("no team " + id);
-                        }
-                        jdbc.sql("insert into oncall_teams (id, name, members, time_zone, business_hours,"
-                                        + " holiday_calendar_id, fallback_user_id, fallback_channel_id, created_at,"
-                                        + " updated_at) values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)")
-                                .params(
-                                        key,
-                                        name,
-                                        members,
-                                        t.timeZone().getId(),
-                                        hours,
-                                        t.holidayCalendarId(),
-                                        t.fallbackUserId(),
-                                        t.fallbackChannelId(),
-                                        now(),
-                                        now())
-                                .update();
-                    }
-                    OnCallTeam after = team(key).orElseThrow();
-                    audit.record(
-                            n == 0 ? "created" : "updated",
-                            "oncall_team",
-                            key.toString(),
-                            n == 0 ? null : before,
-                            after);
-                    return after;
-                },
+        return upsert(
+                "oncall_team",
+                "team",
+                id,
+                key,
+                this::team,
+                () -> jdbc.sql("update oncall_teams set name = ?, members = ?, time_zone = ?, business_hours ="
+                                + " ?::jsonb, holiday_calendar_id = ?, fallback_user_id = ?, fallback_channel_id = ?,"
+                                + " updated_at = ? where id = ?")
+                        .params(
+                                name,
+                                members,
+                                t.timeZone().getId(),
+                                hours,
+                                t.holidayCalendarId(),
+                                t.fallbackUserId(),
+                                t.fallbackChannelId(),
+                                now(),
+                                key)
+                        .update(),
+                () -> jdbc.sql("insert into oncall_teams (id, name, members, time_zone, business_hours,"
+                                + " holiday_calendar_id, fallback_user_id, fallback_channel_id, created_at,"
+                                + " updated_at) values (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)")
+                        .params(
+                                key,
+                                name,
+                                members,
+                                t.timeZone().getId(),
+                                hours,
+                                t.holidayCalendarId(),
+                                t.fallbackUserId(),
+                                t.fallbackChannelId(),
+                                now(),
+                                now())
+                        .update(),
                 "a team named '" + name + "'");
     }
 
@@ -311,11 +333,7 @@ class OnCallStore {
 
     @Transactional
     boolean deleteTeam(UUID id) {
-        return audited(
-                "oncall_team",
-                id,
-                team(id).orElse(null),
-                jdbc.sql("delete from oncall_teams where id = ?").param(id).update() > 0);
+        return deleteAudited("oncall_team", "oncall_teams", id, this::team);
     }
 
     private OnCallTeam mapTeam(ResultSet rs, int n) throws SQLException {
@@ -347,46 +365,38 @@ class OnCallStore {
             throw new IllegalArgumentException("a schedule has at most 20 layers");
         }
         String layers = json.writeValueAsString(s.layers());
-        Schedule before = schedule(key).orElse(null);
-        return unique(
-                () -> {
-                    int n = jdbc.sql(
-                                    "update oncall_schedules set name = ?, description = ?, time_zone = ?, team_id = ?,"
-                                            + " fallback_user_id = ?, layers = ?::jsonb, updated_at = ? where id = ?")
-                            .params(
-                                    name,
-                                    s.description(),
-                                    s.timeZone().getId(),
-                                    s.teamId(),
-                                    s.fallbackUserId(),
-                                    layers,
-                                    now(),
-                                    key)
-                            .update();
-                    if (n == 0) {
-                        if (id != null) {
-                            throw new NoSuchElementException("no schedule " + id);
-                        }
-                        jdbc.sql("insert into oncall_schedules (id, name, description, time_zone, team_id,"
-                                        + " fallback_user_id, layers, created_at, updated_at)"
-                                        + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")
-                                .params(
-                                        key,
-                                        name,
-                                        s.description(),
-                                        s.timeZone().getId(),
-                                        s.teamId(),
-                                        s.fallbackUserId(),
-                                        layers,
-                                        now(),
-                                        now())
-                                .update();
-                    }
-                    Schedule after = schedule(key).orElseThrow();
-                    audit.record(
-                            n == 0 ? "created" : "updated", "schedule", key.toString(), n == 0 ? null : before, after);
-                    return after;
-                },
+        return upsert(
+                "schedule",
+                "schedule",
+                id,
+                key,
+                this::schedule,
+                () -> jdbc.sql("update oncall_schedules set name = ?, description = ?, time_zone = ?, team_id = ?,"
+                                + " fallback_user_id = ?, layers = ?::jsonb, updated_at = ? where id = ?")
+                        .params(
+                                name,
+                                s.description(),
+                                s.timeZone().getId(),
+                                s.teamId(),
+                                s.fallbackUserId(),
+                                layers,
+                                now(),
+                                key)
+                        .update(),
+                () -> jdbc.sql("insert into oncall_schedules (id, name, description, time_zone, team_id,"
+                                + " fallback_user_id, layers, created_at, updated_at)"
+                                + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")
+                        .params(
+                                key,
+                                name,
+                                s.description(),
+                                s.timeZone().getId(),
+                                s.teamId(),
+                                s.fallbackUserId(),
+                                layers,
+                                now(),
+                                now())
+                        .update(),
                 "a schedule named '" + name + "'");
     }
 
@@ -405,11 +415,7 @@ class OnCallStore {
 
     @Transactional
     boolean deleteSchedule(UUID id) {
-        return audited(
-                "schedule",
-                id,
-                schedule(id).orElse(null),
-                jdbc.sql("delete from oncall_schedules where id = ?").param(id).update() > 0);
+        return deleteAudited("schedule", "oncall_schedules", id, this::schedule);
     }
 
     private Schedule mapSchedule(ResultSet rs, int n) throws SQLException {
@@ -543,55 +549,43 @@ class OnCallStore {
         UUID key = id == null ? UUID.randomUUID() : id;
         String name = required(p.name(), "name");
         String steps = json.writeValueAsString(p.steps());
-        EscalationPolicy before = policy(key).orElse(null);
-        return unique(
-                () -> {
-                    int n = jdbc.sql(
-                                    "update oncall_policies set name = ?, description = ?, team_id = ?, repeat_count = ?,"
-                                            + " ack_timeout_minutes = ?, reminder_minutes = ?, reack_after_minutes = ?,"
-                                            + " steps = ?::jsonb, updated_at = ? where id = ?")
-                            .params(
-                                    name,
-                                    p.description(),
-                                    p.teamId(),
-                                    p.repeat(),
-                                    p.ackTimeoutMinutes(),
-                                    p.reminderMinutes(),
-                                    p.reackAfterMinutes(),
-                                    steps,
-                                    now(),
-                                    key)
-                            .update();
-                    if (n == 0) {
-                        if (id != null) {
-                            throw new NoSuchElementException("no policy " + id);
-                        }
-                        jdbc.sql("insert into oncall_policies (id, name, description, team_id, repeat_count,"
-                                        + " ack_timeout_minutes, reminder_minutes, reack_after_minutes, steps, created_at,"
-                                        + " updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")
-                                .params(
-                                        key,
-                                        name,
-                                        p.description(),
-                                        p.teamId(),
-                                        p.repeat(),
-                                        p.ackTimeoutMinutes(),
-                                        p.reminderMinutes(),
-                                        p.reackAfterMinutes(),
-                                        steps,
-                                        now(),
-                                        now())
-                                .update();
-                    }
-                    EscalationPolicy after = policy(key).orElseThrow();
-                    audit.record(
-                            n == 0 ? "created" : "updated",
-                            "escalation_policy",
-                            key.toString(),
-                            n == 0 ? null : before,
-                            after);
-                    return after;
-                },
+        return upsert(
+                "escalation_policy",
+                "policy",
+                id,
+                key,
+                this::policy,
+                () -> jdbc.sql("update oncall_policies set name = ?, description = ?, team_id = ?, repeat_count = ?,"
+                                + " ack_timeout_minutes = ?, reminder_minutes = ?, reack_after_minutes = ?,"
+                                + " steps = ?::jsonb, updated_at = ? where id = ?")
+                        .params(
+                                name,
+                                p.description(),
+                                p.teamId(),
+                                p.repeat(),
+                                p.ackTimeoutMinutes(),
+                                p.reminderMinutes(),
+                                p.reackAfterMinutes(),
+                                steps,
+                                now(),
+                                key)
+                        .update(),
+                () -> jdbc.sql("insert into oncall_policies (id, name, description, team_id, repeat_count,"
+                                + " ack_timeout_minutes, reminder_minutes, reack_after_minutes, steps, created_at,"
+                                + " updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")
+                        .params(
+                                key,
+                                name,
+                                p.description(),
+                                p.teamId(),
+                                p.repeat(),
+                                p.ackTimeoutMinutes(),
+                                p.reminderMinutes(),
+                                p.reackAfterMinutes(),
+                                steps,
+                                now(),
+                                now())
+                        .update(),
                 "a policy named '" + name + "'");
     }
 
@@ -617,11 +611,7 @@ class OnCallStore {
 
     @Transactional
     boolean deletePolicy(UUID id) {
-        return audited(
-                "escalation_policy",
-                id,
-                policy(id).orElse(null),
-                jdbc.sql("delete from oncall_policies where id = ?").param(id).update() > 0);
+        return deleteAudited("escalation_policy", "oncall_policies", id, this::policy);
     }
 
     private EscalationPolicy mapPolicy(ResultSet rs, int n) throws SQLException {

@@ -10,7 +10,6 @@ import dev.vigil.server.notify.Notification;
 import dev.vigil.server.oncall.OnCallTeam;
 import dev.vigil.server.oncall.OutOfBandChecks;
 import dev.vigil.server.oncall.Person;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +17,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +44,6 @@ class OutOfBandCheck implements OutOfBandChecks {
     private static final Logger log = LoggerFactory.getLogger(OutOfBandCheck.class);
     static final String PREFIX = "check:";
     private static final String LINK_ACTION = "confirm-check";
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder D64 = Base64.getUrlDecoder();
 
     private final JdbcClient jdbc;
     private final ScheduleQueries schedules;
@@ -163,31 +159,17 @@ class OutOfBandCheck implements OutOfBandChecks {
     }
 
     String token(UUID result, Instant confirmBy) {
-        byte[] id = ByteBuffer.allocate(16)
-                .putLong(result.getMostSignificantBits())
-                .putLong(result.getLeastSignificantBits())
-                .array();
-        return B64.encodeToString(id) + "." + B64.encodeToString(links.mac(result, LINK_ACTION, confirmBy));
+        return links.token(result, LINK_ACTION, confirmBy);
     }
 
     /** The result a token confirms, when the signature verifies (it may be confirmed or expired already). */
     Optional<Result> verify(String token) {
-        if (token == null || token.length() > 200 || token.indexOf('.') < 0) {
+        Optional<ActionLinks.Signed> signed = ActionLinks.split(token);
+        if (signed.isEmpty()) {
             return Optional.empty();
         }
-        int dot = token.indexOf('.');
-        UUID id;
-        byte[] given;
-        try {
-            ByteBuffer b = ByteBuffer.wrap(D64.decode(token.substring(0, dot)));
-            if (b.remaining() != 16) {
-                return Optional.empty();
-            }
-            id = new UUID(b.getLong(), b.getLong());
-            given = D64.decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        UUID id = signed.get().id();
+        byte[] given = signed.get().mac();
         return result(id)
                 .filter(r -> r.confirmBy() != null)
                 .filter(r -> MessageDigest.isEqual(given, links.mac(r.id(), LINK_ACTION, r.confirmBy())));

@@ -7,6 +7,7 @@ import dev.vigil.server.oncall.PageLogEntry;
 import dev.vigil.server.oncall.PageRequest;
 import dev.vigil.server.oncall.PageStatus;
 import dev.vigil.server.oncall.Severity;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -103,38 +104,30 @@ class PageRepository {
 
     /** Pages matching a filter, newest first. */
     List<Page> search(OnCallAdmin.PageFilter f) {
-        StringBuilder sql = new StringBuilder("select * from oncall_pages p where true");
-        List<Object> params = new java.util.ArrayList<>();
+        SqlFilter where = new SqlFilter();
         if (f.subjectType() != null && f.subjectId() != null) {
-            sql.append(" and p.subject_type = ? and p.subject_id = ?");
-            params.add(f.subjectType());
-            params.add(f.subjectId());
+            where.and("p.subject_type = ? and p.subject_id = ?", f.subjectType(), f.subjectId());
         }
         if (f.teamId() != null) {
-            sql.append(" and p.policy ->> 'teamId' = ?");
-            params.add(f.teamId().toString());
+            where.and("p.policy ->> 'teamId' = ?", f.teamId().toString());
         }
         if (f.userId() != null) {
-            sql.append(" and (p.acknowledged_by_user = ? or exists (select 1 from notify_deliveries d"
-                    + " where d.correlation = 'page:' || p.id and d.recipient = ?))");
-            params.add(f.userId());
-            params.add(f.userId());
+            where.and(
+                    "(p.acknowledged_by_user = ? or exists (select 1 from notify_deliveries d"
+                            + " where d.correlation = 'page:' || p.id and d.recipient = ?))",
+                    f.userId(),
+                    f.userId());
         }
-        if (f.from() != null) {
-            sql.append(" and p.created_at >= ?");
-            params.add(Timestamp.from(f.from()));
-        }
-        if (f.to() != null) {
-            sql.append(" and p.created_at < ?");
-            params.add(Timestamp.from(f.to()));
-        }
+        where.range("p.created_at", f.from(), f.to());
         if (f.status() != null) {
-            sql.append(" and p.status = ?");
-            params.add(f.status().id());
+            where.and("p.status = ?", f.status().id());
         }
-        sql.append(" order by p.created_at desc limit ?");
+        List<Object> params = new java.util.ArrayList<>(where.params());
         params.add(f.limit());
-        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
+        return jdbc.sql("select * from oncall_pages p" + where.sql() + " order by p.created_at desc limit ?")
+                .params(params)
+                .query(this::map)
+                .list();
     }
 
     /** Open pages whose next action is due at or before {@code at}. */

@@ -10,6 +10,7 @@ import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.platform.audit.AuditQuery;
 import dev.vigil.server.platform.audit.AuditRecorded;
 import dev.vigil.server.platform.audit.ChainVerification;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,9 +23,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -201,28 +202,12 @@ class JdbcAuditLog implements AuditLog {
 
     @Override
     public Page<AuditEntry> find(AuditQuery q, PageQuery page) {
-        Where w = where(q);
-        long total = jdbc.sql("select count(*) from audit_log " + w.sql())
-                .params(w.params())
-                .query(Long.class)
-                .single();
-        StringBuilder order = new StringBuilder();
-        for (PageQuery.Sort s : page.sort()) {
-            String column = switch (s.field()) {
-                case "seq" -> "seq";
-                case "occurredAt" -> "occurred_at";
-                default -> throw new IllegalArgumentException("cannot sort by '" + s.field() + "'");
-            };
-            order.append(order.isEmpty() ? "order by " : ", ").append(column).append(s.descending() ? " desc" : " asc");
-        }
-        if (order.isEmpty()) {
-            order.append("order by seq desc");
-        }
-        List<Object> params = new ArrayList<>(w.params());
-        params.add(page.size());
-        params.add(page.offset());
-        List<AuditEntry> items = jdbc.sql(AuditChain.select(w.sql() + " " + order + " limit ? offset ?"))
-                .params(params)
+        SqlFilter w = where(q);
+        long total = w.count(jdbc, "audit_log");
+        String order = SqlFilter.orderBy(page, SORTS, " asc", " desc");
+        List<AuditEntry> items = jdbc.sql(AuditChain.select(
+                        w.sql() + (order.isEmpty() ? " order by seq desc" : order) + " limit ? offset ?"))
+                .params(w.params(page.size(), page.offset()))
                 .query((rs, i) -> AuditChain.read(rs))
                 .list();
         return Page.of(items, page, total);
@@ -230,7 +215,7 @@ class JdbcAuditLog implements AuditLog {
 
     @Override
     public void forEach(AuditQuery q, Consumer<AuditEntry> consumer) {
-        Where w = where(q);
+        SqlFilter w = where(q);
         try (var stream = jdbc
                 .sql(AuditChain.select(w.sql() + " order by seq"))
                 .params(w.params())
@@ -241,42 +226,21 @@ class JdbcAuditLog implements AuditLog {
         }
     }
 
-    private record Where(String sql, List<Object> params) {}
+    private static final Map<String, String> SORTS = Map.of("seq", "seq", "occurredAt", "occurred_at");
 
-    private static Where where(AuditQuery q) {
-        List<String> clauses = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
+    private static SqlFilter where(AuditQuery q) {
+        SqlFilter w = new SqlFilter();
         if (q.actor() != null) {
-            clauses.add("(actor_name = ? or actor_id = ?)");
-            params.add(q.actor());
-            params.add(q.actor());
+            w.and("(actor_name = ? or actor_id = ?)", q.actor(), q.actor());
         }
-        if (q.action() != null) {
-            clauses.add("action = ?");
-            params.add(q.action());
-        }
-        if (q.objectType() != null) {
-            clauses.add("object_type = ?");
-            params.add(q.objectType());
-        }
-        if (q.objectId() != null) {
-            clauses.add("object_id = ?");
-            params.add(q.objectId());
-        }
-        if (q.text() != null) {
-            clauses.add("(strpos(lower(action || ' ' || object_type || ' ' || coalesce(object_id, '') || ' '"
-                    + " || coalesce(before_json, '') || ' ' || coalesce(after_json, '')), lower(?)) > 0)");
-            params.add(q.text());
-        }
-        if (q.from() != null) {
-            clauses.add("occurred_at >= ?");
-            params.add(Timestamp.from(q.from()));
-        }
-        if (q.to() != null) {
-            clauses.add("occurred_at < ?");
-            params.add(Timestamp.from(q.to()));
-        }
-        return new Where(clauses.isEmpty() ? "" : "where " + String.join(" and ", clauses), params);
+        return w.whenPresent("action = ?", q.action())
+                .whenPresent("object_type = ?", q.objectType())
+                .whenPresent("object_id = ?", q.objectId())
+                .whenPresent(
+                        "(strpos(lower(action || ' ' || object_type || ' ' || coalesce(object_id, '') || ' '"
+                                + " || coalesce(before_json, '') || ' ' || coalesce(after_json, '')), lower(?)) > 0)",
+                        q.text())
+                .range("occurred_at", q.from(), q.to());
     }
 
     @Override

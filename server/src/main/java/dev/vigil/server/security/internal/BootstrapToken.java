@@ -4,12 +4,8 @@ import dev.vigil.server.platform.DataDirectory;
 import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.IssuedApiToken;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,17 +67,10 @@ class BootstrapToken implements SmartInitializingSingleton {
         IssuedApiToken issued = tokens.issueApiToken("initial-admin", null, Set.of(Role.ADMIN), null);
         Path file = dataDirectory.root().resolve("initial-admin-token");
         try {
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(
-                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, issued.token() + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            SecretFiles.write(file, issued.token());
+        } catch (UncheckedIOException e) {
             tokens.revoke(issued.info().id());
-            throw new UncheckedIOException("cannot write the initial admin token to " + file, e);
+            throw new UncheckedIOException("cannot write the initial admin token to " + file, e.getCause());
         }
         log.warn(
                 "No admin API token existed: created 'initial-admin' and wrote it to {} (read it, then revoke it "

@@ -7,6 +7,7 @@ import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import dev.vigil.server.security.Team;
 import dev.vigil.server.security.User;
 import dev.vigil.server.security.UserRequest;
@@ -18,11 +19,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -380,35 +381,16 @@ class JdbcUserService implements UserService {
 
     @Override
     public Page<User> list(String q, PageQuery page) {
-        String where = "";
-        List<Object> params = new ArrayList<>();
+        SqlFilter where = new SqlFilter();
         if (q != null && !q.isBlank()) {
-            where = " where strpos(lower(u.username || ' ' || u.display_name || ' ' || coalesce(u.email, '')), ?) > 0";
-            params.add(q.strip().toLowerCase(Locale.ROOT));
+            where.and(
+                    "strpos(lower(u.username || ' ' || u.display_name || ' ' || coalesce(u.email, '')), ?) > 0",
+                    q.strip().toLowerCase(Locale.ROOT));
         }
-        long total = jdbc.sql("select count(*) from users u" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        StringBuilder order = new StringBuilder();
-        for (PageQuery.Sort s : page.sort()) {
-            String col = switch (s.field()) {
-                case "username" -> "u.username";
-                case "createdAt" -> "u.created_at";
-                case "lastSignInAt" -> "u.last_sign_in_at";
-                default -> throw new IllegalArgumentException("cannot sort by '" + s.field() + "'");
-            };
-            order.append(order.isEmpty() ? " order by " : ", ").append(col).append(s.descending() ? " desc" : "");
-        }
-        if (order.isEmpty()) {
-            order.append(" order by u.username");
-        }
-        params.add(page.size());
-        params.add(page.offset());
-        List<User> items = jdbc.sql(SELECT + where + order + " limit ? offset ?")
-                .params(params)
-                .query(this::user)
-                .list();
+        long total = where.count(jdbc, "users u");
+        String order = SqlFilter.orderBy(page, SORTS, "", " desc");
+        List<User> items = where.list(
+                jdbc, SELECT, order.isEmpty() ? " order by u.username" : order, page.size(), page.offset(), this::user);
         return Page.of(items, page, total);
     }
 
@@ -545,6 +527,9 @@ class JdbcUserService implements UserService {
     }
 
     // ---- mapping
+
+    private static final Map<String, String> SORTS =
+            Map.of("username", "u.username", "createdAt", "u.created_at", "lastSignInAt", "u.last_sign_in_at");
 
     private static final String SELECT = """
             select u.*, coalesce((select array_agg(t.name order by t.name) from team_members m

@@ -65,8 +65,7 @@ class AdminPages {
             @RequestParam String password,
             RedirectAttributes flash) {
         User u = users.create(new UserRequest(username, displayName, email, roleSet(roles), true, password));
-        flash.addFlashAttribute("notice", "User " + u.username() + " created.");
-        return "redirect:/admin/users";
+        return Flash.notice(flash, "User " + u.username() + " created.", "redirect:/admin/users");
     }
 
     @PostMapping("/admin/users/{id}")
@@ -86,24 +85,21 @@ class AdminPages {
                         roles == null ? null : roleSet(roles),
                         enabled,
                         password == null || password.isBlank() ? null : password));
-        flash.addFlashAttribute("notice", "User " + u.username() + " updated.");
-        return "redirect:/admin/users";
+        return Flash.notice(flash, "User " + u.username() + " updated.", "redirect:/admin/users");
     }
 
     @PostMapping("/admin/users/{id}/unlock")
     @RequirePermission(Permission.USERS_WRITE)
     String unlock(@PathVariable UUID id, RedirectAttributes flash) {
-        flash.addFlashAttribute("notice", "User " + users.unlock(id).username() + " unlocked.");
-        return "redirect:/admin/users";
+        return Flash.notice(flash, "User " + users.unlock(id).username() + " unlocked.", "redirect:/admin/users");
     }
 
     @PostMapping("/admin/teams")
     @RequirePermission(Permission.USERS_WRITE)
     String createTeam(
             @RequestParam String name, @RequestParam(required = false) String description, RedirectAttributes flash) {
-        flash.addFlashAttribute(
-                "notice", "Team " + users.createTeam(name, description).name() + " created.");
-        return "redirect:/admin/users";
+        return Flash.notice(
+                flash, "Team " + users.createTeam(name, description).name() + " created.", "redirect:/admin/users");
     }
 
     @PostMapping("/admin/teams/{id}/members")
@@ -111,10 +107,8 @@ class AdminPages {
     String addMember(@PathVariable UUID id, @RequestParam String username, RedirectAttributes flash) {
         User u = users.findByUsername(username)
                 .orElseThrow(() -> new IllegalArgumentException("no user named " + username));
-        flash.addFlashAttribute(
-                "notice",
-                u.username() + " added to " + users.addMember(id, u.id()).name() + ".");
-        return "redirect:/admin/users";
+        return Flash.notice(
+                flash, u.username() + " added to " + users.addMember(id, u.id()).name() + ".", "redirect:/admin/users");
     }
 
     @GetMapping("/admin/tokens")
@@ -147,8 +141,8 @@ class AdminPages {
     @PostMapping("/admin/tokens/{id}/revoke")
     @RequirePermission(Permission.TOKENS_WRITE)
     String revoke(@PathVariable UUID id, RedirectAttributes flash) {
-        flash.addFlashAttribute("notice", tokens.revoke(id) ? "Token revoked." : "The token was not active.");
-        return "redirect:/admin/tokens";
+        return Flash.notice(
+                flash, tokens.revoke(id) ? "Token revoked." : "The token was not active.", "redirect:/admin/tokens");
     }
 
     // ---- one's own account
@@ -170,8 +164,7 @@ class AdminPages {
             @RequestParam String currentPassword, @RequestParam String newPassword, RedirectAttributes flash) {
         User me = access.currentUser().orElseThrow(() -> new IllegalArgumentException("not a user"));
         users.changePassword(me.id(), currentPassword, newPassword);
-        flash.addFlashAttribute("notice", "Password changed.");
-        return "redirect:/account";
+        return Flash.notice(flash, "Password changed.", "redirect:/account");
     }
 
     @PostMapping("/account/tokens")
@@ -191,8 +184,7 @@ class AdminPages {
                 .filter(t -> me.id().equals(t.userId()))
                 .orElseThrow(() -> new java.util.NoSuchElementException("no token of yours"));
         tokens.revoke(id);
-        flash.addFlashAttribute("notice", "Token revoked.");
-        return "redirect:/account";
+        return Flash.notice(flash, "Token revoked.", "redirect:/account");
     }
 
     private static Set<Role> roles(List<String> roles) {

@@ -225,16 +225,14 @@ class IncidentPages {
                 null,
                 null,
                 blank(playbook)));
-        flash.addFlashAttribute("notice", i.reference() + " reported.");
-        return redirect(i);
+        return Flash.notice(flash, i.reference() + " reported.", redirect(i));
     }
 
     @PostMapping("/incidents/promote")
     @RequirePermission(Permission.INCIDENTS_WRITE)
     String promote(@RequestParam UUID alertId, RedirectAttributes flash) {
         Incident i = incidents.promote(alertId);
-        flash.addFlashAttribute("notice", "Alert promoted to " + i.reference() + ".");
-        return redirect(i);
+        return Flash.notice(flash, "Alert promoted to " + i.reference() + ".", redirect(i));
     }
 
     @GetMapping("/incidents/{ref}")
@@ -308,9 +306,7 @@ class IncidentPages {
             @RequestParam(required = false) String note,
             RedirectAttributes flash) {
         Incident i = incidents.transition(incident(ref).id(), IncidentStatus.parse(to), blank(note));
-        flash.addFlashAttribute(
-                "notice", i.reference() + " is now " + i.status().id() + ".");
-        return redirect(i);
+        return Flash.notice(flash, i.reference() + " is now " + i.status().id() + ".", redirect(i));
     }
 
     @PostMapping("/incidents/{ref}")
@@ -360,8 +356,7 @@ class IncidentPages {
                         changed(bridgeUrl, before.bridgeUrl()),
                         changed(chatUrl, before.chatUrl()),
                         blank(reason)));
-        flash.addFlashAttribute("notice", i.reference() + " saved.");
-        return redirect(i);
+        return Flash.notice(flash, i.reference() + " saved.", redirect(i));
     }
 
     @PostMapping("/incidents/{ref}/timeline")
@@ -380,8 +375,7 @@ class IncidentPages {
                 i.id(),
                 new NewTimelineEntry(
                         kind, instant(at, "when"), summary, blank(details), blank(audience), blank(channel)));
-        flash.addFlashAttribute("notice", "Added to the timeline.");
-        return redirect(i, "timeline");
+        return Flash.notice(flash, "Added to the timeline.", redirect(i, "timeline"));
     }
 
     @PostMapping("/incidents/{ref}/timeline/import")
@@ -413,8 +407,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         tasks.add(i.id(), title, blank(instructions), null, blank(assignee), mandatory, instant(due, "due"));
-        flash.addFlashAttribute("notice", "Task added.");
-        return redirect(i, "tasks");
+        return Flash.notice(flash, "Task added.", redirect(i, "tasks"));
     }
 
     @PostMapping("/incidents/{ref}/tasks/{task}")
@@ -434,8 +427,7 @@ class IncidentPages {
             case "assign" -> tasks.assign(i.id(), task, blank(assignee));
             default -> throw new IllegalArgumentException("unknown task action '" + action + "'");
         };
-        flash.addFlashAttribute("notice", "Task '" + t.title() + "' " + t.status() + ".");
-        return redirect(i, "tasks");
+        return Flash.notice(flash, "Task '" + t.title() + "' " + t.status() + ".", redirect(i, "tasks"));
     }
 
     @PostMapping("/incidents/{ref}/playbooks")
@@ -443,8 +435,7 @@ class IncidentPages {
     String applyPlaybook(@PathVariable String ref, @RequestParam String playbook, RedirectAttributes flash) {
         Incident i = incident(ref);
         int n = playbooks.apply(i.id(), playbook).size();
-        flash.addFlashAttribute("notice", "Playbook applied: " + n + " tasks.");
-        return redirect(i, "tasks");
+        return Flash.notice(flash, "Playbook applied: " + n + " tasks.", redirect(i, "tasks"));
     }
 
     @PostMapping("/incidents/{ref}/obligations")
@@ -456,8 +447,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         IncidentObligation o = obligations.attach(i.id(), template, reason);
-        flash.addFlashAttribute("notice", "Obligation '" + o.name() + "' attached.");
-        return redirect(i, "deadlines");
+        return Flash.notice(flash, "Obligation '" + o.name() + "' attached.", redirect(i, "deadlines"));
     }
 
     @PostMapping("/incidents/{ref}/obligations/{obligation}/not-required")
@@ -469,8 +459,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         IncidentObligation o = obligations.markNotRequired(i.id(), obligation, reason);
-        flash.addFlashAttribute("notice", "Obligation '" + o.name() + "' marked not required.");
-        return redirect(i, "deadlines");
+        return Flash.notice(flash, "Obligation '" + o.name() + "' marked not required.", redirect(i, "deadlines"));
     }
 
     @PostMapping("/incidents/{ref}/deadlines/{stage}")
@@ -489,10 +478,10 @@ class IncidentPages {
                 i.id(),
                 stage,
                 new Submission(instant(at, "sent at"), to, blank(what), blank(reference), blank(lateJustification)));
-        flash.addFlashAttribute(
-                "notice",
-                "Submission of '" + s.name() + "' recorded" + (Boolean.TRUE.equals(s.late()) ? " (late)." : "."));
-        return redirect(i, "deadlines");
+        return Flash.notice(
+                flash,
+                "Submission of '" + s.name() + "' recorded" + (Boolean.TRUE.equals(s.late()) ? " (late)." : "."),
+                redirect(i, "deadlines"));
     }
 
     @PostMapping("/incidents/{ref}/participants")
@@ -505,8 +494,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         incidents.addParticipant(i.id(), new Participant(name, blank(role), blank(contact), null));
-        flash.addFlashAttribute("notice", "Participant added.");
-        return redirect(i, "war-room");
+        return Flash.notice(flash, "Participant added.", redirect(i, "war-room"));
     }
 
     @PostMapping("/incidents/{ref}/observables")
@@ -520,8 +508,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         incidents.addObservable(i.id(), kind, value, blank(description), ioc);
-        flash.addFlashAttribute("notice", "Observable added.");
-        return redirect(i, "observables");
+        return Flash.notice(flash, "Observable added.", redirect(i, "observables"));
     }
 
     @PostMapping("/incidents/{ref}/evidence")
@@ -542,8 +529,10 @@ class IncidentPages {
         try (InputStream in = file.getInputStream()) {
             item = evidence.upload(i.id(), file.getOriginalFilename(), file.getContentType(), blank(description), in);
         }
-        flash.addFlashAttribute("notice", "Evidence '" + item.name() + "' stored, SHA-256 " + item.sha256() + ".");
-        return redirect(i, "evidence");
+        return Flash.notice(
+                flash,
+                "Evidence '" + item.name() + "' stored, SHA-256 " + item.sha256() + ".",
+                redirect(i, "evidence"));
     }
 
     @PostMapping("/incidents/{ref}/evidence/alerts")
@@ -555,8 +544,8 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         EvidenceItem item = evidence.attachAlert(i.id(), alertId, blank(description));
-        flash.addFlashAttribute("notice", "Alert event stored as evidence, SHA-256 " + item.sha256() + ".");
-        return redirect(i, "evidence");
+        return Flash.notice(
+                flash, "Alert event stored as evidence, SHA-256 " + item.sha256() + ".", redirect(i, "evidence"));
     }
 
     @PostMapping("/incidents/{ref}/evidence/{item}/verify")
@@ -564,8 +553,7 @@ class IncidentPages {
     String verify(@PathVariable String ref, @PathVariable UUID item, RedirectAttributes flash) {
         Incident i = incident(ref);
         EvidenceItem e = evidence.verify(own(i, item).id());
-        flash.addFlashAttribute("notice", "Integrity of '" + e.name() + "': " + e.integrity() + ".");
-        return redirect(i, "evidence");
+        return Flash.notice(flash, "Integrity of '" + e.name() + "': " + e.integrity() + ".", redirect(i, "evidence"));
     }
 
     @PostMapping("/incidents/{ref}/evidence/{item}/custody")
@@ -579,8 +567,7 @@ class IncidentPages {
             RedirectAttributes flash) {
         Incident i = incident(ref);
         evidence.recordCustody(own(i, item).id(), action, blank(location), blank(details));
-        flash.addFlashAttribute("notice", "Custody entry recorded.");
-        return redirect(i, "evidence");
+        return Flash.notice(flash, "Custody entry recorded.", redirect(i, "evidence"));
     }
 
     @GetMapping("/incidents/{ref}/evidence/{item}")
@@ -650,8 +637,7 @@ class IncidentPages {
     String waiveRca(@PathVariable String ref, @RequestParam String reason, RedirectAttributes flash) {
         Incident i = incident(ref);
         rcas.waive(i.id(), reason);
-        flash.addFlashAttribute("notice", "Root-cause analysis waived.");
-        return redirect(i, "rca");
+        return Flash.notice(flash, "Root-cause analysis waived.", redirect(i, "rca"));
     }
 
     // ---- merge, link, split ----
@@ -670,8 +656,7 @@ class IncidentPages {
         Incident target = intoThis ? here : there;
         Incident source = intoThis ? there : here;
         Incident merged = incidents.merge(target.id(), source.id(), blank(note));
-        flash.addFlashAttribute("notice", source.reference() + " merged into " + merged.reference() + ".");
-        return redirect(merged);
+        return Flash.notice(flash, source.reference() + " merged into " + merged.reference() + ".", redirect(merged));
     }
 
     @PostMapping("/incidents/{ref}/links")
@@ -684,8 +669,8 @@ class IncidentPages {
         Incident here = incident(ref);
         Incident there = incident(required(other, "the other incident"));
         incidents.link(here.id(), there.id(), blank(note));
-        flash.addFlashAttribute("notice", here.reference() + " linked with " + there.reference() + ".");
-        return redirect(here, "related");
+        return Flash.notice(
+                flash, here.reference() + " linked with " + there.reference() + ".", redirect(here, "related"));
     }
 
     @PostMapping("/incidents/{ref}/links/remove")
@@ -694,9 +679,10 @@ class IncidentPages {
         Incident here = incident(ref);
         Incident there = incident(other);
         incidents.unlink(here.id(), there.id());
-        flash.addFlashAttribute(
-                "notice", "Link between " + here.reference() + " and " + there.reference() + " removed.");
-        return redirect(here, "related");
+        return Flash.notice(
+                flash,
+                "Link between " + here.reference() + " and " + there.reference() + " removed.",
+                redirect(here, "related"));
     }
 
     @PostMapping("/incidents/{ref}/split")
@@ -711,10 +697,10 @@ class IncidentPages {
             throw new IllegalArgumentException("choose the alerts to split out");
         }
         Incident created = incidents.split(here.id(), alertIds, blank(title));
-        flash.addFlashAttribute(
-                "notice",
-                alertIds.size() + " alert(s) split out of " + here.reference() + " into " + created.reference() + ".");
-        return redirect(created);
+        return Flash.notice(
+                flash,
+                alertIds.size() + " alert(s) split out of " + here.reference() + " into " + created.reference() + ".",
+                redirect(created));
     }
 
     // ---- pages (on-call) ----
@@ -728,8 +714,7 @@ class IncidentPages {
                 .map(dev.vigil.server.security.User::username)
                 .orElse("api");
         paging.acknowledge(p.id(), by);
-        flash.addFlashAttribute("notice", "Page acknowledged.");
-        return redirect(i, "pages");
+        return Flash.notice(flash, "Page acknowledged.", redirect(i, "pages"));
     }
 
     /** The incident's own pages and those about its notification deadlines, newest first. */

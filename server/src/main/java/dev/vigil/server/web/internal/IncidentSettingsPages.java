@@ -114,8 +114,7 @@ class IncidentSettingsPages {
             notice +=
                     " Applied to " + n + " open incident obligation" + (n == 1 ? "" : "s") + "; deadlines recomputed.";
         }
-        flash.addFlashAttribute("notice", notice);
-        return "redirect:/incidents/settings#obligations";
+        return Flash.notice(flash, notice, "redirect:/incidents/settings#obligations");
     }
 
     @PostMapping("/incidents/settings/calendars")
@@ -173,9 +172,10 @@ class IncidentSettingsPages {
             @RequestParam(defaultValue = "false") boolean replace,
             RedirectAttributes flash) {
         List<TriageRule> rules = triage.importYaml(yaml, replace);
-        flash.addFlashAttribute(
-                "notice", (replace ? "Triage rules replaced: " : "Triage rules imported: ") + rules.size() + " rules.");
-        return "redirect:/incidents/settings#triage";
+        return Flash.notice(
+                flash,
+                (replace ? "Triage rules replaced: " : "Triage rules imported: ") + rules.size() + " rules.",
+                "redirect:/incidents/settings#triage");
     }
 
     @GetMapping("/incidents/settings/playbooks/{key}")
@@ -190,16 +190,20 @@ class IncidentSettingsPages {
     @RequirePermission(Permission.INCIDENTS_CONFIGURE)
     String savePlaybook(@RequestParam String yaml, RedirectAttributes flash) {
         Playbook p = playbooks.save(yaml);
-        flash.addFlashAttribute("notice", "Playbook " + p.name() + " saved (version " + p.version() + ").");
-        return "redirect:/incidents/settings/playbooks/" + p.key();
+        return Flash.notice(
+                flash,
+                "Playbook " + p.name() + " saved (version " + p.version() + ").",
+                "redirect:/incidents/settings/playbooks/" + p.key());
     }
 
     @PostMapping("/incidents/settings/playbooks/{key}/active")
     @RequirePermission(Permission.INCIDENTS_CONFIGURE)
     String activate(@PathVariable String key, @RequestParam boolean active, RedirectAttributes flash) {
         Playbook p = playbooks.setActive(key, active);
-        flash.addFlashAttribute("notice", "Playbook " + p.name() + (p.active() ? " is active." : " is retired."));
-        return "redirect:/incidents/settings/playbooks/" + p.key();
+        return Flash.notice(
+                flash,
+                "Playbook " + p.name() + (p.active() ? " is active." : " is retired."),
+                "redirect:/incidents/settings/playbooks/" + p.key());
     }
 
     @PostMapping("/incidents/settings/taxonomy")
@@ -212,8 +216,10 @@ class IncidentSettingsPages {
             @RequestParam(defaultValue = "false") boolean active,
             RedirectAttributes flash) {
         var t = taxonomy.saveType(classKey, key, name, blank(description), active);
-        flash.addFlashAttribute("notice", "Classification " + t.classKey() + "/" + t.key() + " saved.");
-        return "redirect:/incidents/settings#taxonomy";
+        return Flash.notice(
+                flash,
+                "Classification " + t.classKey() + "/" + t.key() + " saved.",
+                "redirect:/incidents/settings#taxonomy");
     }
 
     @PostMapping("/incidents/settings/taxonomy/classes")
@@ -225,8 +231,8 @@ class IncidentSettingsPages {
             @RequestParam(defaultValue = "false") boolean active,
             RedirectAttributes flash) {
         var k = taxonomy.saveClass(key.strip(), name, blank(description), active);
-        flash.addFlashAttribute("notice", "Classification class " + k.key() + " saved.");
-        return "redirect:/incidents/settings#taxonomy";
+        return Flash.notice(
+                flash, "Classification class " + k.key() + " saved.", "redirect:/incidents/settings#taxonomy");
     }
 
     @PostMapping("/incidents/settings/stakeholders")
@@ -243,8 +249,8 @@ class IncidentSettingsPages {
                 .orElse(List.of());
         StakeholderGroup g = obligations.saveGroup(
                 new StakeholderGroup(key.strip(), name, blank(description), contacts, false, null));
-        flash.addFlashAttribute("notice", "Stakeholder group " + g.name() + " saved.");
-        return "redirect:/incidents/settings#stakeholders";
+        return Flash.notice(
+                flash, "Stakeholder group " + g.name() + " saved.", "redirect:/incidents/settings#stakeholders");
     }
 
     @PostMapping("/incidents/settings/stakeholders/{key}/contacts")
@@ -265,8 +271,7 @@ class IncidentSettingsPages {
         contacts.add(new StakeholderGroup.Contact(name.strip(), blank(role), blank(email), blank(phone), blank(notes)));
         obligations.saveGroup(
                 new StakeholderGroup(g.key(), g.name(), g.description(), contacts, g.builtin(), g.updatedAt()));
-        flash.addFlashAttribute("notice", "Contact added to " + g.name() + ".");
-        return "redirect:/incidents/settings#stakeholders";
+        return Flash.notice(flash, "Contact added to " + g.name() + ".", "redirect:/incidents/settings#stakeholders");
     }
 
     @PostMapping("/incidents/settings/stakeholders/{key}/contacts/remove")
@@ -283,8 +288,8 @@ class IncidentSettingsPages {
         StakeholderGroup.Contact removed = contacts.remove(index);
         obligations.saveGroup(
                 new StakeholderGroup(g.key(), g.name(), g.description(), contacts, g.builtin(), g.updatedAt()));
-        flash.addFlashAttribute("notice", removed.name() + " removed from " + g.name() + ".");
-        return "redirect:/incidents/settings#stakeholders";
+        return Flash.notice(
+                flash, removed.name() + " removed from " + g.name() + ".", "redirect:/incidents/settings#stakeholders");
     }
 
     /** The set components of a record, "name: value; ...", for people (null and empty values left out). */

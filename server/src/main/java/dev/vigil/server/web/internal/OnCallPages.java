@@ -326,9 +326,10 @@ class OnCallPages {
     @PostMapping("/oncall/schedules/{id}/overrides/{overrideId}/delete")
     @RequirePermission(Permission.ONCALL_WRITE)
     String deleteOverride(@PathVariable UUID id, @PathVariable UUID overrideId, RedirectAttributes flash) {
-        flash.addFlashAttribute(
-                "notice", admin.deleteOverride(id, overrideId) ? "Override removed." : "No such override.");
-        return "redirect:/oncall/schedules/" + id;
+        return Flash.notice(
+                flash,
+                admin.deleteOverride(id, overrideId) ? "Override removed." : "No such override.",
+                "redirect:/oncall/schedules/" + id);
     }
 
     // --- schedule editor
@@ -428,24 +429,21 @@ class OnCallPages {
         Schedule existing = id == null
                 ? null
                 : admin.schedule(id).orElseThrow(() -> new NoSuchElementException("no schedule " + id));
-        List<LayerForm> layerForms = new ArrayList<>();
-        for (int i = 0; params.containsKey("layer" + i + ".rotation"); i++) {
-            String p = "layer" + i + ".";
-            if (params.containsKey(p + "remove")) {
-                continue;
-            }
-            layerForms.add(new LayerForm(
-                    one(params, p + "name"),
-                    one(params, p + "priority"),
-                    one(params, p + "rotation"),
-                    one(params, p + "every"),
-                    one(params, p + "length"),
-                    one(params, p + "start"),
-                    one(params, p + "end"),
-                    one(params, p + "participants"),
-                    one(params, p + "restrictions"),
-                    params.containsKey(p + "skipHolidays")));
-        }
+        List<LayerForm> layerForms = rows(
+                params,
+                "layer",
+                "rotation",
+                p -> new LayerForm(
+                        one(params, p + "name"),
+                        one(params, p + "priority"),
+                        one(params, p + "rotation"),
+                        one(params, p + "every"),
+                        one(params, p + "length"),
+                        one(params, p + "start"),
+                        one(params, p + "end"),
+                        one(params, p + "participants"),
+                        one(params, p + "restrictions"),
+                        params.containsKey(p + "skipHolidays")));
         ScheduleForm form = new ScheduleForm(
                 one(params, "name"),
                 one(params, "description"),
@@ -455,8 +453,8 @@ class OnCallPages {
                 layerForms);
         try {
             Schedule saved = admin.saveSchedule(id, toSchedule(form));
-            flash.addFlashAttribute("notice", "Schedule " + saved.name() + " saved.");
-            return "redirect:/oncall/schedules/" + saved.id();
+            return Flash.notice(
+                    flash, "Schedule " + saved.name() + " saved.", "redirect:/oncall/schedules/" + saved.id());
         } catch (IllegalArgumentException | IllegalStateException e) {
             List<LayerForm> again = new ArrayList<>(layerForms);
             ZoneId zone;
@@ -747,25 +745,22 @@ class OnCallPages {
             RedirectAttributes flash) {
         EscalationPolicy existing =
                 id == null ? null : admin.policy(id).orElseThrow(() -> new NoSuchElementException("no policy " + id));
-        List<StepForm> steps = new ArrayList<>();
-        for (int i = 0; params.containsKey("step" + i + ".type"); i++) {
-            String p = "step" + i + ".";
-            if (params.containsKey(p + "remove")) {
-                continue;
-            }
-            steps.add(new StepForm(
-                    one(params, p + "order"),
-                    one(params, p + "type"),
-                    all(params, p + "targets"),
-                    one(params, p + "mode"),
-                    one(params, p + "timeout"),
-                    one(params, p + "minutes"),
-                    one(params, p + "channel"),
-                    params.containsKey(p + "important"),
-                    one(params, p + "businessHours"),
-                    all(params, p + "weekdays"),
-                    all(params, p + "severities")));
-        }
+        List<StepForm> steps = new ArrayList<>(rows(
+                params,
+                "step",
+                "type",
+                p -> new StepForm(
+                        one(params, p + "order"),
+                        one(params, p + "type"),
+                        all(params, p + "targets"),
+                        one(params, p + "mode"),
+                        one(params, p + "timeout"),
+                        one(params, p + "minutes"),
+                        one(params, p + "channel"),
+                        params.containsKey(p + "important"),
+                        one(params, p + "businessHours"),
+                        all(params, p + "weekdays"),
+                        all(params, p + "severities"))));
         steps.sort(Comparator.comparingDouble(s -> {
             try {
                 return Double.parseDouble(s.order());
@@ -784,8 +779,8 @@ class OnCallPages {
                 steps);
         try {
             EscalationPolicy saved = admin.savePolicy(id, toPolicy(form));
-            flash.addFlashAttribute("notice", "Escalation policy " + saved.name() + " saved.");
-            return "redirect:/oncall/policies/" + saved.id();
+            return Flash.notice(
+                    flash, "Escalation policy " + saved.name() + " saved.", "redirect:/oncall/policies/" + saved.id());
         } catch (IllegalArgumentException | IllegalStateException e) {
             List<StepForm> again = new ArrayList<>(steps);
             again.add(blankStep(steps.size() + 1));
@@ -917,8 +912,7 @@ class OnCallPages {
             List<NotificationRule> i = toRules(important, "important");
             admin.saveRules(id, false, d);
             admin.saveRules(id, true, i);
-            flash.addFlashAttribute("notice", "Notification rules saved.");
-            return "redirect:/oncall/people/" + id;
+            return Flash.notice(flash, "Notification rules saved.", "redirect:/oncall/people/" + id);
         } catch (IllegalArgumentException e) {
             List<RuleForm> d = new ArrayList<>(defaults);
             d.add(new RuleForm("", ""));
@@ -929,11 +923,21 @@ class OnCallPages {
     }
 
     private static List<RuleForm> ruleRows(MultiValueMap<String, String> params, String set) {
-        List<RuleForm> out = new ArrayList<>();
-        for (int i = 0; params.containsKey(set + i + ".channel"); i++) {
-            String p = set + i + ".";
+        return rows(params, set, "channel", p -> new RuleForm(one(params, p + "channel"), one(params, p + "delay")));
+    }
+
+    /**
+     * The repeated rows of a form, fields named {@code <prefix><i>.<field>} for i = 0, 1, ... as long as row i has
+     * {@code presentField}; a row with {@code <prefix><i>.remove} (its remove button) is left out. {@code row} reads
+     * one row from its field-name prefix {@code <prefix><i>.}.
+     */
+    private static <T> List<T> rows(
+            MultiValueMap<String, String> params, String prefix, String presentField, Function<String, T> row) {
+        List<T> out = new ArrayList<>();
+        for (int i = 0; params.containsKey(prefix + i + "." + presentField); i++) {
+            String p = prefix + i + ".";
             if (!params.containsKey(p + "remove")) {
-                out.add(new RuleForm(one(params, p + "channel"), one(params, p + "delay")));
+                out.add(row.apply(p));
             }
         }
         return out;
@@ -984,8 +988,10 @@ class OnCallPages {
     @PostMapping("/oncall/people/{id}/leave/{leaveId}/delete")
     @RequirePermission(Permission.ONCALL_WRITE)
     String deleteLeave(@PathVariable UUID id, @PathVariable UUID leaveId, RedirectAttributes flash) {
-        flash.addFlashAttribute("notice", admin.deleteLeave(id, leaveId) ? "Leave removed." : "No such leave.");
-        return "redirect:/oncall/people/" + id;
+        return Flash.notice(
+                flash,
+                admin.deleteLeave(id, leaveId) ? "Leave removed." : "No such leave.",
+                "redirect:/oncall/people/" + id);
     }
 
     // --- page history
@@ -1063,8 +1069,7 @@ class OnCallPages {
             case "unacknowledge" -> paging.unacknowledge(id, actor());
             default -> paging.resolve(id, actor());
         };
-        flash.addFlashAttribute("notice", "Page " + p.status().id() + ".");
-        return "redirect:/oncall/pages/" + id;
+        return Flash.notice(flash, "Page " + p.status().id() + ".", "redirect:/oncall/pages/" + id);
     }
 
     // --- helpers

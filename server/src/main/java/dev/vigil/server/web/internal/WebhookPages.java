@@ -66,8 +66,10 @@ class WebhookPages {
             RedirectAttributes flash) {
         Webhooks.Created c = webhooks.create(name, url, types(eventTypes), null);
         flash.addFlashAttribute("secret", c.secret());
-        flash.addFlashAttribute("notice", "Webhook " + c.subscription().name() + " created.");
-        return "redirect:/admin/webhooks/" + c.subscription().id();
+        return Flash.notice(
+                flash,
+                "Webhook " + c.subscription().name() + " created.",
+                "redirect:/admin/webhooks/" + c.subscription().id());
     }
 
     @PostMapping("/admin/webhooks/{id}")
@@ -84,8 +86,7 @@ class WebhookPages {
                 url == null || url.isBlank() ? null : url,
                 eventTypes == null || eventTypes.isBlank() ? null : types(eventTypes),
                 enabled);
-        flash.addFlashAttribute("notice", "Webhook " + s.name() + " updated.");
-        return "redirect:/admin/webhooks/" + id;
+        return Flash.notice(flash, "Webhook " + s.name() + " updated.", "redirect:/admin/webhooks/" + id);
     }
 
     @PostMapping("/admin/webhooks/{id}/test")
@@ -107,17 +108,17 @@ class WebhookPages {
     @PostMapping("/admin/webhooks/{id}/delete")
     @RequirePermission(Permission.WEBHOOKS_WRITE)
     String delete(@PathVariable UUID id, RedirectAttributes flash) {
-        flash.addFlashAttribute("notice", webhooks.delete(id) ? "Webhook deleted." : "No such webhook.");
-        return "redirect:/admin/webhooks";
+        return Flash.notice(
+                flash, webhooks.delete(id) ? "Webhook deleted." : "No such webhook.", "redirect:/admin/webhooks");
     }
 
     @PostMapping("/admin/webhooks/{id}/deliveries/{delivery}/redeliver")
     @RequirePermission(Permission.WEBHOOKS_WRITE)
     String redeliver(@PathVariable UUID id, @PathVariable UUID delivery, RedirectAttributes flash) {
-        flash.addFlashAttribute(
-                "notice",
-                webhooks.redeliver(id, delivery) ? "Delivery scheduled again." : "Only failed deliveries are retried.");
-        return "redirect:/admin/webhooks/" + id;
+        return Flash.notice(
+                flash,
+                webhooks.redeliver(id, delivery) ? "Delivery scheduled again." : "Only failed deliveries are retried.",
+                "redirect:/admin/webhooks/" + id);
     }
 
     /** "alert.raised, rule.*" or one per line. */

@@ -55,8 +55,10 @@ class IncidentPagingTest {
                         == 0);
     }
 
-    /** A person, an on-call team of that person and the team's escalation policy; returns the team's name. */
-    private String team(TestApi admin, String prefix) {
+    /** An on-call team of one person, with the team's escalation policy (which pages that person). */
+    private record Team(String name, String policyId) {}
+
+    private Team team(TestApi admin, String prefix) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String person = field(
                 admin.postJson(
@@ -68,14 +70,24 @@ class IncidentPagingTest {
         String teamId = field(
                 admin.postJson("/api/v1/oncall/teams", "{\"name\":\"" + team + "\",\"members\":[\"" + person + "\"]}"),
                 "id");
-        field(
+        String policyId = field(
                 admin.postJson(
                         "/api/v1/oncall/policies",
                         "{\"name\":\"" + team + "-policy\",\"teamId\":\"" + teamId + "\",\"repeat\":0,"
                                 + "\"steps\":[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + person
                                 + "\"}]}]}"),
                 "id");
-        return team;
+        return new Team(team, policyId);
+    }
+
+    /** An incident created through the API. */
+    private record Created(UUID id, String ref) {}
+
+    private Created incident(TestApi admin, String json) {
+        JsonNode created = admin.postJson("/api/v1/incidents", json).json();
+        return new Created(
+                UUID.fromString(created.path("id").asString()),
+                created.path("reference").asString());
     }
 
     private static String field(TestApi.Response r, String name) {
@@ -91,39 +103,21 @@ class IncidentPagingTest {
     @Test
     void aSeriousIncidentPagesItsTeamAndThePageFollowsTheIncident() {
         TestApi admin = TestApi.admin(port);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String person = field(
-                admin.postJson(
-                        "/api/v1/oncall/people",
-                        "{\"name\":\"Pat " + suffix + "\",\"email\":\"pat-" + suffix
-                                + "@example.org\",\"timeZone\":\"UTC\"}"),
-                "userId");
-        String team = "ir-team-" + suffix;
-        String teamId = field(
-                admin.postJson("/api/v1/oncall/teams", "{\"name\":\"" + team + "\",\"members\":[\"" + person + "\"]}"),
-                "id");
-        String policyId = field(
-                admin.postJson(
-                        "/api/v1/oncall/policies",
-                        "{\"name\":\"" + team + "-policy\",\"teamId\":\"" + teamId + "\",\"repeat\":0,"
-                                + "\"ackTimeoutMinutes\":20,\"steps\":[{\"type\":\"notify\",\"targets\":"
-                                + "[{\"type\":\"user\",\"id\":\"" + person + "\"}]}]}"),
-                "id");
+        Team team = team(admin, "pat");
 
         // A low incident does not page; raised to high, it pages the owning team with the team's policy.
-        JsonNode created = admin.postJson(
-                        "/api/v1/incidents",
-                        "{\"title\":\"Ransom note on the file server\",\"severity\":\"low\",\"priority\":4,"
-                                + "\"owningTeam\":\"" + team + "\"}")
-                .json();
-        UUID id = UUID.fromString(created.path("id").asString());
-        String ref = created.path("reference").asString();
+        Created created = incident(
+                admin,
+                "{\"title\":\"Ransom note on the file server\",\"severity\":\"low\",\"priority\":4,"
+                        + "\"owningTeam\":\"" + team.name() + "\"}");
+        UUID id = created.id();
+        String ref = created.ref();
         assertThat(admin.patchJson("/api/v1/incidents/" + ref, "{\"severity\":\"high\",\"priority\":1}")
                         .status())
                 .isEqualTo(200);
         Page page = await().atMost(Duration.ofSeconds(60)).until(() -> page(id), p -> p != null);
         assertThat(page.title()).startsWith(ref + ": Ransom note");
-        assertThat(page.policyId()).hasToString(policyId);
+        assertThat(page.policyId()).hasToString(team.policyId());
         assertThat(page.links()).anySatisfy(l -> assertThat(l.url()).endsWith("/incidents/" + ref));
         assertThat(paging.pagesFor("incident", id.toString())).hasSize(1);
 
@@ -148,31 +142,13 @@ class IncidentPagingTest {
     @Test
     void acknowledgingThePageAcknowledgesANewIncident() {
         TestApi admin = TestApi.admin(port);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String person = field(
-                admin.postJson(
-                        "/api/v1/oncall/people",
-                        "{\"name\":\"Sam " + suffix + "\",\"email\":\"sam-" + suffix
-                                + "@example.org\",\"timeZone\":\"UTC\"}"),
-                "userId");
-        String team = "ir-team2-" + suffix;
-        String teamId = field(
-                admin.postJson("/api/v1/oncall/teams", "{\"name\":\"" + team + "\",\"members\":[\"" + person + "\"]}"),
-                "id");
-        field(
-                admin.postJson(
-                        "/api/v1/oncall/policies",
-                        "{\"name\":\"" + team + "-policy\",\"teamId\":\"" + teamId + "\",\"repeat\":0,"
-                                + "\"steps\":[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + person
-                                + "\"}]}]}"),
-                "id");
-        JsonNode created = admin.postJson(
-                        "/api/v1/incidents",
-                        "{\"title\":\"Domain admin logon from a new country\",\"severity\":\"critical\","
-                                + "\"priority\":1,\"owningTeam\":\"" + team + "\"}")
-                .json();
-        UUID id = UUID.fromString(created.path("id").asString());
-        String ref = created.path("reference").asString();
+        Team team = team(admin, "sam");
+        Created created = incident(
+                admin,
+                "{\"title\":\"Domain admin logon from a new country\",\"severity\":\"critical\","
+                        + "\"priority\":1,\"owningTeam\":\"" + team.name() + "\"}");
+        UUID id = created.id();
+        String ref = created.ref();
         Page page = await().atMost(Duration.ofSeconds(60)).until(() -> page(id), p -> p != null);
         paging.acknowledge(page.id(), "sam");
         await().atMost(Duration.ofSeconds(60))
@@ -187,14 +163,13 @@ class IncidentPagingTest {
     @Test
     void anEndedPageIsNotRepeatedUnlessTheIncidentIsRaisedAboveIt() {
         TestApi admin = TestApi.admin(port);
-        String team = team(admin, "kim");
-        JsonNode created = admin.postJson(
-                        "/api/v1/incidents",
-                        "{\"title\":\"Web shell on the shop\",\"severity\":\"high\",\"priority\":2,"
-                                + "\"owningTeam\":\"" + team + "\"}")
-                .json();
-        UUID id = UUID.fromString(created.path("id").asString());
-        String ref = created.path("reference").asString();
+        Team team = team(admin, "kim");
+        Created created = incident(
+                admin,
+                "{\"title\":\"Web shell on the shop\",\"severity\":\"high\",\"priority\":2," + "\"owningTeam\":\""
+                        + team.name() + "\"}");
+        UUID id = created.id();
+        String ref = created.ref();
         Page first = await().atMost(Duration.ofSeconds(60)).until(() -> page(id), p -> p != null);
         // On-call ends the page while the incident stays open; lowering and raising it again does not page anew.
         paging.acknowledge(first.id(), "kim");
@@ -222,14 +197,13 @@ class IncidentPagingTest {
     @Test
     void aDeadlineAtRiskPagesTheTeamUntilTheSubmissionIsRecorded() {
         TestApi admin = TestApi.admin(port);
-        String team = team(admin, "lee");
+        Team team = team(admin, "lee");
         // Medium: no incident page; P1: the internal "legal within 1 h of a P1" obligation attaches by its conditions.
-        JsonNode created = admin.postJson(
-                        "/api/v1/incidents",
+        UUID id = incident(
+                        admin,
                         "{\"title\":\"Payroll export mailed outside\",\"severity\":\"medium\",\"priority\":1,"
-                                + "\"owningTeam\":\"" + team + "\"}")
-                .json();
-        UUID id = UUID.fromString(created.path("id").asString());
+                                + "\"owningTeam\":\"" + team.name() + "\"}")
+                .id();
         DeadlineStage legal = await().atMost(Duration.ofSeconds(60))
                 .until(
                         () -> obligations.forIncident(id).stream()
@@ -270,7 +244,7 @@ class IncidentPagingTest {
     @Test
     void theEscalationPolicyTheIncidentNamesWinsOverTheTeams() {
         TestApi admin = TestApi.admin(port);
-        String team = team(admin, "ana");
+        Team team = team(admin, "ana");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String person = field(
                 admin.postJson(
@@ -285,17 +259,16 @@ class IncidentPagingTest {
                         "{\"name\":\"" + chosen + "\",\"repeat\":0,\"steps\":[{\"type\":\"notify\",\"targets\":"
                                 + "[{\"type\":\"user\",\"id\":\"" + person + "\"}]}]}"),
                 "id");
-        JsonNode created = admin.postJson(
-                        "/api/v1/incidents",
-                        "{\"title\":\"Wire fraud attempt\",\"severity\":\"low\",\"priority\":3,\"owningTeam\":\"" + team
-                                + "\"}")
-                .json();
-        UUID id = UUID.fromString(created.path("id").asString());
+        Created created = incident(
+                admin,
+                "{\"title\":\"Wire fraud attempt\",\"severity\":\"low\",\"priority\":3,\"owningTeam\":\"" + team.name()
+                        + "\"}");
         assertThat(admin.patchJson(
-                                "/api/v1/incidents/" + created.path("reference").asString(),
+                                "/api/v1/incidents/" + created.ref(),
                                 "{\"severity\":\"high\",\"escalationPolicy\":\"" + chosen + "\"}")
                         .status())
                 .isEqualTo(200);
+        UUID id = created.id();
         Page page = await().atMost(Duration.ofSeconds(60)).until(() -> page(id), p -> p != null);
         assertThat(page.policyId()).hasToString(chosenId);
     }

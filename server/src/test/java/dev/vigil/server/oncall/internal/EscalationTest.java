@@ -80,11 +80,16 @@ class EscalationTest {
     }
 
     static EscalationStep notify(UUID... users) {
+        return notifyIf(null, users);
+    }
+
+    /** A step notifying these people that runs only under {@code condition} (null: always). */
+    static EscalationStep notifyIf(EscalationStep.Condition condition, UUID... users) {
         List<Target> t = new ArrayList<>();
         for (UUID u : users) {
             t.add(new Target(TargetType.USER, u));
         }
-        return new EscalationStep(EscalationStep.Type.NOTIFY, t, null, null, null, null, null, null);
+        return new EscalationStep(EscalationStep.Type.NOTIFY, t, null, null, null, null, null, condition);
     }
 
     EscalationPolicy policy(int repeat, UUID team, Integer reminder, EscalationStep... steps) {
@@ -297,33 +302,10 @@ class EscalationTest {
                         null,
                         null,
                         null));
-        EscalationStep inside = new EscalationStep(
-                EscalationStep.Type.NOTIFY,
-                List.of(new Target(TargetType.USER, office)),
-                null,
-                null,
-                null,
-                null,
-                null,
-                new EscalationStep.Condition("inside", null, null));
-        EscalationStep outside = new EscalationStep(
-                EscalationStep.Type.NOTIFY,
-                List.of(new Target(TargetType.USER, night)),
-                null,
-                null,
-                null,
-                null,
-                null,
-                new EscalationStep.Condition("outside", null, null));
-        EscalationStep criticalOnly = new EscalationStep(
-                EscalationStep.Type.NOTIFY,
-                List.of(new Target(TargetType.USER, night)),
-                null,
-                null,
-                null,
-                null,
-                null,
-                new EscalationStep.Condition(null, List.of(), List.of(Severity.CRITICAL)));
+        EscalationStep inside = notifyIf(new EscalationStep.Condition("inside", null, null), office);
+        EscalationStep outside = notifyIf(new EscalationStep.Condition("outside", null, null), night);
+        EscalationStep criticalOnly =
+                notifyIf(new EscalationStep.Condition(null, List.of(), List.of(Severity.CRITICAL)), night);
         EscalationPolicy p = policy(0, team.id(), null, inside, outside, criticalOnly);
 
         LocalDate monday = LocalDate.now(berlin).plusDays(3).with(TemporalAdjusters.next(DayOfWeek.MONDAY));
