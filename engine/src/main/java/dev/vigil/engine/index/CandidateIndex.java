@@ -126,7 +126,15 @@ public final class CandidateIndex {
 
     /** Per-thread state for {@link #collect}. */
     public Scratch newScratch() {
-        return new Scratch(this);
+        return newScratch(true);
+    }
+
+    /**
+     * Per-thread state; with {@code memo}, string scans of values seen recently are replayed from a bounded memo
+     * ({@link ValueMemo}) instead of repeated.
+     */
+    public Scratch newScratch(boolean memo) {
+        return new Scratch(this, memo);
     }
 
     /** Number of distinct atoms over all witnesses. */

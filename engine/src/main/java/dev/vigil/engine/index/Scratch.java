@@ -16,6 +16,9 @@ public final class Scratch {
     final long[] touched;
 
     final int[] candidates;
+    /** Per-thread memo of string scans, or null (off). */
+    final ValueMemo memo;
+
     SubIndex current;
     private int[] atomRules = new int[0];
     private int[] atomOverflow = new int[0];
@@ -26,15 +29,25 @@ public final class Scratch {
 
     private int seenCount;
 
-    Scratch(CandidateIndex index) {
-        this(index.rules);
+    Scratch(CandidateIndex index, boolean memo) {
+        this(index.rules, memo ? new ValueMemo(index.fieldCount) : null);
     }
 
     Scratch(int rules) {
+        this(rules, null);
+    }
+
+    Scratch(int rules, ValueMemo memo) {
+        this.memo = memo;
         this.hits = new long[(rules + 63) >>> 6];
         this.hits2 = new long[hits.length];
         this.touched = new long[(hits.length + 63) >>> 6];
         this.candidates = new int[rules];
+    }
+
+    /** Values whose scan was replayed from the memo so far (0 without one): statistics and tests. */
+    public long memoHits() {
+        return memo == null ? 0 : memo.replays;
     }
 
     /** The candidate buffer {@link CandidateIndex#candidates} fills (valid up to the count it returns). */
@@ -79,6 +92,8 @@ public final class Scratch {
 
     /** The atom holds on the current event: its rules become candidates. */
     void hit(int atom) {
+        final ValueMemo m = memo;
+        if (m != null && m.recorded >= 0) m.note(atom);
         final int sw = atom >>> 6;
         final long bit = 1L << atom;
         final long old = seen[sw];
@@ -103,6 +118,56 @@ public final class Scratch {
         final int end = d[base + 3];
         for (int i = d[base + 1]; i < mid; i++) mark(list[i], true);
         for (int i = mid; i < end; i++) mark(list[i], false);
+    }
+
+    /**
+     * The marks the atoms {@code atoms[0 .. k)} make, as {@code word, first-pass bits, second-pass bits} per word
+     * (for {@link ValueMemo}; the current marks are left as they are).
+     */
+    long[] marksOf(int[] atoms, int k) {
+        long[] h1 = new long[hits.length];
+        long[] h2 = new long[hits.length];
+        final int[] d = atomRules;
+        for (int i = 0; i < k; i++) {
+            int base = atoms[i] * SubIndex.STRIDE;
+            int n1 = d[base];
+            if (n1 >= 0) {
+                int n = n1 + d[base + 1];
+                for (int j = 0; j < n; j++) {
+                    int r = d[base + 2 + j];
+                    (j < n1 ? h1 : h2)[r >>> 6] |= 1L << r;
+                }
+            } else {
+                for (int j = d[base + 1]; j < d[base + 3]; j++) {
+                    int r = atomOverflow[j];
+                    (j < d[base + 2] ? h1 : h2)[r >>> 6] |= 1L << r;
+                }
+            }
+        }
+        int words = 0;
+        for (int w = 0; w < h1.length; w++) if ((h1[w] | h2[w]) != 0) words++;
+        long[] out = new long[3 * words];
+        int p = 0;
+        for (int w = 0; w < h1.length; w++) {
+            if ((h1[w] | h2[w]) == 0) continue;
+            out[p++] = w;
+            out[p++] = h1[w];
+            out[p++] = h2[w];
+        }
+        return out;
+    }
+
+    /** Makes the marks of {@link #marksOf}. */
+    void replay(long[] marks) {
+        final long[] h1 = hits;
+        final long[] h2 = hits2;
+        final long[] t = touched;
+        for (int p = 0; p < marks.length; p += 3) {
+            int w = (int) marks[p];
+            h1[w] |= marks[p + 1];
+            h2[w] |= marks[p + 2];
+            t[w >>> 6] |= 1L << w;
+        }
     }
 
     private void mark(int r, boolean first) {

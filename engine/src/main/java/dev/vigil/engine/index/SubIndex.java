@@ -139,17 +139,25 @@ final class SubIndex {
         Event e = ctx.event();
         final FieldIndex[] fs = fields;
         final FieldIndex kw = keywords;
+        final ValueMemo memo = sc.memo;
         for (int s = 0, n = e.size(); s < n; s++) {
             int f = ctx.fieldOf(s);
-            if (f >= 0) {
-                FieldIndex fi = fs[f];
-                if (fi != null) {
-                    if (fi.presentAtom >= 0) sc.hit(fi.presentAtom);
-                    if (fi.hasNumbers()) fi.scanNumber(e.value(s), sc);
-                    fi.scan(e, s, sc);
-                }
+            FieldIndex fi = f >= 0 ? fs[f] : null;
+            if (fi != null) {
+                if (fi.presentAtom >= 0) sc.hit(fi.presentAtom);
+                if (fi.hasNumbers()) fi.scanNumber(e.value(s), sc);
+                if (!fi.hasStrings()) fi = null;
             }
-            if (kw != null) kw.scan(e, s, sc);
+            if (fi == null && kw == null) continue;
+            String t = e.text(s);
+            if (t == null) continue;
+            if (memo != null && memo.wants(f, t)) {
+                if (fi != null) memo.scan(fi, e, s, t, f, sc);
+                if (kw != null) memo.scan(kw, e, s, t, f, sc);
+            } else {
+                if (fi != null) fi.scan(e, s, sc);
+                if (kw != null) kw.scan(e, s, sc);
+            }
         }
     }
 
