@@ -12,10 +12,14 @@ import java.util.Arrays;
 public final class Scratch {
     final long[] hits;
     final long[] hits2;
+    /** Rules an exact atom proved false on the current event ({@link Witness#veto}). */
+    final long[] veto;
     /** Bit {@code w} set: word {@code w} of {@link #hits} or {@link #hits2} may be non-zero (the words to sweep). */
     final long[] touched;
 
     final int[] candidates;
+    /** Work space of {@link #marksOf}: first-pass, second-pass and veto words, all zero between calls. */
+    private long[] markWork;
     /** Per-thread memo of string scans, or null (off). */
     final ValueMemo memo;
 
@@ -41,6 +45,7 @@ public final class Scratch {
         this.memo = memo;
         this.hits = new long[(rules + 63) >>> 6];
         this.hits2 = new long[hits.length];
+        this.veto = new long[hits.length];
         this.touched = new long[(hits.length + 63) >>> 6];
         this.candidates = new int[rules];
     }
@@ -118,15 +123,22 @@ public final class Scratch {
         final int end = d[base + 3];
         for (int i = d[base + 1]; i < mid; i++) mark(list[i], true);
         for (int i = mid; i < end; i++) mark(list[i], false);
+        for (int i = end, v = end - 1 - n1; i < v; i++) {
+            final int r = list[i];
+            final int w = r >>> 6;
+            veto[w] |= 1L << r;
+            touched[w >>> 6] |= 1L << w;
+        }
     }
 
     /**
-     * The marks the atoms {@code atoms[0 .. k)} make, as {@code word, first-pass bits, second-pass bits} per word
+     * The marks the atoms {@code atoms[0 .. k)} make, as {@code word, first-pass bits, second-pass bits, veto bits} per word
      * (for {@link ValueMemo}; the current marks are left as they are).
      */
     long[] marksOf(int[] atoms, int k) {
-        long[] h1 = new long[hits.length];
-        long[] h2 = new long[hits.length];
+        if (markWork == null) markWork = new long[3 * hits.length];
+        final long[] m = markWork;
+        final int words = hits.length;
         final int[] d = atomRules;
         for (int i = 0; i < k; i++) {
             int base = atoms[i] * SubIndex.STRIDE;
@@ -135,24 +147,29 @@ public final class Scratch {
                 int n = n1 + d[base + 1];
                 for (int j = 0; j < n; j++) {
                     int r = d[base + 2 + j];
-                    (j < n1 ? h1 : h2)[r >>> 6] |= 1L << r;
+                    m[(j < n1 ? 0 : words) + (r >>> 6)] |= 1L << r;
                 }
             } else {
-                for (int j = d[base + 1]; j < d[base + 3]; j++) {
+                int end = d[base + 3];
+                for (int j = d[base + 1]; j < end - 1 - n1; j++) {
                     int r = atomOverflow[j];
-                    (j < d[base + 2] ? h1 : h2)[r >>> 6] |= 1L << r;
+                    m[(j < d[base + 2] ? 0 : j < end ? words : 2 * words) + (r >>> 6)] |= 1L << r;
                 }
             }
         }
-        int words = 0;
-        for (int w = 0; w < h1.length; w++) if ((h1[w] | h2[w]) != 0) words++;
-        long[] out = new long[3 * words];
+        int used = 0;
+        for (int w = 0; w < words; w++) if ((m[w] | m[words + w] | m[2 * words + w]) != 0) used++;
+        long[] out = new long[4 * used];
         int p = 0;
-        for (int w = 0; w < h1.length; w++) {
-            if ((h1[w] | h2[w]) == 0) continue;
+        for (int w = 0; w < words; w++) {
+            if ((m[w] | m[words + w] | m[2 * words + w]) == 0) continue;
             out[p++] = w;
-            out[p++] = h1[w];
-            out[p++] = h2[w];
+            out[p++] = m[w];
+            out[p++] = m[words + w];
+            out[p++] = m[2 * words + w];
+            m[w] = 0;
+            m[words + w] = 0;
+            m[2 * words + w] = 0;
         }
         return out;
     }
@@ -161,11 +178,13 @@ public final class Scratch {
     void replay(long[] marks) {
         final long[] h1 = hits;
         final long[] h2 = hits2;
+        final long[] hv = veto;
         final long[] t = touched;
-        for (int p = 0; p < marks.length; p += 3) {
+        for (int p = 0; p < marks.length; p += 4) {
             int w = (int) marks[p];
             h1[w] |= marks[p + 1];
             h2[w] |= marks[p + 2];
+            hv[w] |= marks[p + 3];
             t[w >>> 6] |= 1L << w;
         }
     }

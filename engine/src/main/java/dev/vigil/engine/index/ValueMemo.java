@@ -42,11 +42,21 @@ final class ValueMemo {
     /** Per entry the rule marks of its atoms: {@code word, first-pass bits, second-pass bits} per word touched. */
     private final long[][] marks = new long[2 * SETS][];
 
-    /** Per field id + 1 (0: fields no rule names): lookups and hits in the current window, or values left paused. */
+    /**
+     * Per bucket — the field id, or for fields no rule names ({@code -1}) one bucket per slot position beyond them
+     * (so a syslog {@code message} is not averaged with the constant {@code product} beside it): lookups and hits in
+     * the current window, values left paused, and the current pause (doubling while a field keeps missing).
+     */
     private int[] lookups;
 
     private int[] hits;
     private int[] paused;
+    private int[] pause;
+    private final int named;
+    /** Slot positions with a bucket of their own (further slots share the last). */
+    static final int SLOT_BUCKETS = 64;
+    /** Longest pause. */
+    static final int MAX_PAUSE = 1 << 20;
 
     /** Atoms reported while recording a scan; {@code recorded < 0} after an overflow. */
     final int[] record = new int[MAX_ATOMS];
@@ -57,35 +67,45 @@ final class ValueMemo {
     long replays;
 
     ValueMemo(int fieldCount) {
-        lookups = new int[fieldCount + 1];
-        hits = new int[fieldCount + 1];
-        paused = new int[fieldCount + 1];
+        named = fieldCount;
+        int n = fieldCount + SLOT_BUCKETS;
+        lookups = new int[n];
+        hits = new int[n];
+        paused = new int[n];
+        pause = new int[n];
+        Arrays.fill(pause, PAUSE);
     }
 
-    /** Whether values of this field (id, or -1) are worth looking up now. */
-    boolean wants(int field, String text) {
+    /** The statistics bucket of a value: its field id, or its slot position when no rule names the field. */
+    int bucket(int field, int slot) {
+        return field >= 0 ? field : named + Math.min(slot, SLOT_BUCKETS - 1);
+    }
+
+    /** Whether values of this bucket are worth looking up now. */
+    boolean wants(int b, String text) {
         if (text.length() > MAX_LENGTH) return false;
-        int f = field + 1;
-        if (f >= paused.length) grow(f + 1);
-        if (paused[f] > 0) {
-            paused[f]--;
+        if (b >= paused.length) grow(b + 1);
+        if (paused[b] > 0) {
+            paused[b]--;
             return false;
         }
         return true;
     }
 
     private void grow(int n) {
+        int from = lookups.length;
         lookups = Arrays.copyOf(lookups, n);
         hits = Arrays.copyOf(hits, n);
         paused = Arrays.copyOf(paused, n);
+        pause = Arrays.copyOf(pause, n);
+        Arrays.fill(pause, from, n, PAUSE);
     }
 
     /**
      * Scans {@code fi} over the value through the memo: replays the atoms of a remembered scan, or scans, records
      * and remembers.
      */
-    void scan(FieldIndex fi, dev.vigil.engine.event.Event e, int slot, String text, int field, Scratch sc) {
-        int f = field + 1;
+    void scan(FieldIndex fi, dev.vigil.engine.event.Event e, int slot, String text, int f, Scratch sc) {
         int h = text.hashCode() ^ fi.salt;
         int set = (h ^ (h >>> 16)) & (SETS - 1);
         int w0 = 2 * set;
@@ -118,7 +138,12 @@ final class ValueMemo {
             }
         }
         if (n >= WINDOW) {
-            if (hits[f] * 4 < n) paused[f] = PAUSE;
+            if (hits[f] * 4 < n) {
+                paused[f] = pause[f];
+                pause[f] = Math.min(MAX_PAUSE, pause[f] * 2);
+            } else {
+                pause[f] = PAUSE;
+            }
             lookups[f] = 0;
             hits[f] = 0;
         }
