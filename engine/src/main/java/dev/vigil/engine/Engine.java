@@ -59,10 +59,10 @@ public final class Engine {
 
         Route lastRoute;
 
-        PerThread(RuleSet rs) {
+        PerThread(RuleSet rs, boolean memo) {
             this.ruleSet = rs;
             this.ctx = new EvalContext(rs.fields());
-            this.index = rs.index().newScratch();
+            this.index = rs.index().newScratch(memo);
         }
     }
 
@@ -115,7 +115,7 @@ public final class Engine {
         RuleSet rs = current.get();
         PerThread s = scratch.get();
         if (s == null || s.ruleSet != rs) {
-            s = new PerThread(rs);
+            s = new PerThread(rs, options.valueMemo());
             scratch.set(s);
         }
         EvalContext ctx = s.ctx;

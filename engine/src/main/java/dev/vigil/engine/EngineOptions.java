@@ -15,9 +15,16 @@ import java.time.InstantSource;
  * @param clock processing time (correlation windows use event time; this is injected, never read from the system
  *     clock inside the engine)
  * @param listener observability hooks (default no-op)
+ * @param valueMemo replay the index scans of recently seen field values from a bounded per-thread memo (default on;
+ *     see {@code dev.vigil.engine.index.ValueMemo}): the same candidates, fewer scans when values repeat
  */
 public record EngineOptions(
-        boolean routing, boolean index, Pipeline pipeline, InstantSource clock, EngineListener listener) {
+        boolean routing,
+        boolean index,
+        Pipeline pipeline,
+        InstantSource clock,
+        EngineListener listener,
+        boolean valueMemo) {
 
     public EngineOptions {
         pipeline = pipeline == null ? Pipelines.builtin("none") : pipeline;
@@ -27,26 +34,30 @@ public record EngineOptions(
 
     /** Routing on, index on, {@code auto} pipeline, system clock, no listener. */
     public static EngineOptions defaults() {
-        return new EngineOptions(true, true, Pipelines.auto(), InstantSource.system(), EngineListener.NOOP);
+        return new EngineOptions(true, true, Pipelines.auto(), InstantSource.system(), EngineListener.NOOP, true);
     }
 
     public EngineOptions withRouting(boolean on) {
-        return new EngineOptions(on, index, pipeline, clock, listener);
+        return new EngineOptions(on, index, pipeline, clock, listener, valueMemo);
     }
 
     public EngineOptions withIndex(boolean on) {
-        return new EngineOptions(routing, on, pipeline, clock, listener);
+        return new EngineOptions(routing, on, pipeline, clock, listener, valueMemo);
     }
 
     public EngineOptions withPipeline(Pipeline p) {
-        return new EngineOptions(routing, index, p, clock, listener);
+        return new EngineOptions(routing, index, p, clock, listener, valueMemo);
     }
 
     public EngineOptions withClock(InstantSource c) {
-        return new EngineOptions(routing, index, pipeline, c, listener);
+        return new EngineOptions(routing, index, pipeline, c, listener, valueMemo);
     }
 
     public EngineOptions withListener(EngineListener l) {
-        return new EngineOptions(routing, index, pipeline, clock, l);
+        return new EngineOptions(routing, index, pipeline, clock, l, valueMemo);
+    }
+
+    public EngineOptions withValueMemo(boolean on) {
+        return new EngineOptions(routing, index, pipeline, clock, listener, on);
     }
 }

@@ -48,7 +48,20 @@ public final class LaneBench {
             int runs,
             int warmups,
             boolean index,
-            boolean routing) {
+            boolean routing,
+            boolean valueMemo) {
+        public Options(
+                List<Path> rules,
+                LoaderOptions loader,
+                Pipeline pipeline,
+                int repeat,
+                int runs,
+                int warmups,
+                boolean index,
+                boolean routing) {
+            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, true);
+        }
+
         public Options {
             rules = List.copyOf(rules);
             if (repeat < 1) throw new IllegalArgumentException("repeat must be at least 1");
@@ -60,7 +73,8 @@ public final class LaneBench {
             return EngineOptions.defaults()
                     .withRouting(routing)
                     .withIndex(index)
-                    .withPipeline(pipeline);
+                    .withPipeline(pipeline)
+                    .withValueMemo(valueMemo);
         }
     }
 
@@ -222,7 +236,7 @@ public final class LaneBench {
     /** Per event (one pass over the lane): share of the loaded rules the engine would evaluate. */
     static double[] candidateFractions(RuleSet rules, Options o, List<byte[]> lines) {
         EvalContext ctx = new EvalContext(rules.fields());
-        Scratch sc = rules.index().newScratch();
+        Scratch sc = rules.index().newScratch(o.valueMemo());
         double[] out = new double[lines.size()];
         int n = 0;
         double total = Math.max(1, rules.size());

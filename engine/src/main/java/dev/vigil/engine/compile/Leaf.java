@@ -146,6 +146,24 @@ public abstract non-sealed class Leaf extends Node {
             this.op = op;
             this.cased = cased;
             this.lit = cased ? lit : Strings.lower(lit);
+            this.foldOp = cased || !latin1(this.lit)
+                    ? -1
+                    : switch (op) {
+                        case EQ -> 0;
+                        case PREFIX -> 1;
+                        case SUFFIX -> 2;
+                        // CONTAINS reads the whole value: the cached lower-case copy (made once, shared by every
+                        // leaf on the field, searched vectorised) is cheaper than one folded search per leaf
+                        default -> -1;
+                    };
+        }
+
+        /** The operator for {@link Strings#foldedTest}, or -1 (case-sensitive, non-Latin-1 literal, ANY_VALUE). */
+        private final int foldOp;
+
+        private static boolean latin1(String s) {
+            for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 256) return false;
+            return true;
         }
 
         @Override
@@ -165,7 +183,20 @@ public abstract non-sealed class Leaf extends Node {
 
         @Override
         boolean test(Event e, int s) {
-            String v = cased ? e.text(s) : e.lower(s);
+            String v;
+            if (cased) {
+                v = e.text(s);
+            } else {
+                v = e.cachedLower(s);
+                if (v == null && foldOp >= 0) {
+                    // no lower-case copy yet: compare the raw text folded in place when that decides it
+                    String t = e.text(s);
+                    if (t == null) return false;
+                    int r = Strings.foldedTest(foldOp, t, lit);
+                    if (r >= 0) return r == 1;
+                }
+                if (v == null) v = e.lower(s);
+            }
             if (v == null) return false;
             return switch (op) {
                 case EQ -> v.equals(lit);

@@ -42,6 +42,71 @@ public final class Strings {
     }
 
     /** A decimal number in the text (optional sign, digits, fraction, exponent), or NaN. No exceptions thrown. */
+    /** Longest value {@link #foldedTest} compares in place (longer ones are lower-cased: linear, and cached). */
+    static final int FOLD_MAX = 512;
+
+    private static final char[] FOLD = new char[256];
+
+    static {
+        for (int c = 0; c < 256; c++) FOLD[c] = Character.toLowerCase((char) c);
+    }
+
+    /**
+     * Whether {@code lower(v)} equals ({@code op 0}), starts with (1), ends with (2) or contains (3) the Latin-1
+     * lower-case literal {@code lit}, decided on {@code v} itself with each character folded — no lower-case copy —
+     * or -1 when that cannot be decided so: a compared character outside Latin-1 (its lower case may be Latin-1, or
+     * two characters: U+0130), or a value longer than {@link #FOLD_MAX}. For a Latin-1 region, {@code
+     * toLowerCase(Locale.ROOT)} maps character by character ({@link Character#toLowerCase(char)}), and characters
+     * outside a prefix or suffix region do not move it, so the answer is exactly that of the lower-case form.
+     */
+    static int foldedTest(int op, String v, String lit) {
+        final int n = v.length();
+        final int m = lit.length();
+        final char[] fold = FOLD;
+        switch (op) {
+            case 0, 1, 2 -> {
+                if (op == 0 && n != m) {
+                    // lengths differ: equal only if lower-casing changes the length (a character outside Latin-1)
+                    for (int i = 0; i < n; i++) if (v.charAt(i) >= 256) return -1;
+                    return 0;
+                }
+                if (n < m) {
+                    for (int i = 0; i < n; i++) if (v.charAt(i) >= 256) return -1;
+                    return 0;
+                }
+                int off = op == 2 ? n - m : 0;
+                for (int k = 0; k < m; k++) {
+                    char c = v.charAt(off + k);
+                    if (c >= 256) return -1;
+                    // a mismatch in a Latin-1 region is final: characters outside the region cannot move it (for
+                    // EQ with n == m, a length-changing character elsewhere makes lower(v) longer than the literal)
+                    if (fold[c] != lit.charAt(k)) return 0;
+                }
+                return 1;
+            }
+            default -> {
+                if (n > FOLD_MAX) return -1;
+                if (m == 0) return 1;
+                final char first = lit.charAt(0);
+                int found = 0;
+                for (int i = 0; i < n; i++) {
+                    char c = v.charAt(i);
+                    if (c >= 256) return -1;
+                    if (found == 0 && fold[c] == first && i + m <= n) {
+                        int k = 1;
+                        while (k < m) {
+                            char d = v.charAt(i + k);
+                            if (d >= 256 || fold[d] != lit.charAt(k)) break;
+                            k++;
+                        }
+                        if (k == m) found = 1; // keep reading: a later character outside Latin-1 means "undecided"
+                    }
+                }
+                return found;
+            }
+        }
+    }
+
     public static double parseNumber(String s) {
         int n = s.length();
         if (n == 0 || n > 64) return Double.NaN;

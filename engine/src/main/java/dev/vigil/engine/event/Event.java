@@ -160,6 +160,11 @@ public final class Event {
         return l;
     }
 
+    /** The lower-case form if {@link #lower} has computed it already, else null (nothing is computed). */
+    public String cachedLower(int slot) {
+        return lowers[slot];
+    }
+
     private static String doubleText(double d) {
         if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
             return BigDecimal.valueOf(d).setScale(1).toPlainString();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Match: {@link #collect} scans each value of the bound event whose field has atoms (the raw text, folded to
  * lower case on the fly — the same characters the rules compare) and marks, per pass, the rules of every atom that
- * holds; {@link #candidates} are then {@code (marked in pass 1 ∩ (marked in pass 2 ∪ single-witness)) ∪
- * always-in-route}, ascending. The invariant — a rule that matches an
+ * holds; {@link #candidates} are then {@code ((marked in pass 1 ∩ (marked in pass 2 ∪ single-witness)) ∪
+ * always-in-route) ∖ vetoed}, ascending — a rule is vetoed when an exact atom holds that proves one of its
+ * exclusions ({@link Witness#veto}: {@code not Image endswith '.exe'} is false on an event whose Image ends so). The invariant — a rule that matches an
  * event is always a candidate — rests on each witness being sound ({@link Witness}); {@code IndexEquivalenceTest}
  * checks indexed and naive matching give identical detections on every bench lane, the regression samples and
  * random events built from the rules' own literals.
@@ -47,6 +49,10 @@ public final class CandidateIndex {
     final int[][] ruleAtoms;
     /** Per rule: its second witness, or null when it has only one (or none). */
     final int[][] ruleAtoms2;
+    /** Per rule: its veto atoms (any one holding proves the rule false: {@link Witness#veto}), or null. */
+    final int[][] ruleVeto;
+
+    private final int vetoed;
 
     final long[] always;
     /** Rules with at most one witness (their second pass is always satisfied). */
@@ -82,13 +88,20 @@ public final class CandidateIndex {
         this.allMask = new long[words];
         this.ruleAtoms = new int[rules][];
         this.ruleAtoms2 = new int[rules][];
+        this.ruleVeto = new int[rules][];
         this.single = new long[words];
         Map<Atom, Integer> ids = new HashMap<>();
         List<Atom> list = new ArrayList<>();
         int none = 0;
+        int withVeto = 0;
         for (CompiledRule r : compiled) {
             int idx = r.index();
             allMask[idx >>> 6] |= 1L << idx;
+            Set<Atom> veto = Witness.veto(r.root());
+            if (!veto.isEmpty()) {
+                ruleVeto[idx] = ids(veto, ids, list);
+                withVeto++;
+            }
             List<Witness> ws = Witness.all(r.root());
             if (ws.isEmpty()) {
                 always[idx >>> 6] |= 1L << idx;
@@ -102,12 +115,17 @@ public final class CandidateIndex {
         }
         this.atoms = list.toArray(new Atom[0]);
         this.alwaysCount = none;
+        this.vetoed = withVeto;
     }
 
     private static int[] ids(Witness w, Map<Atom, Integer> ids, List<Atom> list) {
-        int[] ra = new int[w.atoms.size()];
+        return ids(w.atoms, ids, list);
+    }
+
+    private static int[] ids(Set<Atom> atoms, Map<Atom, Integer> ids, List<Atom> list) {
+        int[] ra = new int[atoms.size()];
         int k = 0;
-        for (Atom a : w.atoms) {
+        for (Atom a : atoms) {
             Integer id = ids.get(a);
             if (id == null) {
                 id = list.size();
@@ -126,7 +144,15 @@ public final class CandidateIndex {
 
     /** Per-thread state for {@link #collect}. */
     public Scratch newScratch() {
-        return new Scratch(this);
+        return newScratch(true);
+    }
+
+    /**
+     * Per-thread state; with {@code memo}, string scans of values seen recently are replayed from a bounded memo
+     * ({@link ValueMemo}) instead of repeated.
+     */
+    public Scratch newScratch(boolean memo) {
+        return new Scratch(this, memo);
     }
 
     /** Number of distinct atoms over all witnesses. */
@@ -137,6 +163,11 @@ public final class CandidateIndex {
     /** Rules without a sound witness (evaluated on every event of their route). */
     public int alwaysEvaluated() {
         return alwaysCount;
+    }
+
+    /** Rules with a veto (exclusions the index can prove, so such a rule is not evaluated where one holds). */
+    public int vetoed() {
+        return vetoed;
     }
 
     /** Approximate heap bytes of the sub-indexes built so far. */
@@ -208,6 +239,7 @@ public final class CandidateIndex {
         long[] one = single;
         long[] hits = sc.hits;
         long[] hits2 = sc.hits2;
+        long[] veto = sc.veto;
         long[] touched = sc.touched;
         long[] alwaysWords = s.alwaysWords;
         int[] out = sc.candidates;
@@ -219,9 +251,10 @@ public final class CandidateIndex {
             while (ws != 0) {
                 int w = (x << 6) + Long.numberOfTrailingZeros(ws);
                 ws &= ws - 1;
-                long bits = ((hits[w] & (hits2[w] | one[w])) | alw[w]) & mask[w];
+                long bits = ((hits[w] & (hits2[w] | one[w])) | alw[w]) & ~veto[w] & mask[w];
                 hits[w] = 0;
                 hits2[w] = 0;
+                veto[w] = 0;
                 while (bits != 0) {
                     out[c++] = (w << 6) + Long.numberOfTrailingZeros(bits);
                     bits &= bits - 1;

@@ -22,6 +22,9 @@ import java.util.Map;
  */
 final class FieldIndex {
     final int presentAtom;
+    /** Mixed into {@link ValueMemo} keys (any value works; distinct ones spread the field indexes over the sets). */
+    final int salt = System.identityHashCode(this) * 0x9E3779B9;
+
     private final Part latin;
     private final Part wide;
     /** NUM atoms by the bits of their number (each number lists all its atoms), and by their text. */
@@ -182,6 +185,11 @@ final class FieldIndex {
      * Reports the string atoms the lower-case form of a value satisfies. The raw text is scanned with on-the-fly
      * folding; text with characters outside Latin-1 is scanned in its cached lower-case form instead.
      */
+    /** Whether {@link #scan} can report anything (the field has string atoms). */
+    boolean hasStrings() {
+        return latin != null || wide != null;
+    }
+
     void scan(Event e, int slot, Scratch sc) {
         if (latin == null && wide == null) return;
         String t = e.text(slot);

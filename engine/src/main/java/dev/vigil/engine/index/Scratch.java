@@ -12,10 +12,17 @@ import java.util.Arrays;
 public final class Scratch {
     final long[] hits;
     final long[] hits2;
+    /** Rules an exact atom proved false on the current event ({@link Witness#veto}). */
+    final long[] veto;
     /** Bit {@code w} set: word {@code w} of {@link #hits} or {@link #hits2} may be non-zero (the words to sweep). */
     final long[] touched;
 
     final int[] candidates;
+    /** Work space of {@link #marksOf}: first-pass, second-pass and veto words, all zero between calls. */
+    private long[] markWork;
+    /** Per-thread memo of string scans, or null (off). */
+    final ValueMemo memo;
+
     SubIndex current;
     private int[] atomRules = new int[0];
     private int[] atomOverflow = new int[0];
@@ -26,15 +33,26 @@ public final class Scratch {
 
     private int seenCount;
 
-    Scratch(CandidateIndex index) {
-        this(index.rules);
+    Scratch(CandidateIndex index, boolean memo) {
+        this(index.rules, memo ? new ValueMemo(index.fieldCount) : null);
     }
 
     Scratch(int rules) {
+        this(rules, null);
+    }
+
+    Scratch(int rules, ValueMemo memo) {
+        this.memo = memo;
         this.hits = new long[(rules + 63) >>> 6];
         this.hits2 = new long[hits.length];
+        this.veto = new long[hits.length];
         this.touched = new long[(hits.length + 63) >>> 6];
         this.candidates = new int[rules];
+    }
+
+    /** Values whose scan was replayed from the memo so far (0 without one): statistics and tests. */
+    public long memoHits() {
+        return memo == null ? 0 : memo.replays;
     }
 
     /** The candidate buffer {@link CandidateIndex#candidates} fills (valid up to the count it returns). */
@@ -79,6 +97,8 @@ public final class Scratch {
 
     /** The atom holds on the current event: its rules become candidates. */
     void hit(int atom) {
+        final ValueMemo m = memo;
+        if (m != null && m.recorded >= 0) m.note(atom);
         final int sw = atom >>> 6;
         final long bit = 1L << atom;
         final long old = seen[sw];
@@ -103,6 +123,70 @@ public final class Scratch {
         final int end = d[base + 3];
         for (int i = d[base + 1]; i < mid; i++) mark(list[i], true);
         for (int i = mid; i < end; i++) mark(list[i], false);
+        for (int i = end, v = end - 1 - n1; i < v; i++) {
+            final int r = list[i];
+            final int w = r >>> 6;
+            veto[w] |= 1L << r;
+            touched[w >>> 6] |= 1L << w;
+        }
+    }
+
+    /**
+     * The marks the atoms {@code atoms[0 .. k)} make, as {@code word, first-pass bits, second-pass bits, veto bits} per word
+     * (for {@link ValueMemo}; the current marks are left as they are).
+     */
+    long[] marksOf(int[] atoms, int k) {
+        if (markWork == null) markWork = new long[3 * hits.length];
+        final long[] m = markWork;
+        final int words = hits.length;
+        final int[] d = atomRules;
+        for (int i = 0; i < k; i++) {
+            int base = atoms[i] * SubIndex.STRIDE;
+            int n1 = d[base];
+            if (n1 >= 0) {
+                int n = n1 + d[base + 1];
+                for (int j = 0; j < n; j++) {
+                    int r = d[base + 2 + j];
+                    m[(j < n1 ? 0 : words) + (r >>> 6)] |= 1L << r;
+                }
+            } else {
+                int end = d[base + 3];
+                for (int j = d[base + 1]; j < end - 1 - n1; j++) {
+                    int r = atomOverflow[j];
+                    m[(j < d[base + 2] ? 0 : j < end ? words : 2 * words) + (r >>> 6)] |= 1L << r;
+                }
+            }
+        }
+        int used = 0;
+        for (int w = 0; w < words; w++) if ((m[w] | m[words + w] | m[2 * words + w]) != 0) used++;
+        long[] out = new long[4 * used];
+        int p = 0;
+        for (int w = 0; w < words; w++) {
+            if ((m[w] | m[words + w] | m[2 * words + w]) == 0) continue;
+            out[p++] = w;
+            out[p++] = m[w];
+            out[p++] = m[words + w];
+            out[p++] = m[2 * words + w];
+            m[w] = 0;
+            m[words + w] = 0;
+            m[2 * words + w] = 0;
+        }
+        return out;
+    }
+
+    /** Makes the marks of {@link #marksOf}. */
+    void replay(long[] marks) {
+        final long[] h1 = hits;
+        final long[] h2 = hits2;
+        final long[] hv = veto;
+        final long[] t = touched;
+        for (int p = 0; p < marks.length; p += 4) {
+            int w = (int) marks[p];
+            h1[w] |= marks[p + 1];
+            h2[w] |= marks[p + 2];
+            hv[w] |= marks[p + 3];
+            t[w >>> 6] |= 1L << w;
+        }
     }
 
     private void mark(int r, boolean first) {

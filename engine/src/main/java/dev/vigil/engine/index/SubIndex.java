@@ -4,6 +4,7 @@ import dev.vigil.engine.compile.EvalContext;
 import dev.vigil.engine.compile.Leaf;
 import dev.vigil.engine.event.Event;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ final class SubIndex {
     /**
      * Local atom → rules, {@link #STRIDE} ints per atom so that an atom hit reads one cache line: atom {@code a} with
      * at most two rules is {@code {n1, n2, rule, rule}} ({@code n1} first-witness rules, then {@code n2}
-     * second-witness rules); an atom with more is {@code {-1, from, mid, end}}: its first-witness rules are {@code
-     * atomOverflow[from .. mid)}, its second-witness rules {@code [mid .. end)}.
+     * second-witness rules); an atom with more, or vetoing any rule, is {@code {-1 - v, from, mid, end}}: its
+     * first-witness rules are {@code atomOverflow[from .. mid)}, its second-witness rules {@code [mid .. end)}, the
+     * {@code v} rules it vetoes {@code [end .. end + v)}.
      */
     final int[] atomRules;
 
@@ -42,6 +44,7 @@ final class SubIndex {
         Map<Integer, Integer> local = new HashMap<>();
         List<List<Integer>> rulesOf = new ArrayList<>();
         List<List<Integer>> rulesOf2 = new ArrayList<>();
+        List<List<Integer>> vetoOf = new ArrayList<>();
         List<Atom> atoms = new ArrayList<>();
         always = new long[global.words];
         alwaysWords = new long[(global.words + 63) >>> 6];
@@ -51,8 +54,8 @@ final class SubIndex {
         }
         for (int r = 0; r < global.rules; r++) {
             if ((mask[r >>> 6] & (1L << r)) == 0) continue;
-            for (int pass = 0; pass < 2; pass++) {
-                int[] ra = pass == 0 ? global.ruleAtoms[r] : global.ruleAtoms2[r];
+            for (int pass = 0; pass < 3; pass++) {
+                int[] ra = pass == 0 ? global.ruleAtoms[r] : pass == 1 ? global.ruleAtoms2[r] : global.ruleVeto[r];
                 if (ra == null) continue;
                 for (int g : ra) {
                     Integer id = local.get(g);
@@ -62,13 +65,16 @@ final class SubIndex {
                         atoms.add(global.atoms[g]);
                         rulesOf.add(new ArrayList<>(2));
                         rulesOf2.add(new ArrayList<>(0));
+                        vetoOf.add(new ArrayList<>(0));
                     }
-                    (pass == 0 ? rulesOf : rulesOf2).get(id).add(r);
+                    (pass == 0 ? rulesOf : pass == 1 ? rulesOf2 : vetoOf)
+                            .get(id)
+                            .add(r);
                 }
             }
         }
         atomCount = atoms.size();
-        int[][] packed = pack(lists(rulesOf), lists(rulesOf2));
+        int[][] packed = pack(lists(rulesOf), lists(rulesOf2), lists(vetoOf));
         atomRules = packed[0];
         atomOverflow = packed[1];
         FieldIndex.Builder[] fb = new FieldIndex.Builder[fieldCount];
@@ -90,12 +96,19 @@ final class SubIndex {
 
     /** Two atom → rules lists as {@code {atomRules, atomOverflow}} (see {@link #atomRules}). */
     static int[][] pack(int[][] first, int[][] second) {
+        int[][] none = new int[first.length][];
+        Arrays.fill(none, new int[0]);
+        return pack(first, second, none);
+    }
+
+    /** As {@link #pack(int[][], int[][])} with the rules each atom vetoes. */
+    static int[][] pack(int[][] first, int[][] second, int[][] veto) {
         int n = first.length;
         int[] rules = new int[STRIDE * n];
         int total = 0;
         for (int a = 0; a < n; a++) {
             int k = first[a].length + second[a].length;
-            if (k > 2) total += k;
+            if (k > 2 || veto[a].length > 0) total += k + veto[a].length;
         }
         int[] over = new int[total];
         int p = 0;
@@ -103,14 +116,15 @@ final class SubIndex {
             int base = STRIDE * a;
             int n1 = first[a].length;
             int n2 = second[a].length;
-            if (n1 + n2 <= 2) {
+            int nv = veto[a].length;
+            if (n1 + n2 <= 2 && nv == 0) {
                 rules[base] = n1;
                 rules[base + 1] = n2;
                 int k = base + 2;
                 for (int r : first[a]) rules[k++] = r;
                 for (int r : second[a]) rules[k++] = r;
             } else {
-                rules[base] = -1;
+                rules[base] = -1 - nv;
                 rules[base + 1] = p;
                 System.arraycopy(first[a], 0, over, p, n1);
                 p += n1;
@@ -118,6 +132,8 @@ final class SubIndex {
                 System.arraycopy(second[a], 0, over, p, n2);
                 p += n2;
                 rules[base + 3] = p;
+                System.arraycopy(veto[a], 0, over, p, nv);
+                p += nv;
             }
         }
         return new int[][] {rules, over};
@@ -139,17 +155,26 @@ final class SubIndex {
         Event e = ctx.event();
         final FieldIndex[] fs = fields;
         final FieldIndex kw = keywords;
+        final ValueMemo memo = sc.memo;
         for (int s = 0, n = e.size(); s < n; s++) {
             int f = ctx.fieldOf(s);
-            if (f >= 0) {
-                FieldIndex fi = fs[f];
-                if (fi != null) {
-                    if (fi.presentAtom >= 0) sc.hit(fi.presentAtom);
-                    if (fi.hasNumbers()) fi.scanNumber(e.value(s), sc);
-                    fi.scan(e, s, sc);
-                }
+            FieldIndex fi = f >= 0 ? fs[f] : null;
+            if (fi != null) {
+                if (fi.presentAtom >= 0) sc.hit(fi.presentAtom);
+                if (fi.hasNumbers()) fi.scanNumber(e.value(s), sc);
+                if (!fi.hasStrings()) fi = null;
             }
-            if (kw != null) kw.scan(e, s, sc);
+            if (fi == null && kw == null) continue;
+            String t = e.text(s);
+            if (t == null) continue;
+            int b;
+            if (memo != null && memo.wants(b = memo.bucket(f, s), t)) {
+                if (fi != null) memo.scan(fi, e, s, t, b, sc);
+                if (kw != null) memo.scan(kw, e, s, t, b, sc);
+            } else {
+                if (fi != null) fi.scan(e, s, sc);
+                if (kw != null) kw.scan(e, s, sc);
+            }
         }
     }
 

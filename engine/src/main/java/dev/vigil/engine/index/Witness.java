@@ -152,6 +152,60 @@ final class Witness {
         }
     }
 
+    /** Most veto atoms kept per rule (a rule excluding hundreds of paths is vetoed by its first ones only). */
+    static final int MAX_VETO = 64;
+
+    /**
+     * A <em>veto</em> of a tree: atoms any one of which, holding on an event, proves the tree false there — the dual of
+     * a witness, for rules that are mostly exclusions ({@code not Image endswith '.exe'}, {@code selection and not
+     * filter_legit_paths}). Only <em>exact</em> atoms qualify: a case-insensitive string leaf with a non-empty literal
+     * ({@code EQ PREFIX SUFFIX CONTAINS}) on a named field holds exactly when its atom is reported (the field index
+     * reports exactly the atoms the lower-case value satisfies: {@code FieldIndexTest}); glob, regex and case-sensitive
+     * atoms only approximate their leaf and are never used. Rules: {@code veto(and) = ∪ veto(operand)}, {@code
+     * veto(not x) = proof(x)}; {@code proof(or) = ∪ proof(operand)}, {@code proof(leaf) = its atom}, {@code proof(not
+     * x) = veto(x)}; nothing else. Empty when there is none.
+     */
+    static Set<Atom> veto(Node root) {
+        Set<Atom> out = new LinkedHashSet<>();
+        veto(root, out, 0);
+        return out;
+    }
+
+    private static void veto(Node n, Set<Atom> out, int depth) {
+        if (depth > 64 || out.size() >= MAX_VETO) return;
+        switch (n) {
+            case Node.And a -> {
+                for (Node c : a.children()) veto(c, out, depth + 1);
+            }
+            case Node.Not x -> proof(x.children().get(0), out, depth + 1);
+            default -> {}
+        }
+    }
+
+    private static void proof(Node n, Set<Atom> out, int depth) {
+        if (depth > 64) return;
+        switch (n) {
+            case Node.Or o -> {
+                for (Node c : o.children()) proof(c, out, depth + 1);
+            }
+            case Node.Not x -> veto(x.children().get(0), out, depth + 1);
+            case Leaf.Str s -> {
+                if (out.size() >= MAX_VETO || s.caseSensitive() || s.field() == Leaf.ANY_FIELD) return;
+                String lit = s.literal();
+                if (lit == null || lit.isEmpty()) return;
+                Atom.Kind kind = switch (s.op()) {
+                    case EQ -> Atom.Kind.EQ;
+                    case PREFIX -> Atom.Kind.PREFIX;
+                    case SUFFIX -> Atom.Kind.SUFFIX;
+                    case CONTAINS -> Atom.Kind.CONTAINS;
+                    default -> null;
+                };
+                if (kind != null) out.add(new Atom(s.field(), kind, lit));
+            }
+            default -> {}
+        }
+    }
+
     private static Witness union(List<Witness> ws) {
         Set<Atom> atoms = new LinkedHashSet<>();
         for (Witness w : ws) atoms.addAll(w.atoms);

@@ -25,19 +25,34 @@ final class AutoPipeline implements Pipeline {
         return "auto";
     }
 
+    /** The last shape of field names decided and its pipeline (immutable; racy replacement is harmless). */
+    private record Decision(String[] names, Pipeline pipeline) {}
+
+    private Decision last;
+
     @Override
     public Event apply(Event e) {
         if (e.pipeline() != null) return e;
+        // events of one source share their name strings: the same shape decides the same way
+        Decision d = last;
+        if (d != null && e.sameNames(d.names)) return d.pipeline.apply(e);
+        Pipeline p = choose(e);
+        last = new Decision(e.names(), p);
+        return p.apply(e);
+    }
+
+    /** The pipeline for an event's field names (a function of the names alone). */
+    private Pipeline choose(Event e) {
         boolean sourceName = false;
         boolean eventId = false;
         for (int i = 0, n = e.size(); i < n; i++) {
             String f = e.name(i);
-            if (f.startsWith("Event.System.")) return evtx.apply(e);
-            if (f.startsWith("winlog.")) return winlogbeat.apply(e);
+            if (f.startsWith("Event.System.")) return evtx;
+            if (f.startsWith("winlog.")) return winlogbeat;
             if (f.equals("SourceName")) sourceName = true;
             else if (f.equals("EventID")) eventId = true;
         }
-        if (sourceName && eventId) return nxlog.apply(e);
-        return flat.apply(e);
+        if (sourceName && eventId) return nxlog;
+        return flat;
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * fields, nulls, non-Latin-1 neighbours — the indexed and the naive path detect exactly the same, with routing on and
  * off. The seed is fixed for reproducibility; {@code -Dvigil.property.seed=N} explores others.
  */
-class IndexPropertyTest {
+public class IndexPropertyTest {
     private static final String[] NOISE = {
         "",
         " ",
@@ -68,7 +68,7 @@ class IndexPropertyTest {
                 .isGreaterThan(300);
     }
 
-    static Event randomEvent(RuleSet rules, Random rnd) {
+    public static Event randomEvent(RuleSet rules, Random rnd) {
         CompiledRule rule = rules.rule(rnd.nextInt(rules.size()));
         Map<String, Object> fields = new LinkedHashMap<>();
         Logsource ls = rule.logsource();

@@ -83,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-index", description = "Evaluate every routed rule (the naive reference path).")
     boolean noIndex;
 
+    @Option(
+            names = "--no-memo",
+            description = "Scan every value in the candidate index (no per-thread memo of recently seen values).")
+    boolean noMemo;
+
     @Option(names = "--no-routing", description = "Evaluate regardless of logsource.")
     boolean noRouting;
 
@@ -110,7 +115,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         LaneBench.Options o;
         try {
-            o = new LaneBench.Options(rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting);
+            o = new LaneBench.Options(rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting, !noMemo);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
@@ -157,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         String settings = String.format(
                 Locale.ROOT,
                 "# vigil bench: rules %s, lanes %s, repeat %d, runs %d (median), warm-up runs %d, routing %s, index %s,"
-                        + " 1 thread, Java %s, %d CPUs, load average %s",
+                        + " value memo %s, 1 thread, Java %s, %d CPUs, load average %s",
                 rules,
                 dir,
                 repeat,
@@ -165,6 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
                 warmups,
                 noRouting ? "off" : "on",
                 noIndex ? "off" : "on",
+                noMemo ? "off" : "on",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 loadAverage());
