@@ -44,6 +44,7 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
                                coalesce(sum(1 + a.duplicate_count) filter (where i.outcome = 'false-positive'), 0) as fp
                         from incident_alerts a join incidents i on i.id = a.incident_id
                         where a.duplicate_of is null and i.outcome is not null and i.status in ('resolved', 'closed')
+                          and i.exercise_id is null
                         group by a.rule_id""").query(rs -> {
             out.put(rs.getString("rule_id"), new RuleOutcomes(rs.getLong("judged"), rs.getLong("fp")));
         });
@@ -58,7 +59,7 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
         Map<UUID, Attributes> attributes = new HashMap<>();
         jdbc.sql("""
                         select id, class_key, type_key, owning_team, created_at, phase from incidents
-                        where created_at >= ? and created_at < ?""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
+                        where created_at >= ? and created_at < ? and exercise_id is null""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
             String c = rs.getString("class_key");
             String t = rs.getString("type_key");
             attributes.put(
