@@ -99,23 +99,19 @@ final class DemoStory {
     private static final String SYSLOG_SOURCE = "linux-servers";
 
     private void setUp() throws IOException {
-        source("shop-web", "http", "json", Map.of("category", "webserver", "product", "nginx"), "shop", List.of());
-        source("shop-cloud", "http", "json", Map.of("product", "aws", "service", "cloudtrail"), "shop", List.of());
-        source("linux-servers", "syslog", "syslog", Map.of("product", "linux"), "shop", List.of("hostname=web-*"));
-        source(
-                "corp-windows",
-                "http",
-                "json",
-                Map.of("product", "windows", "service", "security"),
-                "corp-it",
-                List.of());
-        source(
-                "corp-endpoints",
-                "http",
-                "json",
-                Map.of("product", "windows", "category", "process_creation"),
-                "corp-it",
-                List.of());
+        for (dev.vigil.server.ingest.LogSource d : DemoAttack.SOURCES) {
+            Map<String, String> logsource = new LinkedHashMap<>();
+            if (d.product() != null) {
+                logsource.put("product", d.product());
+            }
+            if (d.category() != null) {
+                logsource.put("category", d.category());
+            }
+            if (d.service() != null) {
+                logsource.put("service", d.service());
+            }
+            source(d.name(), d.intake().id(), d.parser().kind().id(), logsource, d.application(), d.match());
+        }
         application(
                 "shop",
                 "The web shop (shop.example) and its AWS account",

@@ -1,5 +1,9 @@
 package dev.vigil.server.governance;
 
+import dev.vigil.server.ingest.Intake;
+import dev.vigil.server.ingest.LogSource;
+import dev.vigil.server.normalize.ParserKind;
+import dev.vigil.server.normalize.ParserSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,9 +27,67 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class DemoAttack {
     public static final String RESOURCE = "exercises/demo-attack.ndjson";
-    /** The log sources the story's records come in through (the demo creates them). */
-    public static final List<String> SOURCES =
-            List.of("shop-web", "linux-servers", "shop-cloud", "corp-windows", "corp-endpoints");
+    /**
+     * The log sources the story's records come in through: {@code ./vigil demo} creates them; a replay reads a
+     * record as the configured source of that name when there is one, else with this definition.
+     */
+    public static final List<LogSource> SOURCES = List.of(
+            source("shop-web", Intake.HTTP, ParserKind.JSON, "nginx", "webserver", null, "shop", List.of()),
+            source("shop-cloud", Intake.HTTP, ParserKind.JSON, "aws", null, "cloudtrail", "shop", List.of()),
+            source(
+                    "linux-servers",
+                    Intake.SYSLOG,
+                    ParserKind.SYSLOG,
+                    "linux",
+                    null,
+                    null,
+                    "shop",
+                    List.of("hostname=web-*")),
+            source("corp-windows", Intake.HTTP, ParserKind.JSON, "windows", null, "security", "corp-it", List.of()),
+            source(
+                    "corp-endpoints",
+                    Intake.HTTP,
+                    ParserKind.JSON,
+                    "windows",
+                    "process_creation",
+                    null,
+                    "corp-it",
+                    List.of()));
+
+    private static LogSource source(
+            String name,
+            Intake intake,
+            ParserKind parser,
+            String product,
+            String category,
+            String service,
+            String application,
+            List<String> match) {
+        return new LogSource(
+                null,
+                name,
+                intake,
+                ParserSpec.of(parser),
+                null,
+                product,
+                category,
+                service,
+                application,
+                match,
+                100,
+                true,
+                false,
+                null,
+                null);
+    }
+
+    /** The definition of one of the story's sources. */
+    public static LogSource definition(String name) {
+        return SOURCES.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no demo source " + name));
+    }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{t\\+(\\d+)}");
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -21,8 +21,14 @@ public interface ReplayIntake {
      * @param raw the record as originally received (syslog frame, NDJSON line, {@code _bulk} document, OTLP record
      *     as JSON)
      * @param receivedAt when it was originally received (the parser's "now", e.g. for RFC 3164 years)
+     * @param fallback how to read the record when no source of that name is configured (the bundled demo attack
+     *     brings its sources' definitions), or null: such a record is then rejected
      */
-    record Record(String source, String raw, Instant receivedAt) {}
+    record Record(String source, String raw, Instant receivedAt, LogSource fallback) {
+        public Record(String source, String raw, Instant receivedAt) {
+            this(source, raw, receivedAt, null);
+        }
+    }
 
     /**
      * What one call took.

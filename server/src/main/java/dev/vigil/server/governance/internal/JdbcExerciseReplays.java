@@ -84,6 +84,8 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
     private final ObjectProvider<IngestPipeline> pipeline;
     private final AlertService alerts;
     private final AuditLog audit;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
+    private final dev.vigil.server.security.UserService users;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private final long maxEvents;
@@ -100,6 +102,8 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
             ObjectProvider<IngestPipeline> pipeline,
             AlertService alerts,
             AuditLog audit,
+            org.springframework.transaction.PlatformTransactionManager transactionManager,
+            dev.vigil.server.security.UserService users,
             Clock clock,
             @Value("${vigil.governance.replay.max-events:1000000}") long maxEvents,
             @Value("${vigil.governance.replay.settle:${vigil.detection.correlation.allowance:30s}}") Duration allowance,
@@ -113,6 +117,8 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
         this.pipeline = pipeline;
         this.alerts = alerts;
         this.audit = audit;
+        this.transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        this.users = users;
         this.clock = clock;
         this.maxEvents = maxEvents;
         this.settle = allowance.plus(tick.multipliedBy(2));
@@ -152,7 +158,11 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
     public Expectations setExpectations(UUID exercise, List<String> expected, boolean pageOnCall, String owner) {
         Expectations before = expectations(exercise);
         List<String> clean = cleanExpected(expected);
-        String o = owner == null || owner.isBlank() ? null : Checks.optional(owner, "owner", 200);
+        String o = owner == null || owner.isBlank()
+                ? null
+                : users.findByUsername(owner.strip())
+                        .map(u -> u.username())
+                        .orElseThrow(() -> new IllegalArgumentException("owner: no user '" + owner.strip() + "'"));
         jdbc.sql("update gov_exercises set expected = ?, page_on_call = ?, owner = ? where id = ?")
                 .params(clean.toArray(String[]::new), pageOnCall, o, exercise)
                 .update();
@@ -262,17 +272,12 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
         String kind = r.kind() == null ? "" : r.kind().strip().toLowerCase(Locale.ROOT);
         switch (kind) {
             case "demo" -> {
-                List<String> missing = DemoAttack.SOURCES.stream()
-                        .filter(s -> !in.hasSource(s))
-                        .toList();
-                if (!missing.isEmpty()) {
-                    throw new IllegalArgumentException("unknown source(s) " + missing
-                            + ": the demo attack is read as these log sources (./vigil demo creates them)");
-                }
+                // read as the configured sources of those names, else with the demo's own definitions
                 List<ReplayIntake.Record> records = new ArrayList<>();
                 for (DemoAttack.Item i : DemoAttack.records(
                         clock.instant().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS))) {
-                    records.add(new ReplayIntake.Record(i.source(), i.raw(), i.at()));
+                    records.add(
+                            new ReplayIntake.Record(i.source(), i.raw(), i.at(), DemoAttack.definition(i.source())));
                 }
                 records.sort(java.util.Comparator.comparing(ReplayIntake.Record::receivedAt));
                 return new Plan("demo", records, null, records.size());
@@ -501,6 +506,15 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
 
     private void finish(Run run, String status, String error) {
         try {
+            // the status and its audit entry in one transaction: whoever sees the end sees it audited
+            transactions.executeWithoutResult(tx -> finishInTransaction(run, status, error));
+        } catch (RuntimeException e) {
+            log.error("Could not record the end of replay {}", run.id, e);
+        }
+    }
+
+    private void finishInTransaction(Run run, String status, String error) {
+        {
             jdbc.sql("""
                             update gov_exercise_replays set status = ?, finished_at = ?, cancelled_by = ?,
                                 events_evaluated = greatest(events_evaluated, ?), error = coalesce(?, error)
@@ -514,14 +528,9 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
                             run.id)
                     .update();
             Replay r = replay(run.id).orElseThrow();
-            Actor actor = status.equals("cancelled") && run.cancelledBy != null
-                    ? new Actor("user", run.cancelledBy, run.cancelledBy)
-                    : Actor.SYSTEM;
-            if (!status.equals("cancelled")) {
-                audit.record(actor, "replay-" + status, "exercise", run.exercise.toString(), null, r);
+            if (!status.equals("cancelled")) { // a cancellation is audited when it is asked for
+                audit.record(Actor.SYSTEM, "replay-" + status, "exercise", run.exercise.toString(), null, r);
             }
-        } catch (RuntimeException e) {
-            log.error("Could not record the end of replay {}", run.id, e);
         }
     }
 
@@ -734,7 +743,19 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    /** Replays still running when the server stops are marked failed (at the next start they would not resume). */
+    /** Replays a previous run of the server left running (killed mid-replay) are failed at start: none resumes. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void failOrphans() {
+        int n = jdbc.sql("""
+                        update gov_exercise_replays set status = 'failed', finished_at = ?,
+                            error = 'the server stopped during the replay'
+                        where status in ('running', 'settling')""").param(Timestamp.from(clock.instant())).update();
+        if (n > 0) {
+            log.warn("{} replay exercise(s) were interrupted by the last stop and are marked failed", n);
+        }
+    }
+
+    /** Replays running when the server stops are cancelled (cancelled by {@code shutdown}); none resumes. */
     @Override
     public void destroy() {
         for (Run run : running.values()) {

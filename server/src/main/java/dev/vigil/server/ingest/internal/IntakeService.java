@@ -502,8 +502,13 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         List<IngestedEvent> events = new ArrayList<>(records.size());
         List<String> errors = new ArrayList<>();
         int rejected = 0;
+        Map<String, CompiledSource> fallbacks = new java.util.HashMap<>();
         for (Record r : records) {
             CompiledSource source = registry.byName(r.source());
+            if (source == null && r.fallback() != null && r.fallback().name().equals(r.source())) {
+                source = fallbacks.computeIfAbsent(
+                        r.source(), n -> CompiledSource.compile(r.fallback(), new SourceCounters(clock)));
+            }
             if (source == null) {
                 rejected++;
                 note(errors, "no source named '" + clip(String.valueOf(r.source())) + "'");
