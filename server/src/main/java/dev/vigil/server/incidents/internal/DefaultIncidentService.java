@@ -199,6 +199,16 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 .increment();
     }
 
+    /** The structured record of a phase change (metrics: time in each phase), beside its timeline entry. */
+    private void recordPhaseChange(
+            UUID id, dev.vigil.server.incidents.Phase from, dev.vigil.server.incidents.Phase to) {
+        jdbc.sql("""
+                        insert into incident_phase_changes (incident_id, at, from_phase, to_phase, actor)
+                        values (?, ?, ?, ?, ?)""")
+                .params(id, Timestamp.from(clock.instant()), from.id(), to.id(), Timeline.actorName())
+                .update();
+    }
+
     /** Groups one alert (idempotent: an alert already in an incident is ignored). Returns the incident, if any. */
     @Transactional
     public Optional<Incident> ingest(Alert a) {
@@ -651,6 +661,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                     "phase",
                     "Phase: " + before.phase().id() + " -> " + stored.phase().id(),
                     phaseNote);
+            recordPhaseChange(id, before.phase(), stored.phase());
         }
         List<String> others = changed.stream().filter(f -> !f.equals("phase")).toList();
         if (!others.isEmpty()) {
@@ -834,6 +845,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                     "phase",
                     "Phase: " + before.phase().id() + " -> " + after.phase().id(),
                     null);
+            recordPhaseChange(id, before.phase(), after.phase());
         }
         audit.record("incident.status", "incident", id.toString(), before, after);
         events.publishEvent(new IncidentEvents.IncidentStatusChanged(
