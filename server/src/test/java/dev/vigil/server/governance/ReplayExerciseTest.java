@@ -59,6 +59,18 @@ class ReplayExerciseTest {
     @Autowired
     ApiTokenService tokens;
 
+    @Autowired
+    DetectionChecklist checklist;
+
+    @Autowired
+    dev.vigil.server.incidents.IncidentService incidents;
+
+    @Autowired
+    dev.vigil.server.oncall.PagingService paging;
+
+    @Autowired
+    dev.vigil.server.oncall.OnCallStatistics onCallStatistics;
+
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
     private String exercise(TestApi api, String title) {
@@ -116,6 +128,7 @@ class ReplayExerciseTest {
         Instant from = Instant.now().minus(Duration.ofDays(30));
         MetricsReport before = metrics.report(from, Instant.now().plusSeconds(3600));
         Assessment assessmentBefore = assessments.compute(Instant.now());
+        RuleHealth sqliBefore = sqliHealth();
         long productionAlertsBefore = jdbc.sql("select count(*) from alerts where exercise_id is null")
                 .query(Long.class)
                 .single();
@@ -230,6 +243,33 @@ class ReplayExerciseTest {
         assertThat(assessmentAfter.question("IM3-B").criteria())
                 .anySatisfy(c -> assertThat(c.text()).contains("exercises regularly"));
         assertThat(admin.get("/actuator/prometheus").body()).contains("vigil_incidents_period_count");
+        // rule health: the SQL injection rule fired in the replay, but its production matches and alerts did not move
+        assertThat(status(done, "T1190")).isEqualTo("detected");
+        RuleHealth sqliAfter = sqliHealth();
+        assertThat(sqliAfter.matches()).isEqualTo(sqliBefore.matches());
+        assertThat(sqliAfter.alerts()).isEqualTo(sqliBefore.alerts());
+
+        // paging: off by default, so raising an exercise incident pages nobody; with "page the on-call team" it
+        // pages, marked [EXERCISE], and the page is not in the on-call page statistics
+        String team = onCallTeam(admin);
+        UUID incident = jdbc.sql("select id from incidents where exercise_id = ?::uuid order by number limit 1")
+                .param(id)
+                .query(UUID.class)
+                .single();
+        incidents.update(incident, teamAndSeverity(team, dev.vigil.server.incidents.IncidentSeverity.LOW));
+        incidents.update(incident, teamAndSeverity(team, dev.vigil.server.incidents.IncidentSeverity.HIGH));
+        awaitPagingListener(incident);
+        assertThat(paging.pagesFor("incident", incident.toString())).isEmpty();
+        admin.putJson(
+                "/api/v1/governance/exercises/" + id + "/expectations",
+                "{\"expected\":[\"T1190\"],\"pageOnCall\":true,\"owner\":\"admin\"}");
+        incidents.update(incident, teamAndSeverity(team, dev.vigil.server.incidents.IncidentSeverity.CRITICAL));
+        awaitPagingListener(incident);
+        List<dev.vigil.server.oncall.Page> pages = paging.pagesFor("incident", incident.toString());
+        assertThat(pages).singleElement().satisfies(p -> assertThat(p.title()).startsWith("[EXERCISE] INC-"));
+        assertThat(onCallStatistics.pages(
+                        Instant.now().minusSeconds(3600), Instant.now().plusSeconds(60)))
+                .noneMatch(p -> p.id().equals(pages.getFirst().id()));
 
         // audited: start and result
         List<String> actions = new ArrayList<>();
@@ -240,6 +280,61 @@ class ReplayExerciseTest {
         assertThat(starter).isNotEqualTo("system");
         assertThat(actions)
                 .contains("expectations-set:" + starter, "replay-started:" + starter, "replay-completed:system");
+    }
+
+    private RuleHealth sqliHealth() {
+        return checklist.ruleHealth(Instant.now()).stream()
+                .filter(h -> h.ref().equals("b0c4d27f-0b86-4fb9-8c1b-6cae82e5dd62"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static dev.vigil.server.incidents.IncidentUpdate teamAndSeverity(
+            String team, dev.vigil.server.incidents.IncidentSeverity severity) {
+        return new dev.vigil.server.incidents.IncidentUpdate(
+                null, null, severity, null, null, null, null, team, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null);
+    }
+
+    /** Waits until the incident module's paging listener handled every event published about {@code id}. */
+    private void awaitPagingListener(UUID id) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            long open = jdbc.sql("select count(*) from event_publication where serialized_event like ?"
+                            + " and listener_id like ? and completion_date is null")
+                    .params("%" + id + "%", "%IncidentPaging%")
+                    .query(Long.class)
+                    .single();
+            if (open == 0) {
+                return;
+            }
+            pause();
+        }
+        throw new AssertionError("the paging listener did not handle the events of " + id);
+    }
+
+    /** A person, an on-call team of that person and the team's escalation policy; returns the team's name. */
+    private String onCallTeam(TestApi admin) {
+        String person = admin.postJson(
+                        "/api/v1/oncall/people",
+                        "{\"name\":\"Exercise " + suffix + "\",\"email\":\"exercise-" + suffix
+                                + "@example.org\",\"timeZone\":\"UTC\"}")
+                .json()
+                .path("userId")
+                .asString();
+        String team = "exercise-team-" + suffix;
+        String teamId = admin.postJson(
+                        "/api/v1/oncall/teams", "{\"name\":\"" + team + "\",\"members\":[\"" + person + "\"]}")
+                .json()
+                .path("id")
+                .asString();
+        TestApi.Response policy = admin.postJson(
+                "/api/v1/oncall/policies",
+                "{\"name\":\"" + team + "-policy\",\"teamId\":\"" + teamId + "\",\"repeat\":0,"
+                        + "\"steps\":[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + person
+                        + "\"}]}]}");
+        assertThat(policy.status()).as(policy.body()).isEqualTo(201);
+        return team;
     }
 
     @Test
