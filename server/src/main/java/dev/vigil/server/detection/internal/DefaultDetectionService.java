@@ -125,8 +125,11 @@ class DefaultDetectionService implements DetectionService {
             AlertLevel level = AlertLevel.fromSigma(d.level());
             if (exercise != null) {
                 // an exercise's detections are raised (tagged) but neither counted in the rule's production
-                // statistics (rule health, noisy rules) nor charged to its production alert budget
-                if (level.compareTo(minLevel) >= 0) {
+                // statistics (rule health, noisy rules) nor charged to its production alert budget: an exercise has
+                // a budget of its own per rule
+                if (level.compareTo(minLevel) >= 0
+                        && budgets.computeIfAbsent(ref + '\u001f' + exercise, k -> new Budget())
+                                .take(nowMinute, budgetPerMinute)) {
                     raise.add(toAlert(ref, d, level, origin, now, exercise));
                 } else {
                     suppressed++;

@@ -224,14 +224,7 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
             throw new IllegalStateException("the intake is not running in this installation");
         }
         Plan plan = plan(r, in);
-        if (r.expected() != null || r.pageOnCall() != null) {
-            Expectations e = expectations(exerciseId);
-            setExpectations(
-                    exerciseId,
-                    r.expected() != null ? r.expected() : e.expected(),
-                    r.pageOnCall() != null ? r.pageOnCall() : e.pageOnCall(),
-                    e.owner());
-        }
+        List<String> expected = r.expected() == null ? null : cleanExpected(r.expected()); // 400 before anything
         UUID id = UUID.randomUUID();
         String who = Actor.current().name();
         Instant now = clock.instant();
@@ -254,6 +247,14 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
                     .update();
         } catch (DuplicateKeyException e) {
             throw new IllegalStateException("a replay of this exercise is already running; cancel it first");
+        }
+        if (expected != null || r.pageOnCall() != null) {
+            Expectations e = expectations(exerciseId);
+            setExpectations(
+                    exerciseId,
+                    expected != null ? expected : e.expected(),
+                    r.pageOnCall() != null ? r.pageOnCall() : e.pageOnCall(),
+                    e.owner());
         }
         Replay started = replay(id).orElseThrow();
         audit.record("replay-started", "exercise", exerciseId.toString(), null, started);
