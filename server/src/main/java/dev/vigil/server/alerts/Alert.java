@@ -64,4 +64,9 @@ public record Alert(
                 correlation,
                 null);
     }
+
+    /** The exercise whose replay raised this alert, or null for a production alert. */
+    public UUID exerciseId() {
+        return dev.vigil.server.normalize.ExerciseTag.exerciseOf(source);
+    }
 }

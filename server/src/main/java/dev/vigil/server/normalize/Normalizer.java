@@ -68,6 +68,10 @@ public final class Normalizer {
         } catch (EventParseException e) {
             throw new ParseException(e.reason());
         }
+        if (event.has(ExerciseTag.FIELD)) {
+            // only a replay sets the exercise mark (after normalising); a record cannot forge it
+            event = event.withField(ExerciseTag.FIELD, "");
+        }
         if (product != null || category != null || service != null) {
             event = event.withLogsource(merge(event.logsource()));
         }

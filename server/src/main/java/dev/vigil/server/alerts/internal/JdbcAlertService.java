@@ -203,7 +203,7 @@ class JdbcAlertService implements AlertService {
         }
         jdbc.sql("""
                         select date_trunc('hour', created_at) as hour, count(*) as n from alerts
-                        where created_at >= ? and created_at < ? group by 1""")
+                        where created_at >= ? and created_at < ? and exercise_id is null group by 1""")
                 .params(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to))
                 .query((rs, i) -> java.util.Map.entry(rs.getTimestamp("hour").toInstant(), rs.getLong("n")))
                 .list()
@@ -212,7 +212,8 @@ class JdbcAlertService implements AlertService {
         for (AlertLevel l : AlertLevel.values()) {
             byLevel.put(l, 0L);
         }
-        jdbc.sql("select level, count(*) as n from alerts where created_at >= ? and created_at < ? group by level")
+        jdbc.sql("select level, count(*) as n from alerts where created_at >= ? and created_at < ?"
+                        + " and exercise_id is null group by level")
                 .params(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to))
                 .query((rs, i) -> byLevel.put(AlertLevel.parse(rs.getString("level")), rs.getLong("n")))
                 .list();
@@ -229,7 +230,7 @@ class JdbcAlertService implements AlertService {
 
     @Override
     public long countByRule(String ruleId) {
-        return jdbc.sql("select count(*) from alerts where rule_id = ?")
+        return jdbc.sql("select count(*) from alerts where rule_id = ? and exercise_id is null")
                 .param(ruleId)
                 .query(Long.class)
                 .single();
@@ -240,7 +241,7 @@ class JdbcAlertService implements AlertService {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
         jdbc.sql("""
                         select rule_id, count(*) as n from alerts
-                        where (cast(? as timestamptz) is null or created_at >= ?)
+                        where exercise_id is null and (cast(? as timestamptz) is null or created_at >= ?)
                           and (cast(? as timestamptz) is null or created_at < ?)
                         group by rule_id""")
                 .params(
@@ -252,6 +253,15 @@ class JdbcAlertService implements AlertService {
                     out.put(rs.getString("rule_id"), rs.getLong("n"));
                 });
         return out;
+    }
+
+    @Override
+    public List<Alert> exerciseAlerts(UUID exercise, Instant since, int limit) {
+        return jdbc.sql(
+                        "select * from alerts where exercise_id = ? and created_at >= ? order by created_at, id limit ?")
+                .params(exercise, Timestamp.from(since), limit)
+                .query((rs, i) -> map(rs))
+                .list();
     }
 
     private Alert map(ResultSet rs) throws SQLException {

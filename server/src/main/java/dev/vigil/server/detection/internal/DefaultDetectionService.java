@@ -9,6 +9,7 @@ import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.alerts.NewAlert;
 import dev.vigil.server.detection.DetectionService;
+import dev.vigil.server.normalize.ExerciseTag;
 import dev.vigil.server.normalize.IngestedEvent;
 import java.time.Clock;
 import java.time.Instant;
@@ -118,17 +119,31 @@ class DefaultDetectionService implements DetectionService {
         int suppressed = 0;
         for (Detection d : result.detections()) {
             String ref = active.refOf(d.ruleId());
-            stats.matched(ref, now);
+            IngestedEvent origin =
+                    d.eventIndex() >= 0 && d.eventIndex() < batch.size() ? batch.get(d.eventIndex()) : null;
+            java.util.UUID exercise = exerciseOf(d, origin);
             AlertLevel level = AlertLevel.fromSigma(d.level());
+            if (exercise != null) {
+                // an exercise's detections are raised (tagged) but neither counted in the rule's production
+                // statistics (rule health, noisy rules) nor charged to its production alert budget: an exercise has
+                // a budget of its own per rule
+                if (level.compareTo(minLevel) >= 0
+                        && budgets.computeIfAbsent(ref + '\u001f' + exercise, k -> new Budget())
+                                .take(nowMinute, budgetPerMinute)) {
+                    raise.add(toAlert(ref, d, level, origin, now, exercise));
+                } else {
+                    suppressed++;
+                }
+                continue;
+            }
+            stats.matched(ref, now);
             if (level.compareTo(minLevel) < 0
                     || !budgets.computeIfAbsent(ref, k -> new Budget()).take(nowMinute, budgetPerMinute)) {
                 stats.suppressed(ref);
                 suppressed++;
                 continue;
             }
-            IngestedEvent origin =
-                    d.eventIndex() >= 0 && d.eventIndex() < batch.size() ? batch.get(d.eventIndex()) : null;
-            raise.add(toAlert(ref, d, level, origin, now));
+            raise.add(toAlert(ref, d, level, origin, now, null));
         }
         if (!raise.isEmpty()) {
             alerts.raise(raise);
@@ -156,7 +171,46 @@ class DefaultDetectionService implements DetectionService {
     /** The event field naming the application that owns the event's log source. */
     static final String APPLICATION_FIELD = "vigil.application";
 
-    private NewAlert toAlert(String ref, Detection d, AlertLevel level, IngestedEvent origin, Instant now) {
+    /**
+     * The exercise a detection belongs to: its event's (an exercise source); for a correlation, the exercise every
+     * contributing event was replayed for (a correlation mixing production and exercise events stays production:
+     * a real attack is never hidden as an exercise).
+     */
+    static java.util.UUID exerciseOf(Detection d, IngestedEvent origin) {
+        if (origin != null) {
+            return ExerciseTag.exerciseOf(origin.sourceName());
+        }
+        if (d.correlation() == null) {
+            return markOf(d.event());
+        }
+        java.util.UUID found = null;
+        List<Detection> contributing = d.correlation().contributing();
+        if (contributing == null || contributing.isEmpty()) {
+            return markOf(d.event());
+        }
+        for (Detection x : contributing) {
+            java.util.UUID m = x.correlation() != null ? exerciseOf(x, null) : markOf(x.event());
+            if (m == null || (found != null && !found.equals(m))) {
+                return null;
+            }
+            found = m;
+        }
+        return found;
+    }
+
+    private static java.util.UUID markOf(Event e) {
+        if (e == null || !(e.get(ExerciseTag.FIELD) instanceof String s) || s.length() != 36) {
+            return null;
+        }
+        try {
+            return java.util.UUID.fromString(s);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
+    private NewAlert toAlert(
+            String ref, Detection d, AlertLevel level, IngestedEvent origin, Instant now, java.util.UUID exercise) {
         Event event = d.event() != null ? d.event() : origin == null ? null : eventOf(origin);
         Map<String, String> matched = new LinkedHashMap<>();
         if (d.matchedFields() != null) {
@@ -173,7 +227,9 @@ class DefaultDetectionService implements DetectionService {
                 d.ruleTitle(),
                 level,
                 d.tags(),
-                origin == null ? "correlation" : origin.sourceName(),
+                origin != null
+                        ? origin.sourceName()
+                        : exercise != null ? ExerciseTag.eventSource(exercise, "correlation") : "correlation",
                 origin != null ? origin.application() : event == null ? null : event.getString(APPLICATION_FIELD),
                 event == null ? null : event.timestamp(),
                 origin == null ? now : origin.receivedAt(),

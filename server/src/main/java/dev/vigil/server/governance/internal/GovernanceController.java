@@ -46,9 +46,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequirePermission(Permission.GOVERNANCE_READ)
 class GovernanceController {
     private final GovernanceService governance;
+    private final dev.vigil.server.governance.ExerciseReplays replays;
 
-    GovernanceController(GovernanceService governance) {
+    GovernanceController(GovernanceService governance, dev.vigil.server.governance.ExerciseReplays replays) {
         this.governance = governance;
+        this.replays = replays;
     }
 
     // processes
@@ -238,5 +240,46 @@ class GovernanceController {
     @RequirePermission(Permission.GOVERNANCE_WRITE)
     Exercise closeFinding(@PathVariable UUID id, @RequestBody CloseRequest request) {
         return governance.closeFinding(id, request.resolution());
+    }
+
+    // replay exercises
+
+    record ExpectationsRequest(List<String> expected, Boolean pageOnCall, String owner) {}
+
+    @GetMapping("/exercises/{id}/expectations")
+    dev.vigil.server.governance.ExerciseReplays.Expectations expectations(@PathVariable UUID id) {
+        return replays.expectations(id);
+    }
+
+    @PutMapping("/exercises/{id}/expectations")
+    @RequirePermission(Permission.GOVERNANCE_WRITE)
+    dev.vigil.server.governance.ExerciseReplays.Expectations setExpectations(
+            @PathVariable UUID id, @RequestBody ExpectationsRequest request) {
+        return replays.setExpectations(
+                id, request.expected(), Boolean.TRUE.equals(request.pageOnCall()), request.owner());
+    }
+
+    @GetMapping("/exercises/{id}/replays")
+    List<dev.vigil.server.governance.ExerciseReplays.Replay> replays(@PathVariable UUID id) {
+        exercise(id);
+        return replays.replays(id);
+    }
+
+    @PostMapping("/exercises/{id}/replay")
+    @RequirePermission(Permission.GOVERNANCE_WRITE)
+    ResponseEntity<dev.vigil.server.governance.ExerciseReplays.Replay> replay(
+            @PathVariable UUID id, @RequestBody dev.vigil.server.governance.ExerciseReplays.ReplayRequest request) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(replays.start(id, request));
+    }
+
+    @PostMapping("/exercises/{id}/replay/cancel")
+    @RequirePermission(Permission.GOVERNANCE_WRITE)
+    dev.vigil.server.governance.ExerciseReplays.Replay cancelReplay(@PathVariable UUID id) {
+        return replays.cancel(id);
+    }
+
+    @GetMapping("/replays/{replayId}")
+    dev.vigil.server.governance.ExerciseReplays.Replay replayRun(@PathVariable UUID replayId) {
+        return replays.replay(replayId).orElseThrow(() -> new NoSuchElementException("no replay " + replayId));
     }
 }

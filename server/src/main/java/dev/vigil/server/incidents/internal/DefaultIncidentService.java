@@ -199,6 +199,16 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 .increment();
     }
 
+    /** The structured record of a phase change (metrics: time in each phase), beside its timeline entry. */
+    private void recordPhaseChange(
+            UUID id, dev.vigil.server.incidents.Phase from, dev.vigil.server.incidents.Phase to) {
+        jdbc.sql("""
+                        insert into incident_phase_changes (incident_id, at, from_phase, to_phase, actor)
+                        values (?, ?, ?, ?, ?)""")
+                .params(id, Timestamp.from(clock.instant()), from.id(), to.id(), Timeline.actorName())
+                .update();
+    }
+
     /** Groups one alert (idempotent: an alert already in an incident is ignored). Returns the incident, if any. */
     @Transactional
     public Optional<Incident> ingest(Alert a) {
@@ -212,6 +222,11 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
             return Optional.empty();
         }
         String groupKey = TriageEvaluator.groupKey(t.groupBy(), a);
+        UUID exercise = a.exerciseId();
+        if (exercise != null) {
+            // an exercise's alerts never join a production incident, nor production alerts an exercise's
+            groupKey = TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
+        }
         jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 7))")
                 .param(groupKey)
                 .query((rs, n) -> 1)
@@ -221,7 +236,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         if (open.isPresent()) {
             return Optional.of(join(repo.lock(open.get()), a, t));
         }
-        Incident created = openFromAlert(a, t, "alert");
+        Incident created = openFromAlert(
+                a, t, exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise));
         repo.setGroupKey(created.id(), groupKey);
         return repo.get(created.id());
     }
@@ -645,6 +661,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                     "phase",
                     "Phase: " + before.phase().id() + " -> " + stored.phase().id(),
                     phaseNote);
+            recordPhaseChange(id, before.phase(), stored.phase());
         }
         List<String> others = changed.stream().filter(f -> !f.equals("phase")).toList();
         if (!others.isEmpty()) {
@@ -828,6 +845,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                     "phase",
                     "Phase: " + before.phase().id() + " -> " + after.phase().id(),
                     null);
+            recordPhaseChange(id, before.phase(), after.phase());
         }
         audit.record("incident.status", "incident", id.toString(), before, after);
         events.publishEvent(new IncidentEvents.IncidentStatusChanged(
@@ -1204,7 +1222,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         jdbc.sql("""
                         select s.incident_id, s.state, s.late, s.due_at from obligation_stages s
                         join incident_obligations o on o.id = s.obligation_id join incidents i on i.id = s.incident_id
-                        where o.status <> 'not_required' and i.created_at >= ? and i.created_at < ?""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
+                        where o.status <> 'not_required' and i.created_at >= ? and i.created_at < ?
+                          and i.exercise_id is null""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
             if (rs.getTimestamp("due_at") == null) {
                 return;
             }
@@ -1219,7 +1238,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         });
         List<IncidentFacts> out = new ArrayList<>();
         for (Incident i : jdbc.sql(
-                        "select * from incidents where created_at >= ? and created_at < ? order by created_at")
+                        "select * from incidents where created_at >= ? and created_at < ? and exercise_id is null"
+                                + " order by created_at")
                 .params(Timestamp.from(from), Timestamp.from(to))
                 .query((rs, n) -> repo.map(rs))
                 .list()) {
@@ -1265,7 +1285,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         for (IncidentSeverity s : IncidentSeverity.values()) {
             out.put(s.id(), 0L);
         }
-        jdbc.sql("select severity, count(*) from incidents where status not in ('closed', 'merged') group by severity")
+        jdbc.sql("select severity, count(*) from incidents where status not in ('closed', 'merged')"
+                        + " and exercise_id is null group by severity")
                 .query(rs -> {
                     out.put(rs.getString(1), rs.getLong(2));
                 });

@@ -12,19 +12,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
  * {@link IncidentMetricsQuery}: {@link IncidentStatistics#facts} joined with the current classification, the owning
- * team and the phase changes of the war-room timeline (automatic {@code phase} entries, "Phase: a -> b").
+ * team and the recorded phase changes ({@code incident_phase_changes}, written beside each timeline entry).
  */
 @Service
 class IncidentMetricsRepository implements IncidentMetricsQuery {
-    private static final Pattern PHASE = Pattern.compile("^Phase: ([a-z-]+) -> ([a-z-]+)$");
-
     private final IncidentStatistics statistics;
     private final JdbcClient jdbc;
 
@@ -44,6 +40,7 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
                                coalesce(sum(1 + a.duplicate_count) filter (where i.outcome = 'false-positive'), 0) as fp
                         from incident_alerts a join incidents i on i.id = a.incident_id
                         where a.duplicate_of is null and i.outcome is not null and i.status in ('resolved', 'closed')
+                          and i.exercise_id is null
                         group by a.rule_id""").query(rs -> {
             out.put(rs.getString("rule_id"), new RuleOutcomes(rs.getLong("judged"), rs.getLong("fp")));
         });
@@ -58,7 +55,7 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
         Map<UUID, Attributes> attributes = new HashMap<>();
         jdbc.sql("""
                         select id, class_key, type_key, owning_team, created_at, phase from incidents
-                        where created_at >= ? and created_at < ?""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
+                        where created_at >= ? and created_at < ? and exercise_id is null""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
             String c = rs.getString("class_key");
             String t = rs.getString("type_key");
             attributes.put(
@@ -72,18 +69,16 @@ class IncidentMetricsRepository implements IncidentMetricsQuery {
         Map<UUID, List<String[]>> changes = new HashMap<>();
         Map<UUID, List<Instant>> changedAt = new HashMap<>();
         jdbc.sql("""
-                        select t.incident_id, t.at, t.summary from incident_timeline t
-                        join incidents i on i.id = t.incident_id
-                        where t.kind = 'phase' and t.automatic and i.created_at >= ? and i.created_at < ?
-                        order by t.incident_id, t.at, t.seq""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
-            Matcher m = PHASE.matcher(rs.getString("summary"));
-            if (m.matches()) {
-                UUID id = rs.getObject("incident_id", UUID.class);
-                changes.computeIfAbsent(id, k -> new ArrayList<>()).add(new String[] {m.group(1), m.group(2)});
-                changedAt
-                        .computeIfAbsent(id, k -> new ArrayList<>())
-                        .add(rs.getTimestamp("at").toInstant());
-            }
+                        select c.incident_id, c.at, c.from_phase, c.to_phase from incident_phase_changes c
+                        join incidents i on i.id = c.incident_id
+                        where i.created_at >= ? and i.created_at < ? and i.exercise_id is null
+                        order by c.incident_id, c.at, c.id""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
+            UUID id = rs.getObject("incident_id", UUID.class);
+            changes.computeIfAbsent(id, k -> new ArrayList<>())
+                    .add(new String[] {rs.getString("from_phase"), rs.getString("to_phase")});
+            changedAt
+                    .computeIfAbsent(id, k -> new ArrayList<>())
+                    .add(rs.getTimestamp("at").toInstant());
         });
         List<IncidentRecord> out = new ArrayList<>();
         for (IncidentFacts f : statistics.facts(from, to)) {

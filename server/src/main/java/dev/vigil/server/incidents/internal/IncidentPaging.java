@@ -46,6 +46,8 @@ class IncidentPaging {
     private final DefaultObligationService obligations;
     private final IncidentProperties properties;
     private final MeterRegistry meters;
+    private final org.springframework.beans.factory.ObjectProvider<dev.vigil.server.incidents.ExercisePaging>
+            exercisePaging;
 
     IncidentPaging(
             PagingService paging,
@@ -54,7 +56,10 @@ class IncidentPaging {
             TimelineService timeline,
             DefaultObligationService obligations,
             IncidentProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            org.springframework.beans.factory.ObjectProvider<dev.vigil.server.incidents.ExercisePaging>
+                    exercisePaging) {
+        this.exercisePaging = exercisePaging;
         this.paging = paging;
         this.policies = policies;
         this.incidents = incidents;
@@ -180,15 +185,15 @@ class IncidentPaging {
         if (!properties.paging().enabled()) {
             return;
         }
-        incidents.get(incidentId).filter(i -> i.status().open()).ifPresent(i -> {
+        incidents.get(incidentId).filter(i -> i.status().open() && mayPage(i)).ifPresent(i -> {
             try {
                 paging.pageTeam(
                         i.owningTeam(),
                         new PageRequest(
                                 DEADLINE,
                                 stageId.toString(),
-                                i.reference() + ": notification " + (missed ? "overdue, was due " : "due ") + dueAt
-                                        + " (" + obligation + ", " + stage + ")",
+                                marker(i) + i.reference() + ": notification " + (missed ? "overdue, was due " : "due ")
+                                        + dueAt + " (" + obligation + ", " + stage + ")",
                                 "Nothing was submitted yet for " + obligation + " / " + stage
                                         + ". Record the submission on the incident page (with a justification when"
                                         + " late), or mark the obligation not required with a reason.",
@@ -220,11 +225,26 @@ class IncidentPaging {
         }
     }
 
+    /** A production incident pages; an exercise's only when the exercise asks to page the on-call team. */
+    private boolean mayPage(Incident i) {
+        UUID exercise = i.exerciseId();
+        if (exercise == null) {
+            return true;
+        }
+        var policy = exercisePaging.getIfAvailable();
+        return policy != null && policy.pagesOnCall(exercise);
+    }
+
+    private static String marker(Incident i) {
+        return i.exerciseId() == null ? "" : dev.vigil.server.normalize.ExerciseTag.PAGE_MARKER;
+    }
+
     private void pageIfSerious(Incident i) {
         IncidentSeverity min = IncidentSeverity.parse(properties.paging().minSeverity());
         if (!properties.paging().enabled()
                 || !ACTIVE.contains(i.status())
-                || i.severity().compareTo(min) < 0) {
+                || i.severity().compareTo(min) < 0
+                || !mayPage(i)) {
             return;
         }
         String subject = i.id().toString();
@@ -256,7 +276,7 @@ class IncidentPaging {
                     new PageRequest(
                             SUBJECT,
                             subject,
-                            i.reference() + ": " + i.title(),
+                            marker(i) + i.reference() + ": " + i.title(),
                             summary.toString(),
                             severity,
                             policyOf(i),

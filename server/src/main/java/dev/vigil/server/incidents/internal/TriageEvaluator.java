@@ -171,7 +171,7 @@ final class TriageEvaluator {
                 && w.tactics().stream().noneMatch(a.tactics()::contains)) {
             return false;
         }
-        if (!anyEquals(w.sources(), a.source())) {
+        if (!anyEquals(w.sources(), dev.vigil.server.normalize.ExerciseTag.originalSource(a.source()))) {
             return false;
         }
         if (!anyEquals(w.applications(), a.application())) {

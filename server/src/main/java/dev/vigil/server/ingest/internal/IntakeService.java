@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * and offers the whole read or request to the {@link IngestPipeline}. Receivers (Netty handlers, HTTP controllers)
  * only move bytes; every counting and backpressure decision is made here, in one place.
  */
-public final class IntakeService implements SyslogIntake, SourceActivity {
+public final class IntakeService implements SyslogIntake, SourceActivity, dev.vigil.server.ingest.ReplayIntake {
     /** Why an HTTP request was not taken. */
     public enum Status {
         ACCEPTED,
@@ -479,6 +479,120 @@ public final class IntakeService implements SyslogIntake, SourceActivity {
         }
         batch.commit();
         return new OtlpResult(Status.ACCEPTED, batch.events.size(), batch.rejectedCount(), firstError);
+    }
+
+    // ------------------------------------------------------------------------------------------------ replay
+
+    private final LongAdder replayedForExercises = new LongAdder();
+
+    @Override
+    public boolean hasSource(String name) {
+        return name != null && registry.byName(name) != null;
+    }
+
+    /** Events replayed for exercises since start. */
+    public long exerciseEvents() {
+        return replayedForExercises.sum();
+    }
+
+    @Override
+    public Outcome replay(java.util.UUID exercise, List<Record> records, java.time.Duration shift)
+            throws InterruptedException {
+        Instant now = clock.instant();
+        List<IngestedEvent> events = new ArrayList<>(records.size());
+        List<String> errors = new ArrayList<>();
+        int rejected = 0;
+        Map<String, CompiledSource> fallbacks = new java.util.HashMap<>();
+        for (Record r : records) {
+            CompiledSource source = registry.byName(r.source());
+            if (source == null && r.fallback() != null && r.fallback().name().equals(r.source())) {
+                source = fallbacks.computeIfAbsent(
+                        r.source(), n -> CompiledSource.compile(r.fallback(), new SourceCounters(clock)));
+            }
+            if (source == null) {
+                rejected++;
+                note(errors, "no source named '" + clip(String.valueOf(r.source())) + "'");
+                continue;
+            }
+            Instant originally = r.receivedAt() == null ? now : r.receivedAt();
+            try {
+                IngestedEvent parsed =
+                        toEvent(source, null, originally, r.raw(), replayFields(source, r.raw(), originally));
+                dev.vigil.engine.event.Event e = parsed.event();
+                Instant time = e.timestamp() != null ? e.timestamp() : originally;
+                e = e.withTimestamp(time.plus(shift))
+                        .withField(dev.vigil.server.normalize.ExerciseTag.FIELD, exercise.toString());
+                events.add(new IngestedEvent(
+                        dev.vigil.server.normalize.ExerciseTag.eventSource(exercise, source.name()),
+                        parsed.application(),
+                        now,
+                        r.raw(),
+                        e));
+            } catch (ParseException e) {
+                rejected++;
+                note(errors, r.source() + ": " + e.reason());
+            } catch (RuntimeException e) {
+                rejected++;
+                note(errors, r.source() + ": " + e.getMessage());
+            }
+        }
+        if (!events.isEmpty()) {
+            CompletableFuture<Void> ack;
+            long backoff = 10;
+            while ((ack = pipeline.offer(events)) == null) {
+                // the pipeline is full: an exercise waits (live intake keeps priority), it never drops
+                Thread.sleep(backoff);
+                backoff = Math.min(backoff * 2, 500);
+            }
+            try {
+                ack.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                throw new IllegalStateException(NOT_DURABLE, e);
+            }
+            replayedForExercises.add(events.size());
+        }
+        return new Outcome(events.size(), rejected, List.copyOf(errors));
+    }
+
+    private void note(List<String> errors, String reason) {
+        if (errors.size() < limits.maxReportedErrors()) {
+            errors.add(reason);
+        }
+    }
+
+    /** The fields of a replayed record, read the way its source's intake reads it. */
+    private static Map<String, Object> replayFields(CompiledSource source, String raw, Instant now)
+            throws ParseException {
+        if (raw == null) {
+            throw new ParseException("the stored event has no raw record");
+        }
+        switch (source.def().intake()) {
+            case SYSLOG -> {
+                SyslogMessage msg = source.syslog().parse(raw, now);
+                Map<String, Object> fields = msg.toFields();
+                if (source.parser() != null) {
+                    fields.putAll(source.parser().parse(msg.message(), now));
+                }
+                return fields;
+            }
+            case BULK -> {
+                return dev.vigil.server.normalize.Parsers.create(
+                                dev.vigil.server.normalize.ParserSpec.of(dev.vigil.server.normalize.ParserKind.JSON))
+                        .parse(raw, now);
+            }
+            case OTLP -> {
+                try {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> fields = RAW_JSON.readValue(raw, java.util.LinkedHashMap.class);
+                    return fields;
+                } catch (RuntimeException e) {
+                    throw new ParseException("not an OTLP record as stored: " + e.getMessage());
+                }
+            }
+            default -> {
+                return source.parser().parse(raw, now);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ shared

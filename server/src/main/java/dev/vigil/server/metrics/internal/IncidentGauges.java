@@ -109,7 +109,7 @@ class IncidentGauges implements SmartInitializingSingleton {
                 return f.applyAsDouble(g.figures());
             }
         }
-        return f.applyAsDouble(MetricsCalculator.figures(java.util.List.of(), java.util.List.of()));
+        return f.applyAsDouble(MetricsCalculator.figures(java.util.List.of(), java.util.List.of(), null));
     }
 
     private synchronized MetricsReport current() {

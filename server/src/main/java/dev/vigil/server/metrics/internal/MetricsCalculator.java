@@ -41,11 +41,14 @@ final class MetricsCalculator {
 
     static MetricsReport compute(
             Instant from, Instant to, Instant now, List<IncidentRecord> incidents, List<LinkedPage> pages) {
+        // the phase an incident is still in counts up to the end of the report (or now, when that is earlier)
+        Instant end = now.isBefore(to) ? now : to;
         Map<String, List<Group>> groups = new LinkedHashMap<>();
-        groups.put("team", group(incidents, pages, r -> orNone(r.owningTeam()), p -> pageTeam(p), false));
+        groups.put("team", group(end, incidents, pages, r -> orNone(r.owningTeam()), p -> pageTeam(p), false));
         groups.put(
                 "severity",
                 group(
+                        end,
                         incidents,
                         pages,
                         r -> r.facts().severity().id(),
@@ -56,6 +59,7 @@ final class MetricsCalculator {
         groups.put(
                 "classification",
                 group(
+                        end,
                         incidents,
                         pages,
                         IncidentRecord::classification,
@@ -64,12 +68,13 @@ final class MetricsCalculator {
         groups.put(
                 "month",
                 group(
+                        end,
                         incidents,
                         pages,
                         r -> month(detected(r.facts())),
                         p -> month(p.page().createdAt()),
                         true));
-        return new MetricsReport(from, to, now, figures(incidents, pages), groups);
+        return new MetricsReport(from, to, now, figures(incidents, pages, end), groups);
     }
 
     private static String pageTeam(LinkedPage p) {
@@ -92,6 +97,7 @@ final class MetricsCalculator {
     }
 
     private static List<Group> group(
+            Instant end,
             List<IncidentRecord> incidents,
             List<LinkedPage> pages,
             Function<IncidentRecord, String> incidentKey,
@@ -110,7 +116,7 @@ final class MetricsCalculator {
         ps.keySet().forEach(k -> keys.put(k, true));
         List<Group> out = new ArrayList<>();
         for (String k : keys.keySet()) {
-            out.add(new Group(k, figures(is.getOrDefault(k, List.of()), ps.getOrDefault(k, List.of()))));
+            out.add(new Group(k, figures(is.getOrDefault(k, List.of()), ps.getOrDefault(k, List.of()), end)));
         }
         if (!chronological) {
             out.sort(Comparator.comparing(Group::key));
@@ -118,7 +124,11 @@ final class MetricsCalculator {
         return List.copyOf(out);
     }
 
-    static Figures figures(List<IncidentRecord> incidents, List<LinkedPage> pages) {
+    /**
+     * @param end the end of the report: the phase an incident is still in (not closed) counts up to it; a closed
+     *     incident's last phase up to its closing; post-incident never counts
+     */
+    static Figures figures(List<IncidentRecord> incidents, List<LinkedPage> pages, Instant end) {
         TimingBuilder d = new TimingBuilder();
         TimingBuilder a = new TimingBuilder();
         TimingBuilder c = new TimingBuilder();
@@ -141,11 +151,13 @@ final class MetricsCalculator {
             r.add(f.detectedAt(), f.resolvedAt());
             List<PhaseChange> ph = rec.phases();
             for (int i = 0; i < ph.size(); i++) {
-                Instant end = i + 1 < ph.size()
+                Instant left = i + 1 < ph.size()
                         ? ph.get(i + 1).at()
-                        : (f.status() == IncidentStatus.CLOSED ? f.closedAt() : null);
-                if (end != null && ph.get(i).phase() != Phase.POST_INCIDENT) {
-                    phases.get(ph.get(i).phase().id()).add(ph.get(i).at(), end);
+                        : (f.status() == IncidentStatus.CLOSED ? f.closedAt() : end);
+                if (left != null
+                        && ph.get(i).phase() != Phase.POST_INCIDENT
+                        && !ph.get(i).at().isAfter(left)) {
+                    phases.get(ph.get(i).phase().id()).add(ph.get(i).at(), left);
                 }
             }
             due += f.stagesDue();

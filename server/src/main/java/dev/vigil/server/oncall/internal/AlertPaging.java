@@ -37,7 +37,8 @@ class AlertPaging {
 
     @ApplicationModuleListener
     void on(AlertRaised alert) {
-        if (!properties.alerts().enabled()) {
+        // exercise alerts page through their incident only, when the exercise asks for it
+        if (!properties.alerts().enabled() || dev.vigil.server.normalize.ExerciseTag.isExercise(alert.source())) {
             return;
         }
         Severity severity = Severity.parse(alert.level().id());

@@ -137,7 +137,8 @@ class OnCallStatisticsQueries implements OnCallStatistics {
         Map<UUID, Integer> escalated = new HashMap<>();
         jdbc.sql("""
                         select l.page_id, count(*) from oncall_page_log l join oncall_pages p on p.id = l.page_id
-                        where l.kind = 'escalated' and p.created_at >= ? and p.created_at < ? group by l.page_id""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
+                        where l.kind = 'escalated' and p.created_at >= ? and p.created_at < ? and not p.exercise
+                        group by l.page_id""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
             escalated.put(rs.getObject(1, UUID.class), rs.getInt(2));
         });
         record Row(
@@ -153,7 +154,8 @@ class OnCallStatisticsQueries implements OnCallStatistics {
         List<Row> rows = jdbc.sql("""
                         select id, subject_type, subject_id, severity, (policy ->> 'teamId')::uuid as team_id,
                                created_at, acknowledged_at, resolved_at, exhausted
-                        from oncall_pages where created_at >= ? and created_at < ? order by created_at, id""")
+                        from oncall_pages where created_at >= ? and created_at < ? and not exercise
+                        order by created_at, id""")
                 .params(Timestamp.from(from), Timestamp.from(to))
                 .query((rs, n) -> new Row(
                         rs.getObject("id", UUID.class),

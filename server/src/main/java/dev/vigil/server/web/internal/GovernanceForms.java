@@ -35,10 +35,15 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class GovernanceForms {
     private final GovernanceService governance;
     private final DetectionChecklist checklist;
+    private final dev.vigil.server.governance.ExerciseReplays replays;
 
-    GovernanceForms(GovernanceService governance, DetectionChecklist checklist) {
+    GovernanceForms(
+            GovernanceService governance,
+            DetectionChecklist checklist,
+            dev.vigil.server.governance.ExerciseReplays replays) {
         this.governance = governance;
         this.checklist = checklist;
+        this.replays = replays;
     }
 
     private static String apply(RedirectAttributes flash, String target, String done, Supplier<?> action) {
@@ -237,6 +242,58 @@ class GovernanceForms {
                 "/governance#exercises",
                 "Finding added.",
                 () -> governance.addFinding(id, new FindingRequest(finding, blank(action), blank(owner), dueDate)));
+    }
+
+    @PostMapping("/governance/exercises/{id}/expectations")
+    String expectations(
+            @PathVariable UUID id,
+            @RequestParam(required = false) String expected,
+            @RequestParam(required = false) String pageOnCall,
+            @RequestParam(required = false) String owner,
+            RedirectAttributes flash) {
+        return apply(
+                flash,
+                "/governance/exercises/" + id,
+                "Expected detections saved.",
+                () -> replays.setExpectations(id, list(expected), pageOnCall != null, blank(owner)));
+    }
+
+    @PostMapping("/governance/exercises/{id}/replay")
+    String replay(
+            @PathVariable UUID id,
+            @RequestParam String kind,
+            @RequestParam(required = false) String from,
+            @RequestParam(required = false) String to,
+            @RequestParam(required = false) String source,
+            @RequestParam(required = false) String query,
+            RedirectAttributes flash) {
+        return apply(
+                flash,
+                "/governance/exercises/" + id,
+                "Replay started.",
+                () -> replays.start(
+                        id,
+                        new dev.vigil.server.governance.ExerciseReplays.ReplayRequest(
+                                kind, instant(from), instant(to), blank(source), blank(query), null, null)));
+    }
+
+    @PostMapping("/governance/exercises/{id}/replay/cancel")
+    String cancelReplay(@PathVariable UUID id, RedirectAttributes flash) {
+        return apply(flash, "/governance/exercises/" + id, "Replay cancelled.", () -> replays.cancel(id));
+    }
+
+    /** A {@code datetime-local} value (UTC) or an ISO-8601 instant. */
+    private static Instant instant(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return s.strip().endsWith("Z")
+                    ? Instant.parse(s.strip())
+                    : java.time.LocalDateTime.parse(s.strip()).toInstant(ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("not a date and time: " + s);
+        }
     }
 
     @PostMapping("/governance/findings/{id}/close")

@@ -36,6 +36,7 @@ class GovernancePages {
     private final AssessmentService assessments;
     private final Clock clock;
     private final dev.vigil.server.security.AccessControl access;
+    private final dev.vigil.server.governance.ExerciseReplays replays;
 
     private boolean canEdit() {
         return access.currentPermissions().contains(Permission.GOVERNANCE_WRITE);
@@ -46,8 +47,10 @@ class GovernancePages {
             DetectionChecklist checklist,
             AssessmentService assessments,
             Clock clock,
-            dev.vigil.server.security.AccessControl access) {
+            dev.vigil.server.security.AccessControl access,
+            dev.vigil.server.governance.ExerciseReplays replays) {
         this.access = access;
+        this.replays = replays;
         this.governance = governance;
         this.checklist = checklist;
         this.assessments = assessments;
@@ -64,6 +67,21 @@ class GovernancePages {
         model.addAttribute("canEdit", canEdit());
         model.addAttribute("now", clock.instant());
         return "governance";
+    }
+
+    @GetMapping("/governance/exercises/{id}")
+    String exercise(@PathVariable java.util.UUID id, Model model) {
+        var e = governance.exercise(id).orElseThrow(() -> new NoSuchElementException("no exercise " + id));
+        var runs = replays.replays(id);
+        model.addAttribute("exercise", e);
+        model.addAttribute("expectations", replays.expectations(id));
+        model.addAttribute("replays", runs);
+        model.addAttribute("latest", runs.isEmpty() ? null : runs.getFirst());
+        model.addAttribute("active", runs.stream().anyMatch(r -> r.active()));
+        model.addAttribute("exerciseSourcePrefix", dev.vigil.server.normalize.ExerciseTag.PREFIX + id + ".");
+        model.addAttribute("canEdit", canEdit());
+        model.addAttribute("now", clock.instant());
+        return "governance-exercise";
     }
 
     @GetMapping("/governance/processes/{key}")

@@ -163,12 +163,14 @@ class MetricsCalculatorTest {
         // MTTR: 6 h, 2 h, 2 h -> mean 3 h 20 min, median 2 h
         assertThat(o.mttr().meanSeconds()).isEqualTo(12000.0);
         assertThat(o.mttr().medianSeconds()).isEqualTo(7200.0);
-        // time in phases: detection-analysis 1 h (INC-1) and 2 h (INC-2); containment 5 h; recovery 14.5 h (INC-1
-        // until closing; INC-2 is still in recovery and INC-3 in detection-analysis: not counted)
-        assertThat(o.phases().get("detection-analysis").count()).isEqualTo(2);
-        assertThat(o.phases().get("detection-analysis").meanSeconds()).isEqualTo(5400.0);
+        // time in phases: detection-analysis 1 h (INC-1), 2 h (INC-2) and INC-3's, still in it, up to the end of the
+        // report (2026-12-01: 31 d 17 h); containment 5 h; recovery 14.5 h (INC-1 until post-incident) and INC-2's,
+        // still in it, up to the end (10 d 13 h)
+        assertThat(o.phases().get("detection-analysis").count()).isEqualTo(3);
+        assertThat(o.phases().get("detection-analysis").meanSeconds()).isEqualTo((3600.0 + 7200 + 2_739_600) / 3);
         assertThat(o.phases().get("containment").meanSeconds()).isEqualTo(18000.0);
-        assertThat(o.phases().get("recovery").meanSeconds()).isEqualTo(52200.0);
+        assertThat(o.phases().get("recovery").count()).isEqualTo(2);
+        assertThat(o.phases().get("recovery").meanSeconds()).isEqualTo((52200.0 + 910_800) / 2);
         assertThat(o.phases().get("eradication").count()).isZero();
         assertThat(o.phases().get("eradication").meanSeconds()).isNull();
         // deadlines: 3 due; 1 on time, 1 late, 1 overdue
