@@ -371,6 +371,19 @@ class ReplayExerciseTest {
             pause();
         }
         assertThat(live).hasSizeGreaterThanOrEqualTo(2);
+        // alerts can be raised before the store's next index refresh makes the events searchable
+        long searchable = 0;
+        deadline = Instant.now().plusSeconds(60);
+        while (searchable < 3 && Instant.now().isBefore(deadline)) {
+            searchable = admin.get("/api/v1/events/search?size=1&alerts=false&q=_source:%22" + source + "%22")
+                    .json()
+                    .get("total")
+                    .asLong();
+            if (searchable < 3) {
+                pause();
+            }
+        }
+        assertThat(searchable).isEqualTo(3);
 
         String id = exercise(admin, "Stored replay");
         TestApi.Response started = admin.postJson(
