@@ -160,7 +160,7 @@ public final class Engine {
                     if (rule.matches(ctx)) {
                         if (found == null) found = new ArrayList<>();
                         int k = found.size();
-                        found.add(detection(rule, ctx, e, i));
+                        found.add(detection(rule, rs, e, i));
                         if (k == s.ruleOf.length) s.ruleOf = java.util.Arrays.copyOf(s.ruleOf, k * 2);
                         s.ruleOf[k] = rule.index();
                     }
@@ -288,7 +288,7 @@ public final class Engine {
         }
     }
 
-    private static Detection detection(CompiledRule rule, EvalContext ctx, Event e, int index) {
+    private static Detection detection(CompiledRule rule, RuleSet rs, Event e, int index) {
         RuleInfo info = rule.info();
         return new Detection(
                 info.ref(),
@@ -296,7 +296,7 @@ public final class Engine {
                 info.level(),
                 info.status(),
                 info.tags(),
-                rule.matchedFields(ctx),
+                new dev.vigil.engine.compile.MatchedFields(rule, rs.fields(), e),
                 e,
                 index,
                 null);

@@ -22,8 +22,8 @@ import java.util.Arrays;
  * entry a 1,024-character UTF-16 value whose atoms mark rules in every word),
  * whatever the input. A value that reports more atoms is scanned every time.
  *
- * <p><b>Adaptive:</b> per event field (by field id) the memo counts lookups and hits; a field whose values rarely
- * repeat (GUIDs, timestamps, syslog messages) is not looked up for the next {@link #PAUSE} values, then sampled
+ * <p><b>Adaptive:</b> per event field (by field id) the memo counts lookups and hits; a field whose values repeat
+ * less than half the time (GUIDs, timestamps, syslog messages) is not looked up for the next {@link #PAUSE} values, then sampled
  * again — so on such fields the memo costs a counter, not a hash of every value and a table slot.
  *
  * <p>Per thread (lives in a {@link Scratch}); not thread-safe.
@@ -31,6 +31,12 @@ import java.util.Arrays;
 final class ValueMemo {
     static final int SETS = 2048;
     static final int MAX_LENGTH = 1024;
+    /**
+     * Shorter values are scanned, never looked up: their scan (a trie step or two, a dozen automaton steps) costs less
+     * than hashing the value, comparing it and replaying its marks, so the memo could only cost there.
+     */
+    static final int MIN_LENGTH = 16;
+
     static final int MAX_ATOMS = 32;
     /** Lookups of a field between decisions. */
     static final int WINDOW = 256;
@@ -85,7 +91,8 @@ final class ValueMemo {
 
     /** Whether values of this bucket are worth looking up now. */
     boolean wants(int b, String text) {
-        if (text.length() > MAX_LENGTH) return false;
+        int len = text.length();
+        if (len < MIN_LENGTH || len > MAX_LENGTH) return false;
         if (b >= paused.length) grow(b + 1);
         if (paused[b] > 0) {
             paused[b]--;
@@ -140,7 +147,8 @@ final class ValueMemo {
             }
         }
         if (n >= WINDOW) {
-            if (hits[f] * 4 < n) {
+            // a miss costs a hash, a compare and the recording on top of the scan: below half hits the memo loses
+            if (hits[f] * 2 < n) {
                 paused[f] = pause[f];
                 pause[f] = Math.min(MAX_PAUSE, pause[f] * 2);
             } else {
