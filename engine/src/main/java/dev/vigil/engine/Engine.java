@@ -9,6 +9,7 @@ import dev.vigil.engine.correlate.CorrelationStats;
 import dev.vigil.engine.correlate.Correlator;
 import dev.vigil.engine.event.Event;
 import dev.vigil.engine.event.EventLogsource;
+import dev.vigil.engine.index.CandidateIndex;
 import dev.vigil.engine.index.Scratch;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,7 +146,9 @@ public final class Engine {
             }
             int[] candidates;
             int count;
+            CandidateIndex proved = null;
             if (indexed) {
+                if (options.decide()) proved = rs.index();
                 rs.index().collect(ctx, route, s.index);
                 count = rs.index().candidates(route, s.index);
                 candidates = s.index.candidates();
@@ -157,7 +160,7 @@ public final class Engine {
             for (int c = 0; c < count; c++) {
                 CompiledRule rule = rs.rule(candidates[c]);
                 try {
-                    if (rule.matches(ctx)) {
+                    if (proved == null ? rule.matches(ctx) : matches(proved, rule, ctx)) {
                         if (found == null) found = new ArrayList<>();
                         int k = found.size();
                         found.add(detection(rule, rs, e, i));
@@ -286,6 +289,14 @@ public final class Engine {
         synchronized (correlationLock) {
             return correlatorFor(current.get()).restore(snapshot);
         }
+    }
+
+    /** A candidate rule through what the index proved: decided, its residual tree, or the full tree. */
+    private static boolean matches(CandidateIndex index, CompiledRule rule, EvalContext ctx) {
+        int r = rule.index();
+        if (index.decides(r)) return true;
+        dev.vigil.engine.compile.Node residual = index.residual(r);
+        return residual != null ? residual.eval(ctx) : rule.matches(ctx);
     }
 
     private static Detection detection(CompiledRule rule, RuleSet rs, Event e, int index) {

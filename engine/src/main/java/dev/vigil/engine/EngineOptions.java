@@ -17,6 +17,8 @@ import java.time.InstantSource;
  * @param listener observability hooks (default no-op)
  * @param valueMemo replay the index scans of recently seen field values from a bounded per-thread memo (default on;
  *     see {@code dev.vigil.engine.index.ValueMemo}): the same candidates, fewer scans when values repeat
+ * @param decide with the index, report a candidate rule whose candidate test decides it (a rule made only of exact
+ *     string tests: {@code CandidateIndex#decides}) without evaluating it (default on): the same detections
  */
 public record EngineOptions(
         boolean routing,
@@ -24,7 +26,19 @@ public record EngineOptions(
         Pipeline pipeline,
         InstantSource clock,
         EngineListener listener,
-        boolean valueMemo) {
+        boolean valueMemo,
+        boolean decide) {
+
+    /** Options with {@code decide} on. */
+    public EngineOptions(
+            boolean routing,
+            boolean index,
+            Pipeline pipeline,
+            InstantSource clock,
+            EngineListener listener,
+            boolean valueMemo) {
+        this(routing, index, pipeline, clock, listener, valueMemo, true);
+    }
 
     public EngineOptions {
         pipeline = pipeline == null ? Pipelines.builtin("none") : pipeline;
@@ -34,30 +48,34 @@ public record EngineOptions(
 
     /** Routing on, index on, {@code auto} pipeline, system clock, no listener. */
     public static EngineOptions defaults() {
-        return new EngineOptions(true, true, Pipelines.auto(), InstantSource.system(), EngineListener.NOOP, true);
+        return new EngineOptions(true, true, Pipelines.auto(), InstantSource.system(), EngineListener.NOOP, true, true);
     }
 
     public EngineOptions withRouting(boolean on) {
-        return new EngineOptions(on, index, pipeline, clock, listener, valueMemo);
+        return new EngineOptions(on, index, pipeline, clock, listener, valueMemo, decide);
     }
 
     public EngineOptions withIndex(boolean on) {
-        return new EngineOptions(routing, on, pipeline, clock, listener, valueMemo);
+        return new EngineOptions(routing, on, pipeline, clock, listener, valueMemo, decide);
     }
 
     public EngineOptions withPipeline(Pipeline p) {
-        return new EngineOptions(routing, index, p, clock, listener, valueMemo);
+        return new EngineOptions(routing, index, p, clock, listener, valueMemo, decide);
     }
 
     public EngineOptions withClock(InstantSource c) {
-        return new EngineOptions(routing, index, pipeline, c, listener, valueMemo);
+        return new EngineOptions(routing, index, pipeline, c, listener, valueMemo, decide);
     }
 
     public EngineOptions withListener(EngineListener l) {
-        return new EngineOptions(routing, index, pipeline, clock, l, valueMemo);
+        return new EngineOptions(routing, index, pipeline, clock, l, valueMemo, decide);
     }
 
     public EngineOptions withValueMemo(boolean on) {
-        return new EngineOptions(routing, index, pipeline, clock, listener, on);
+        return new EngineOptions(routing, index, pipeline, clock, listener, on, decide);
+    }
+
+    public EngineOptions withDecide(boolean on) {
+        return new EngineOptions(routing, index, pipeline, clock, listener, valueMemo, on);
     }
 }

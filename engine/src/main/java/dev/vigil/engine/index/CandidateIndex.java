@@ -2,6 +2,7 @@ package dev.vigil.engine.index;
 
 import dev.vigil.engine.compile.CompiledRule;
 import dev.vigil.engine.compile.EvalContext;
+import dev.vigil.engine.compile.Node;
 import dev.vigil.engine.compile.Route;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +54,18 @@ public final class CandidateIndex {
     final int[][] ruleVeto;
 
     private final int vetoed;
+    /** Rules their candidate test decides ({@link Witness#decided}): a candidate among them matches. */
+    private final long[] decided;
+
+    private final int decidedCount;
+    /**
+     * Per rule with a veto: its tree with the leaves of its veto atoms replaced by false ({@link Node#assumingFalse}),
+     * or null when that changes nothing. A candidate has no veto atom holding, and those leaves are exact, so the
+     * residual tree decides it exactly as the full one, with fewer tests.
+     */
+    private final Node[] residual;
+
+    private int residualCount;
 
     final long[] always;
     /** Rules with at most one witness (their second pass is always satisfied). */
@@ -90,6 +103,9 @@ public final class CandidateIndex {
         this.ruleAtoms2 = new int[rules][];
         this.ruleVeto = new int[rules][];
         this.single = new long[words];
+        this.decided = new long[words];
+        this.residual = new Node[rules];
+        int decidedRules = 0;
         Map<Atom, Integer> ids = new HashMap<>();
         List<Atom> list = new ArrayList<>();
         int none = 0;
@@ -101,6 +117,14 @@ public final class CandidateIndex {
             if (!veto.isEmpty()) {
                 ruleVeto[idx] = ids(veto, ids, list);
                 withVeto++;
+                Node res = Node.assumingFalse(r.root(), l -> {
+                    Atom a = Witness.exactAtom(l);
+                    return a != null && veto.contains(a);
+                });
+                if (res != r.root()) {
+                    residual[idx] = res;
+                    residualCount++;
+                }
             }
             List<Witness> ws = Witness.all(r.root());
             if (ws.isEmpty()) {
@@ -109,6 +133,10 @@ public final class CandidateIndex {
                 none++;
                 continue;
             }
+            if (Witness.decided(r.root(), ws, veto)) {
+                decided[idx >>> 6] |= 1L << idx;
+                decidedRules++;
+            }
             ruleAtoms[idx] = ids(ws.get(0), ids, list);
             if (ws.size() > 1) ruleAtoms2[idx] = ids(ws.get(1), ids, list);
             else single[idx >>> 6] |= 1L << idx;
@@ -116,6 +144,7 @@ public final class CandidateIndex {
         this.atoms = list.toArray(new Atom[0]);
         this.alwaysCount = none;
         this.vetoed = withVeto;
+        this.decidedCount = decidedRules;
     }
 
     private static int[] ids(Witness w, Map<Atom, Integer> ids, List<Atom> list) {
@@ -168,6 +197,32 @@ public final class CandidateIndex {
     /** Rules with a veto (exclusions the index can prove, so such a rule is not evaluated where one holds). */
     public int vetoed() {
         return vetoed;
+    }
+
+    /**
+     * Whether being a candidate proves the rule matches (its candidate test is the rule: {@link Witness#decided}),
+     * so the engine need not evaluate it.
+     */
+    public boolean decides(int rule) {
+        return (decided[rule >>> 6] & (1L << rule)) != 0;
+    }
+
+    /**
+     * The tree to evaluate for a candidate rule instead of its full one (the leaves its veto has already shown false
+     * removed), or null to evaluate the rule itself.
+     */
+    public Node residual(int rule) {
+        return residual[rule];
+    }
+
+    /** Rules with a {@link #residual} tree. */
+    public int residualRules() {
+        return residualCount;
+    }
+
+    /** Rules the candidate test decides (matched without evaluation when they are candidates). */
+    public int decidedRules() {
+        return decidedCount;
     }
 
     /** Approximate heap bytes of the sub-indexes built so far. */

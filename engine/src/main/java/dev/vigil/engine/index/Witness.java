@@ -206,6 +206,85 @@ final class Witness {
         }
     }
 
+    /**
+     * Whether a rule is <em>decided</em> by its candidate test: it holds on an event exactly when every one of its
+     * witnesses {@code ws} has an atom that holds and none of its {@code veto} atoms holds — so a candidate rule need
+     * not be evaluated at all. True when the tree is a conjunction (nested ANDs) of clauses, each either a positive
+     * clause — an OR (nested) of exact leaves — or the negation of one, where the positive clauses' atom sets are
+     * exactly the witnesses and the negated clauses' atoms are exactly the veto (not truncated at {@link #MAX_VETO}).
+     * An exact leaf is a case-insensitive string leaf on a named field or a keyword, {@code EQ PREFIX SUFFIX
+     * CONTAINS} with a non-empty literal: the index reports its atom exactly when the leaf holds on some value
+     * ({@code FieldIndexTest}; keywords scan every value, as the keyword leaf tests every value). Globs, regexes,
+     * case-sensitive and numeric leaves only approximate theirs and make a rule not decided. {@code
+     * IndexEquivalenceTest} checks decided rules against full evaluation with the rest.
+     */
+    static boolean decided(Node root, List<Witness> ws, Set<Atom> veto) {
+        if (ws.isEmpty() || veto.size() >= MAX_VETO) return false;
+        List<Node> conjuncts = new ArrayList<>();
+        conjuncts(root, conjuncts, 0);
+        Set<Set<Atom>> positive = new java.util.HashSet<>();
+        Set<Atom> negative = new java.util.HashSet<>();
+        for (Node c : conjuncts) {
+            Set<Atom> atoms = new java.util.HashSet<>();
+            if (c instanceof Node.Not n) {
+                if (!exactOr(n.operand(), atoms, 0)) return false;
+                negative.addAll(atoms);
+            } else {
+                if (!exactOr(c, atoms, 0)) return false;
+                positive.add(atoms);
+            }
+        }
+        if (positive.size() != ws.size()) return false;
+        for (Witness w : ws) if (!positive.contains(new java.util.HashSet<>(w.atoms))) return false;
+        return negative.equals(new java.util.HashSet<>(veto));
+    }
+
+    private static void conjuncts(Node n, List<Node> out, int depth) {
+        if (n instanceof Node.And a && depth < 64) {
+            for (Node c : a.children()) conjuncts(c, out, depth + 1);
+        } else {
+            out.add(n);
+        }
+    }
+
+    /** Adds the atoms of an OR (nested) of exact leaves; false when some operand is anything else. */
+    private static boolean exactOr(Node n, Set<Atom> out, int depth) {
+        if (depth > 64) return false;
+        switch (n) {
+            case Node.Or o -> {
+                for (Node c : o.children()) if (!exactOr(c, out, depth + 1)) return false;
+                return !o.children().isEmpty();
+            }
+            case Leaf l -> {
+                Atom a = exactAtom(l);
+                if (a == null) return false;
+                out.add(a);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The atom the index reports exactly when the leaf holds on some value of its field (or, for a keyword, on some
+     * value), or null: case-insensitive {@code EQ PREFIX SUFFIX CONTAINS} string leaves with a non-empty literal.
+     */
+    static Atom exactAtom(Leaf l) {
+        if (!(l instanceof Leaf.Str s) || s.caseSensitive()) return null;
+        String lit = s.literal();
+        if (lit == null || lit.isEmpty()) return null;
+        Atom.Kind kind = switch (s.op()) {
+            case EQ -> Atom.Kind.EQ;
+            case PREFIX -> Atom.Kind.PREFIX;
+            case SUFFIX -> Atom.Kind.SUFFIX;
+            case CONTAINS -> Atom.Kind.CONTAINS;
+            default -> null;
+        };
+        return kind == null ? null : new Atom(s.field(), kind, lit);
+    }
+
     private static Witness union(List<Witness> ws) {
         Set<Atom> atoms = new LinkedHashSet<>();
         for (Witness w : ws) atoms.addAll(w.atoms);

@@ -288,7 +288,32 @@ final class YamlPipeline implements Pipeline {
     /** A hint key: product, category and service as the event gives them (lower case, any may be null). */
     private record Hints(String product, String category, String service) {}
 
+    /**
+     * The last hint values seen as the event carried them (before lower-casing) and the logsource they gave: events
+     * of one source repeat the same hints, so comparing three short strings usually replaces lower-casing them and a
+     * map lookup. Immutable; racy replacement is harmless.
+     */
+    private record LastHints(String product, String category, String service, EventLogsource logsource) {}
+
+    private LastHints lastHints;
+
     private EventLogsource fromHints(Event e, Shape sh) {
+        String rp = sh.product < 0 ? null : e.text(sh.product);
+        String rc = sh.category < 0 ? null : e.text(sh.category);
+        String rs = sh.service < 0 ? null : e.text(sh.service);
+        LastHints last = lastHints;
+        if (last != null
+                && java.util.Objects.equals(rp, last.product)
+                && java.util.Objects.equals(rc, last.category)
+                && java.util.Objects.equals(rs, last.service)) {
+            return last.logsource;
+        }
+        EventLogsource ls = lookupHints(e, sh);
+        lastHints = new LastHints(rp, rc, rs, ls);
+        return ls;
+    }
+
+    private EventLogsource lookupHints(Event e, Shape sh) {
         String p = sh.product < 0 ? null : e.lower(sh.product);
         String c = sh.category < 0 ? null : e.lower(sh.category);
         String s = sh.service < 0 ? null : e.lower(sh.service);
