@@ -39,6 +39,7 @@ public final class LaneBench {
      * How to run.
      *
      * @param warmups runs before the measured ones (not reported; the JIT compiles the hot paths)
+     * @param decide report candidates the index decides without evaluating them ({@code EngineOptions#decide})
      */
     public record Options(
             List<Path> rules,
@@ -49,7 +50,21 @@ public final class LaneBench {
             int warmups,
             boolean index,
             boolean routing,
-            boolean valueMemo) {
+            boolean valueMemo,
+            boolean decide) {
+        public Options(
+                List<Path> rules,
+                LoaderOptions loader,
+                Pipeline pipeline,
+                int repeat,
+                int runs,
+                int warmups,
+                boolean index,
+                boolean routing,
+                boolean valueMemo) {
+            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, valueMemo, true);
+        }
+
         public Options(
                 List<Path> rules,
                 LoaderOptions loader,
@@ -59,7 +74,7 @@ public final class LaneBench {
                 int warmups,
                 boolean index,
                 boolean routing) {
-            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, true);
+            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, true, true);
         }
 
         public Options {
@@ -74,7 +89,8 @@ public final class LaneBench {
                     .withRouting(routing)
                     .withIndex(index)
                     .withPipeline(pipeline)
-                    .withValueMemo(valueMemo);
+                    .withValueMemo(valueMemo)
+                    .withDecide(decide);
         }
     }
 

@@ -66,16 +66,21 @@ public final class EvalContext {
     }
 
     private int[] idsOf(Event e) {
+        String[] shape = e.shape();
+        for (int k = 0; k < SHAPES; k++) if (shapeNames[k] == shape) return shapeIds[k];
         int h = e.namesHash();
         for (int k = 0; k < SHAPES; k++) {
-            if (shapeIds[k] != null && shapeHash[k] == h && e.sameNames(shapeNames[k])) return shapeIds[k];
+            if (shapeIds[k] != null && shapeHash[k] == h && e.sameNames(shapeNames[k])) {
+                shapeNames[k] = shape; // the same names: the next event of this reader shares this array
+                return shapeIds[k];
+            }
         }
         int n = e.size();
         int[] ids = new int[n];
         for (int s = 0; s < n; s++) ids[s] = fields.id(e.name(s));
         int k = shapeNext;
         shapeNext = (k + 1) % SHAPES;
-        shapeNames[k] = e.names();
+        shapeNames[k] = shape;
         shapeIds[k] = ids;
         shapeHash[k] = h;
         return ids;

@@ -268,6 +268,7 @@ public final class Event {
      * event's names for the next event of the same shape.
      */
     public boolean sameNames(String[] shape) {
+        if (shape == names) return true;
         if (shape.length != size) return false;
         for (int i = 0; i < size; i++) {
             String a = names[i];
@@ -275,6 +276,15 @@ public final class Event {
             if (a != b && !a.equals(b)) return false;
         }
         return true;
+    }
+
+    /**
+     * The field names by slot as a shape key for {@link #sameNames}: the event's own array, <b>not to be modified</b>.
+     * Events a reader parses one after another with the same names share one array, so keeping this (rather than a
+     * {@link #names()} copy) makes recognising the next event of the same shape a reference comparison.
+     */
+    public String[] shape() {
+        return names;
     }
 
     /** A hash of the field names by slot, consistent with {@link #sameNames}. */
@@ -388,14 +398,28 @@ public final class Event {
 
     /** Builds an event field by field (values as in the class comment; other objects become strings). */
     public static final class Builder {
+        /** This event's own names, or null while they agree with {@link #template}. */
         private String[] names;
+
         private Object[] values;
         private int size;
         private EventLogsource logsource;
         private Instant timestamp;
+        /**
+         * The names of the previous event of the same reader: while this event's names agree slot by slot, it shares
+         * that array (no copy; {@link #sameNames} is then one reference comparison, and the names stay in cache).
+         */
+        private String[] template;
 
         Builder(int capacity) {
             names = new String[capacity];
+            values = new Object[capacity];
+        }
+
+        /** A builder whose event shares {@code template} as its names when they turn out the same (may be null). */
+        Builder(int capacity, String[] template) {
+            this.template = template;
+            names = template == null ? new String[capacity] : null;
             values = new Object[capacity];
         }
 
@@ -403,9 +427,22 @@ public final class Event {
             if (size >= JsonEvents.MAX_FIELDS) {
                 throw new EventParseException("more than " + JsonEvents.MAX_FIELDS + " field values");
             }
-            if (size == names.length) {
-                names = Arrays.copyOf(names, size * 2);
+            if (size == values.length) {
+                if (names != null) names = Arrays.copyOf(names, size * 2);
                 values = Arrays.copyOf(values, size * 2);
+            }
+            String[] t = template;
+            if (t != null) {
+                String same = size < t.length ? t[size] : null;
+                if (same != null && (same == name || same.equals(name))) {
+                    values[size] = normalise(value);
+                    size++;
+                    return this;
+                }
+                // the names diverge here: this event gets its own, starting with the agreed ones
+                names = new String[values.length];
+                System.arraycopy(t, 0, names, 0, size);
+                template = null;
             }
             names[size] = name;
             values[size] = normalise(value);
@@ -444,7 +481,13 @@ public final class Event {
         }
 
         public Event build() {
-            return new Event(names, values, size, logsource, timestamp, null);
+            String[] n;
+            if (template != null) {
+                n = template.length == size ? template : Arrays.copyOf(template, size);
+            } else {
+                n = names.length == size ? names : Arrays.copyOf(names, size);
+            }
+            return new Event(n, values, size, logsource, timestamp, null);
         }
     }
 }

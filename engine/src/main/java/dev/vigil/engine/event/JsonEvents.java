@@ -128,10 +128,19 @@ final class JsonEvents {
 
     /** Reads the object whose START_OBJECT was just consumed. */
     static Event readObject(JsonParser p) {
-        Event.Builder b = new Event.Builder(32);
+        String[] last = LAST_NAMES.get();
+        Event.Builder b = new Event.Builder(32, last);
         readFields(p, b, null, 1);
-        return b.build();
+        Event e = b.build();
+        if (e.shape() != last) LAST_NAMES.set(e.shape());
+        return e;
     }
+
+    /**
+     * Per thread, the names of the last object read: the next object with the same names shares the array (see
+     * {@code Event.Builder}). Only a reference to an immutable array is kept.
+     */
+    private static final ThreadLocal<String[]> LAST_NAMES = new ThreadLocal<>();
 
     private static void readFields(JsonParser p, Event.Builder b, String prefix, int depth) {
         if (depth > MAX_DEPTH) throw new EventParseException("nesting deeper than " + MAX_DEPTH + " levels");

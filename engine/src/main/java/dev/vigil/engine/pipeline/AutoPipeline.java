@@ -35,9 +35,12 @@ final class AutoPipeline implements Pipeline {
         if (e.pipeline() != null) return e;
         // events of one source share their name strings: the same shape decides the same way
         Decision d = last;
-        if (d != null && e.sameNames(d.names)) return d.pipeline.apply(e);
+        if (d != null && e.sameNames(d.names)) {
+            if (d.names != e.shape()) last = new Decision(e.shape(), d.pipeline); // the next event shares this array
+            return d.pipeline.apply(e);
+        }
         Pipeline p = choose(e);
-        last = new Decision(e.names(), p);
+        last = new Decision(e.shape(), p);
         return p.apply(e);
     }
 

@@ -141,7 +141,7 @@ final class YamlPipeline implements Pipeline {
         final int timestamp;
 
         Shape(YamlPipeline p, Event e, int hash) {
-            this.names = e.names();
+            this.names = e.shape();
             this.hash = hash;
             int n = names.length;
             String[] mapped = new String[n];
@@ -192,7 +192,22 @@ final class YamlPipeline implements Pipeline {
     private static final int SHAPES = 64;
     private final Shape[] shapes = new Shape[SHAPES];
 
+    /** The last event's names array and its shape (racy, immutable). */
+    private record Recent(String[] key, Shape shape) {}
+
+    /** Events a reader parsed one after another with the same names share the array: one reference test finds it. */
+    private Recent recent;
+
     private Shape shape(Event e) {
+        Recent r = recent;
+        String[] key = e.shape();
+        if (r != null && r.key == key) return r.shape;
+        Shape s = lookupShape(e);
+        recent = new Recent(key, s);
+        return s;
+    }
+
+    private Shape lookupShape(Event e) {
         int h = e.namesHash();
         int slot = (h ^ (h >>> 16)) & (SHAPES - 1);
         Shape s = shapes[slot];

@@ -88,6 +88,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Scan every value in the candidate index (no per-thread memo of recently seen values).")
     boolean noMemo;
 
+    @Option(
+            names = "--no-decide",
+            description = "Evaluate every candidate rule in full (no rules decided by the index, no residual trees).")
+    boolean noDecide;
+
     @Option(names = "--no-routing", description = "Evaluate regardless of logsource.")
     boolean noRouting;
 
@@ -115,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         LaneBench.Options o;
         try {
-            o = new LaneBench.Options(rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting, !noMemo);
+            o = new LaneBench.Options(rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting, !noMemo, !noDecide);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
@@ -162,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
         String settings = String.format(
                 Locale.ROOT,
                 "# vigil bench: rules %s, lanes %s, repeat %d, runs %d (median), warm-up runs %d, routing %s, index %s,"
-                        + " value memo %s, 1 thread, Java %s, %d CPUs, load average %s",
+                        + " value memo %s, decide %s, 1 thread, Java %s, %d CPUs, load average %s",
                 rules,
                 dir,
                 repeat,
@@ -171,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                 noRouting ? "off" : "on",
                 noIndex ? "off" : "on",
                 noMemo ? "off" : "on",
+                noDecide ? "off" : "on",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 loadAverage());
