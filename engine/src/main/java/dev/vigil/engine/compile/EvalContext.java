@@ -90,6 +90,51 @@ public final class EvalContext {
         return event;
     }
 
+    /** Slots of the regex memo (a power of two). */
+    static final int REGEX_MEMO = 1024;
+    /** Longest value whose regex answer is remembered (bounds the memo: at most 1,024 values of 2 KB per thread). */
+    static final int REGEX_MEMO_MAX_LENGTH = 1024;
+
+    /** Allocated on the first regex (a context for one event's matched fields never needs them). */
+    private Leaf.Regex[] regexLeaf;
+
+    private String[] regexText;
+    private boolean[] regexAnswer;
+    private long regexHits;
+
+    /**
+     * Whether the regex leaf holds on the value in {@code slot}, remembered per (leaf, value text): regexes are the
+     * slowest leaves (microseconds with RE2J) and the values they test — command lines, paths — repeat. Direct-mapped,
+     * {@link #REGEX_MEMO} slots; the text is compared in full, so an answer is only reused for the same leaf and the
+     * same text (the answer is a function of the text: the pattern runs on it, its prefilter on its lower case).
+     */
+    boolean regex(Leaf.Regex leaf, Event e, int slot) {
+        String v = e.text(slot);
+        if (v == null) return false;
+        if (v.length() > REGEX_MEMO_MAX_LENGTH) return leaf.test(e, slot);
+        if (regexLeaf == null) {
+            regexLeaf = new Leaf.Regex[REGEX_MEMO];
+            regexText = new String[REGEX_MEMO];
+            regexAnswer = new boolean[REGEX_MEMO];
+        }
+        int h = v.hashCode() ^ leaf.salt;
+        int i = (h ^ (h >>> 16)) & (REGEX_MEMO - 1);
+        if (regexLeaf[i] == leaf && v.equals(regexText[i])) {
+            regexHits++;
+            return regexAnswer[i];
+        }
+        boolean answer = leaf.test(e, slot);
+        regexLeaf[i] = leaf;
+        regexText[i] = v;
+        regexAnswer[i] = answer;
+        return answer;
+    }
+
+    /** Regex answers reused from the memo so far (statistics and tests). */
+    public long regexMemoHits() {
+        return regexHits;
+    }
+
     /** First slot of the field in the bound event, or -1 when absent. */
     public int first(int fieldId) {
         return first[fieldId];

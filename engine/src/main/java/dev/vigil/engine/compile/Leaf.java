@@ -422,6 +422,24 @@ public abstract non-sealed class Leaf extends Node {
             for (String lit : prefilter) if (lower.contains(lit)) return true;
             return false;
         }
+
+        /** Mixed into {@link EvalContext}'s regex memo slots, so the leaves of one value spread over the table. */
+        final int salt = NEXT_SALT.getAndAdd(0x9E3779B9);
+
+        private static final java.util.concurrent.atomic.AtomicInteger NEXT_SALT =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        /** As {@link Leaf#eval}, through the context's memo of recent answers ({@link EvalContext#regex}). */
+        @Override
+        public boolean eval(EvalContext c) {
+            Event e = c.event();
+            if (field >= 0) {
+                for (int s = c.first(field); s >= 0; s = c.next(s)) if (c.regex(this, e, s)) return true;
+                return false;
+            }
+            for (int s = 0, n = e.size(); s < n; s++) if (c.regex(this, e, s)) return true;
+            return false;
+        }
     }
 
     // ---- numbers, booleans, null, existence ------------------------------------------------------------------------
