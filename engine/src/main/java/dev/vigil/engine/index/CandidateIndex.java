@@ -238,6 +238,14 @@ public final class CandidateIndex {
         return subs.size() + (all == null ? 0 : 1);
     }
 
+    /**
+     * Builds the sub-index of a route now (otherwise built on the first event routed there): a caller that knows which
+     * logsources will come can move that cost out of the first events' latency.
+     */
+    public void prepare(Route route) {
+        sub(route);
+    }
+
     /** Builds the sub-index of every rule now (otherwise built on the first unrouted event). */
     public void prepareAll() {
         allRules();
