@@ -190,17 +190,9 @@ final class Witness {
             }
             case Node.Not x -> veto(x.children().get(0), out, depth + 1);
             case Leaf.Str s -> {
-                if (out.size() >= MAX_VETO || s.caseSensitive() || s.field() == Leaf.ANY_FIELD) return;
-                String lit = s.literal();
-                if (lit == null || lit.isEmpty()) return;
-                Atom.Kind kind = switch (s.op()) {
-                    case EQ -> Atom.Kind.EQ;
-                    case PREFIX -> Atom.Kind.PREFIX;
-                    case SUFFIX -> Atom.Kind.SUFFIX;
-                    case CONTAINS -> Atom.Kind.CONTAINS;
-                    default -> null;
-                };
-                if (kind != null) out.add(new Atom(s.field(), kind, lit));
+                if (out.size() >= MAX_VETO || s.field() == Leaf.ANY_FIELD) return;
+                Atom a = exactAtom(s);
+                if (a != null) out.add(a);
             }
             default -> {}
         }
