@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -212,43 +213,88 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
     /** Groups one alert (idempotent: an alert already in an incident is ignored). Returns the incident, if any. */
     @Transactional
     public Optional<Incident> ingest(Alert a) {
-        Optional<UUID> already = repo.incidentOf(a.id());
-        if (already.isPresent()) {
-            return repo.get(already.get());
-        }
-        TriageResult t = triage.evaluate(a);
-        if (t.suppressed()) {
-            meters.counter("vigil.incidents.alerts.suppressed").increment();
-            return Optional.empty();
-        }
-        String groupKey = TriageEvaluator.groupKey(t.groupBy(), a);
-        UUID exercise = a.exerciseId();
-        if (exercise != null) {
-            // an exercise's alerts never join a production incident, nor production alerts an exercise's
-            groupKey = TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
-        }
-        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 7))")
-                .param(groupKey)
-                .query((rs, n) -> 1)
-                .list();
-        Instant seen = a.createdAt();
-        Optional<UUID> open = repo.openForGroup(groupKey, seen.minus(t.groupWindow()));
-        if (open.isPresent()) {
-            return Optional.of(join(repo.lock(open.get()), a, t));
-        }
-        Incident created = openFromAlert(
-                a, t, exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise));
-        repo.setGroupKey(created.id(), groupKey);
-        return repo.get(created.id());
+        ingestAll(List.of(a));
+        return repo.incidentOf(a.id()).flatMap(repo::get);
     }
 
-    private Incident join(Incident incident, Alert a, TriageResult t) {
+    /**
+     * Groups a batch of alerts in one transaction, in order, by exactly the rules that group one alert (same triage,
+     * grouping key and window, duplicates, timeline entries, observables, audit entries and events): the result is
+     * the one of ingesting the alerts one after another. Alerts already in an incident (a redelivered batch) and ids
+     * repeated in the batch are skipped. The grouping keys of the whole batch are locked first, in one sorted order,
+     * so concurrent batches sharing keys serialise without deadlocking; notification obligations are re-evaluated
+     * once per touched incident at the end (joining alerts only ever raise severity, lower priority and add
+     * milestones, so what applies after the last alert is what applied after any of them). Returns the incidents the
+     * batch opened or joined, in the order first touched.
+     */
+    @Transactional
+    public List<UUID> ingestAll(List<Alert> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> skip =
+                new HashSet<>(repo.groupedAmong(batch.stream().map(Alert::id).toList()));
+        record Planned(Alert alert, TriageResult triage, String groupKey) {}
+        List<Planned> plan = new ArrayList<>(batch.size());
+        for (Alert a : batch) {
+            if (!skip.add(a.id())) {
+                continue;
+            }
+            TriageResult t = triage.evaluate(a);
+            if (t.suppressed()) {
+                meters.counter("vigil.incidents.alerts.suppressed").increment();
+                continue;
+            }
+            plan.add(new Planned(a, t, groupKey(a, t)));
+        }
+        if (plan.isEmpty()) {
+            return List.of();
+        }
+        repo.lockGroups(plan.stream().map(Planned::groupKey).toList());
+        Set<UUID> touched = new java.util.LinkedHashSet<>();
+        for (Planned p : plan) {
+            Alert a = p.alert();
+            Optional<UUID> open = repo.openForGroup(
+                    p.groupKey(), a.createdAt().minus(p.triage().groupWindow()));
+            if (open.isPresent()) {
+                join(open.get(), a, p.triage());
+                touched.add(open.get());
+                continue;
+            }
+            UUID exercise = a.exerciseId();
+            Incident created = openFromAlert(
+                    a,
+                    p.triage(),
+                    exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise),
+                    false);
+            repo.setGroupKey(created.id(), p.groupKey());
+            touched.add(created.id());
+        }
+        for (UUID id : touched) {
+            obligations.refresh(id);
+        }
+        return List.copyOf(touched);
+    }
+
+    /**
+     * The grouping key of an alert: triage's parts; an exercise's alerts never join a production incident, nor
+     * production alerts an exercise's.
+     */
+    private static String groupKey(Alert a, TriageResult t) {
+        String groupKey = TriageEvaluator.groupKey(t.groupBy(), a);
+        UUID exercise = a.exerciseId();
+        return exercise == null ? groupKey : TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
+    }
+
+    /** Adds the alert to the incident (obligations are refreshed by the caller). */
+    private void join(UUID incidentId, Alert a, TriageResult t) {
+        repo.lockRow(incidentId);
         Instant now = clock.instant();
         String fingerprint = TriageEvaluator.fingerprint(a);
-        Optional<UUID> same = repo.alertWithFingerprint(incident.id(), fingerprint);
+        Optional<UUID> same = repo.alertWithFingerprint(incidentId, fingerprint);
         repo.addAlert(
                 a.id(),
-                incident.id(),
+                incidentId,
                 a.ruleId(),
                 a.ruleTitle(),
                 a.level().id(),
@@ -256,8 +302,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 same.orElse(null),
                 a.createdAt(),
                 "system");
-        repo.countAdded(incident.id(), a.createdAt());
-        Incident i = repo.get(incident.id()).orElseThrow();
+        repo.countAdded(incidentId, a.createdAt());
+        Incident i = repo.get(incidentId).orElseThrow();
         List<String> changed = new ArrayList<>();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>(i.triage());
         IncidentSeverity severity = i.severity();
@@ -318,12 +364,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         events.publishEvent(new IncidentEvents.AlertGrouped(updated.id(), a.id(), same.isPresent(), now));
         meters.counter("vigil.incidents.alerts.grouped", "duplicate", String.valueOf(same.isPresent()))
                 .increment();
-        obligations.refresh(updated.id());
-        return repo.get(updated.id()).orElseThrow();
     }
 
-    /** Opens an incident for an alert with the triage result (grouping key set by the caller). */
-    private Incident openFromAlert(Alert a, TriageResult t, String source) {
+    /**
+     * Opens an incident for an alert with the triage result (grouping key set by the caller; obligations refreshed
+     * here only when {@code refreshObligations}, else by the caller).
+     */
+    private Incident openFromAlert(Alert a, TriageResult t, String source, boolean refreshObligations) {
         Instant now = clock.instant();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>();
         decisions.put(
@@ -430,7 +477,9 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 && playbooks.get(t.playbook()).map(p -> p.active()).orElse(false)) {
             playbooks.apply(stored.id(), t.playbook());
         }
-        obligations.refresh(stored.id());
+        if (refreshObligations) {
+            obligations.refresh(stored.id());
+        }
         return repo.get(stored.id()).orElseThrow();
     }
 
@@ -1084,7 +1133,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         }
         Alert a = alerts.get(alertId).orElseThrow(() -> new NoSuchElementException("no alert " + alertId));
         TriageResult t = triage.evaluate(a);
-        return openFromAlert(a, t, "manual");
+        return openFromAlert(a, t, "manual", true);
     }
 
     // --- observables and participants

@@ -187,6 +187,38 @@ class IncidentRepository {
                 .orElseThrow(() -> new java.util.NoSuchElementException("no incident " + id));
     }
 
+    /** Locks the incident row to the end of the transaction without reading it. */
+    void lockRow(UUID id) {
+        if (jdbc.sql("select id from incidents where id = ? for update")
+                .param(id)
+                .query(UUID.class)
+                .optional()
+                .isEmpty()) {
+            throw new java.util.NoSuchElementException("no incident " + id);
+        }
+    }
+
+    /**
+     * Takes the transaction-scoped advisory lock of each grouping key, in ascending order of the lock ids (so that
+     * transactions locking overlapping sets of keys never wait on each other in a cycle), in one statement.
+     */
+    void lockGroups(java.util.Collection<String> groupKeys) {
+        jdbc.sql("""
+                        select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 7) as h
+                            from unnest(?::text[]) as k order by h) as keys""")
+                .param(groupKeys.toArray(String[]::new))
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    /** Those of these alerts that are already in an incident. */
+    List<UUID> groupedAmong(java.util.Collection<UUID> alertIds) {
+        return jdbc.sql("select alert_id from incident_alerts where alert_id = any(?)")
+                .param(alertIds.toArray(UUID[]::new))
+                .query(UUID.class)
+                .list();
+    }
+
     /** The open incident with this group key whose last alert is at or after {@code since}, newest first. */
     Optional<UUID> openForGroup(String groupKey, Instant since) {
         return jdbc.sql("""
