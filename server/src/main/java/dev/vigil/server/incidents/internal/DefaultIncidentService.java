@@ -234,13 +234,14 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         }
         Set<UUID> skip =
                 new HashSet<>(repo.groupedAmong(batch.stream().map(Alert::id).toList()));
+        Map<String, Optional<dev.vigil.server.inventory.Criticality>> criticality = new HashMap<>();
         record Planned(Alert alert, TriageResult triage, String groupKey) {}
         List<Planned> plan = new ArrayList<>(batch.size());
         for (Alert a : batch) {
             if (!skip.add(a.id())) {
                 continue;
             }
-            TriageResult t = triage.evaluate(a);
+            TriageResult t = triage.evaluate(a, criticality);
             if (t.suppressed()) {
                 meters.counter("vigil.incidents.alerts.suppressed").increment();
                 continue;
@@ -252,13 +253,18 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         }
         repo.lockGroups(plan.stream().map(Planned::groupKey).toList());
         Set<UUID> touched = new java.util.LinkedHashSet<>();
+        Batch b = new Batch();
         for (Planned p : plan) {
             Alert a = p.alert();
-            Optional<UUID> open = repo.openForGroup(
-                    p.groupKey(), a.createdAt().minus(p.triage().groupWindow()));
-            if (open.isPresent()) {
-                join(open.get(), a, p.triage());
-                touched.add(open.get());
+            Instant since = a.createdAt().minus(p.triage().groupWindow());
+            UUID open = b.openFor(p.groupKey(), since);
+            if (open == null) {
+                open = repo.openForGroup(p.groupKey(), since).orElse(null);
+            }
+            if (open != null) {
+                join(b, open, a, p.triage());
+                b.byKey.put(p.groupKey(), open);
+                touched.add(open);
                 continue;
             }
             UUID exercise = a.exerciseId();
@@ -268,12 +274,42 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                     exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise),
                     false);
             repo.setGroupKey(created.id(), p.groupKey());
+            b.byKey.put(p.groupKey(), created.id());
             touched.add(created.id());
+        }
+        for (UUID id : b.dirty) {
+            repo.update(b.locked.get(id));
         }
         for (UUID id : touched) {
             obligations.refresh(id);
         }
         return List.copyOf(touched);
+    }
+
+    /**
+     * What one batch knows of the incidents it joined: their rows are locked to the end of the transaction, so the
+     * state here is the truth. Alerts joining an incident change it in memory ({@code dirty}: written once at the
+     * end of the batch, or at once when an alert escalates it, so that the audit entry shows the stored row); the
+     * listed fingerprints of each incident are read once.
+     */
+    private static final class Batch {
+        final Map<String, UUID> byKey = new HashMap<>();
+        final Map<UUID, Incident> locked = new HashMap<>();
+        final Set<UUID> dirty = new java.util.LinkedHashSet<>();
+        final Map<UUID, Map<String, UUID>> listed = new HashMap<>();
+
+        /** The incident of this key joined in this batch, if it still takes alerts seen after {@code since}. */
+        UUID openFor(String key, Instant since) {
+            UUID id = byKey.get(key);
+            Incident i = id == null ? null : locked.get(id);
+            if (i == null
+                    || !i.status().open()
+                    || i.lastAlertAt() == null
+                    || i.lastAlertAt().isBefore(since)) {
+                return null;
+            }
+            return id;
+        }
     }
 
     /**
@@ -286,12 +322,19 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         return exercise == null ? groupKey : TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
     }
 
-    /** Adds the alert to the incident (obligations are refreshed by the caller). */
-    private void join(UUID incidentId, Alert a, TriageResult t) {
-        repo.lockRow(incidentId);
+    /**
+     * Adds the alert to the incident, locking it on the batch's first join (obligations are refreshed and an
+     * unescalated incident's row written by the caller, see {@link Batch}).
+     */
+    private void join(Batch b, UUID incidentId, Alert a, TriageResult t) {
+        Incident i = b.locked.get(incidentId);
+        if (i == null) {
+            i = repo.lock(incidentId);
+        }
         Instant now = clock.instant();
         String fingerprint = TriageEvaluator.fingerprint(a);
-        Optional<UUID> same = repo.alertWithFingerprint(incidentId, fingerprint);
+        Map<String, UUID> listed = b.listed.computeIfAbsent(incidentId, repo::listedFingerprints);
+        Optional<UUID> same = Optional.ofNullable(listed.get(fingerprint));
         repo.addAlert(
                 a.id(),
                 incidentId,
@@ -302,8 +345,11 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 same.orElse(null),
                 a.createdAt(),
                 "system");
-        repo.countAdded(incidentId, a.createdAt());
-        Incident i = repo.get(incidentId).orElseThrow();
+        if (same.isEmpty()) {
+            listed.put(fingerprint, a.id());
+        }
+        i = copy(i).counted(i.alertCount() + 1, latest(i.lastAlertAt(), a.createdAt()))
+                .build();
         List<String> changed = new ArrayList<>();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>(i.triage());
         IncidentSeverity severity = i.severity();
@@ -330,7 +376,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 ? i.assets()
                 : merge(i.assets(), List.of(a.entities().get("host")));
         Instant occurred = earliest(i.occurredAt(), a.eventTime() != null ? a.eventTime() : a.receivedAt());
-        Incident updated = repo.update(copy(i).severity(severity)
+        Incident next = copy(i).severity(severity)
                 .priority(priority)
                 .triage(decisions)
                 .techniques(techniques)
@@ -340,7 +386,16 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 .occurredAt(occurred)
                 .milestones(milestones)
                 .updatedAt(now)
-                .build());
+                .build();
+        Incident updated;
+        if (changed.isEmpty()) {
+            updated = next;
+            b.dirty.add(incidentId);
+        } else {
+            updated = repo.update(next);
+            b.dirty.remove(incidentId);
+        }
+        b.locked.put(incidentId, updated);
         if (same.isEmpty()) {
             addEntityObservables(updated.id(), a);
             timeline.auto(
@@ -537,6 +592,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
             }
         }
         return out;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -1374,8 +1436,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         private String escalationPolicy;
         private String playbook;
         private Map<String, Incident.TriageDecision> triage;
-        private final int alertCount;
-        private final Instant lastAlertAt;
+        private int alertCount;
+        private Instant lastAlertAt;
         private Instant occurredAt;
         private final Instant detectedAt;
         private Instant reportedAt;
@@ -1641,6 +1703,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
 
         Builder createdAt(Instant v) {
             createdAt = v;
+            return this;
+        }
+
+        /** The alert count and newest sighting (an alert joined). */
+        Builder counted(int count, Instant last) {
+            alertCount = count;
+            lastAlertAt = last;
             return this;
         }
 

@@ -341,6 +341,16 @@ class DefaultTriageService implements TriageService {
                 Offset.duration(properties.groupWindow()));
     }
 
+    /** {@link #evaluate(Alert)} with the inventory look-ups of a batch remembered in {@code criticality}. */
+    TriageResult evaluate(Alert alert, Map<String, Optional<Criticality>> criticality) {
+        return TriageEvaluator.evaluate(
+                alert,
+                rules(),
+                app -> criticality.computeIfAbsent(app, x -> inventory.get(x).map(Application::criticality)),
+                properties.groupBy(),
+                Offset.duration(properties.groupWindow()));
+    }
+
     Duration defaultWindow() {
         return Offset.duration(properties.groupWindow());
     }

@@ -187,17 +187,6 @@ class IncidentRepository {
                 .orElseThrow(() -> new java.util.NoSuchElementException("no incident " + id));
     }
 
-    /** Locks the incident row to the end of the transaction without reading it. */
-    void lockRow(UUID id) {
-        if (jdbc.sql("select id from incidents where id = ? for update")
-                .param(id)
-                .query(UUID.class)
-                .optional()
-                .isEmpty()) {
-            throw new java.util.NoSuchElementException("no incident " + id);
-        }
-    }
-
     /**
      * Takes the transaction-scoped advisory lock of each grouping key, in ascending order of the lock ids (so that
      * transactions locking overlapping sets of keys never wait on each other in a cycle), in one statement.
@@ -282,12 +271,16 @@ class IncidentRepository {
                 .optional();
     }
 
-    /** The listed (non-duplicate) alert with this fingerprint in the incident, if any. */
-    Optional<UUID> alertWithFingerprint(UUID incidentId, String fingerprint) {
-        return jdbc.sql("""
-                        select alert_id from incident_alerts
-                        where incident_id = ? and fingerprint = ? and duplicate_of is null
-                        order by added_at limit 1""").params(incidentId, fingerprint).query(UUID.class).optional();
+    /** The listed (non-duplicate) alerts of the incident by fingerprint (the oldest of a fingerprint). */
+    Map<String, UUID> listedFingerprints(UUID incidentId) {
+        Map<String, UUID> out = new java.util.HashMap<>();
+        jdbc.sql("""
+                        select fingerprint, alert_id from incident_alerts
+                        where incident_id = ? and duplicate_of is null and fingerprint is not null
+                        order by added_at""").param(incidentId).query(rs -> {
+            out.putIfAbsent(rs.getString(1), rs.getObject(2, UUID.class));
+        });
+        return out;
     }
 
     void addAlert(
@@ -359,16 +352,6 @@ class IncidentRepository {
         return jdbc.sql("update incident_alerts set incident_id = ? where incident_id = ?")
                 .params(to, from)
                 .update();
-    }
-
-    /**
-     * One alert row was added (by {@link #addAlert}) with its sighting at {@code seen}: the same result as
-     * {@link #recount} without counting every row of a large incident again.
-     */
-    void countAdded(UUID incidentId, Instant seen) {
-        jdbc.sql("""
-                        update incidents set alert_count = alert_count + 1,
-                            last_alert_at = greatest(last_alert_at, ?) where id = ?""").params(Timestamp.from(seen), incidentId).update();
     }
 
     /** Alert rows (duplicates included) and the newest sighting of an incident. */
