@@ -1,6 +1,7 @@
 package dev.vigil.server.incidents.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.server.alerts.Alert;
@@ -269,8 +270,40 @@ class IncidentBatchIngestTest {
 
         // the registry redelivers the event after a crash between grouping and completion: nothing changes
         List<String> before = describeStored(ids);
-        intake.on(event);
+        intake.group(alerts.getAll(event.alertIds()));
         assertThat(describeStored(ids)).isEqualTo(before);
+    }
+
+    @Test
+    void anAlertThatCannotBeGroupedDoesNotHoldBackTheRestOfItsBatchAndStaysForRedelivery() {
+        Instant t0 = Instant.now().plus(Duration.ofDays(20));
+        String prefix = "poison-" + UUID.randomUUID() + "-";
+        Alert good1 = alert(prefix, "a", AlertLevel.MEDIUM, t0, "syslog", null, user("gus"), List.of());
+        Alert good2 = alert(prefix, "b", AlertLevel.MEDIUM, t0, "syslog", null, user("hal"), List.of());
+        Alert bad = new Alert(
+                UUID.randomUUID(),
+                prefix + "c",
+                "Broken",
+                AlertLevel.MEDIUM,
+                List.of(),
+                List.of(),
+                "syslog",
+                null,
+                t0,
+                t0,
+                null, // no creation time: grouping fails on it
+                Map.of(),
+                Map.of(),
+                "{}",
+                null,
+                null);
+        assertThatThrownBy(() -> intake.group(List.of(good1, bad, good2)))
+                .as("the publication stays incomplete, to be redelivered")
+                .hasMessageContaining("1 of 3 alerts could not be grouped")
+                .hasMessageContaining(bad.id().toString());
+        assertThat(incidents.incidentOf(good1.id())).isPresent();
+        assertThat(incidents.incidentOf(good2.id())).isPresent();
+        assertThat(incidents.incidentOf(bad.id())).isEmpty();
     }
 
     private List<String> describeStored(List<UUID> ids) {
