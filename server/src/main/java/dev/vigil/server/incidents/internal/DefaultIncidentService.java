@@ -234,14 +234,14 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         }
         Set<UUID> skip =
                 new HashSet<>(repo.groupedAmong(batch.stream().map(Alert::id).toList()));
-        Map<String, Optional<dev.vigil.server.inventory.Criticality>> criticality = new HashMap<>();
+        java.util.function.Function<Alert, TriageResult> triageOf = triage.forBatch();
         record Planned(Alert alert, TriageResult triage, String groupKey) {}
         List<Planned> plan = new ArrayList<>(batch.size());
         for (Alert a : batch) {
             if (!skip.add(a.id())) {
                 continue;
             }
-            TriageResult t = triage.evaluate(a, criticality);
+            TriageResult t = triageOf.apply(a);
             if (t.suppressed()) {
                 meters.counter("vigil.incidents.alerts.suppressed").increment();
                 continue;

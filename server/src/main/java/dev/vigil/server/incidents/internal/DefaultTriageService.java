@@ -341,14 +341,20 @@ class DefaultTriageService implements TriageService {
                 Offset.duration(properties.groupWindow()));
     }
 
-    /** {@link #evaluate(Alert)} with the inventory look-ups of a batch remembered in {@code criticality}. */
-    TriageResult evaluate(Alert alert, Map<String, Optional<Criticality>> criticality) {
-        return TriageEvaluator.evaluate(
+    /**
+     * Triage for a batch of alerts: {@link #evaluate(Alert)} with the rules read once (not once per alert) and the
+     * inventory look-ups remembered, for the duration of one batch.
+     */
+    java.util.function.Function<Alert, TriageResult> forBatch() {
+        List<TriageRule> batchRules = rules();
+        Map<String, Optional<Criticality>> criticality = new java.util.HashMap<>();
+        Duration window = Offset.duration(properties.groupWindow());
+        return alert -> TriageEvaluator.evaluate(
                 alert,
-                rules(),
+                batchRules,
                 app -> criticality.computeIfAbsent(app, x -> inventory.get(x).map(Application::criticality)),
                 properties.groupBy(),
-                Offset.duration(properties.groupWindow()));
+                window);
     }
 
     Duration defaultWindow() {
