@@ -50,9 +50,10 @@ import org.springframework.transaction.annotation.Transactional;
  * timeline, records the audit entry and publishes the {@link IncidentEvents} event in one transaction, then lets the
  * obligation service re-evaluate which notification obligations apply and when they are due.
  *
- * <p>Grouping ({@link #ingest}): triage decides the attributes and the grouping key; the alert joins the newest open
- * incident with that key whose last alert lies within the window, else it opens a new incident. A PostgreSQL advisory
- * lock on the key serialises concurrent alerts of one group, so they never open two incidents. An alert with the
+ * <p>Grouping ({@link #ingest}, {@link #ingestAll} for a batch in one transaction): triage decides the attributes and
+ * the grouping key; the alert joins the newest open incident with that key whose last alert lies within the window,
+ * else it opens a new incident. PostgreSQL advisory locks on the keys (a batch takes all of its keys first, in sorted
+ * order) serialise concurrent alerts of one group, so they never open two incidents. An alert with the
  * same rule and entities as one already in the incident is counted on that one (a duplicate), not listed again.
  */
 @Service
