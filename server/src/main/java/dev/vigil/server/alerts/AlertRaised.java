@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Published (durably, through the Modulith event publication registry) once per stored alert. Listeners use
- * {@code @ApplicationModuleListener}; they get the summary here and {@link AlertService#get} for the evidence.
+ * The summary of one stored alert, as announced in {@link AlertsRaised} (the event published per stored batch) and
+ * relayed to webhook subscribers as the data of an {@code alert.raised} event. {@link AlertService#get} gives the
+ * evidence.
  */
 public record AlertRaised(
         UUID alertId,

@@ -10,14 +10,17 @@ import java.util.UUID;
 public interface AlertService {
 
     /**
-     * Stores the alerts and publishes one {@link AlertRaised} each, all in one transaction: either every alert of the
-     * batch is stored and its event registered, or none is (and the exception reaches the caller, whose batch can be
-     * retried). An alert whose rule already alerted on the same stored event ({@link NewAlert#eventId()}) is skipped
+     * Stores the alerts and announces them in one {@link AlertsRaised} event per batch (one per
+     * {@value AlertsRaised#MAX_ALERTS} alerts), all in one transaction: either every alert of the batch is stored and
+     * announced, or none is (and the exception reaches the caller, whose batch can be retried). An alert whose rule already alerted on the same stored event ({@link NewAlert#eventId()}) is skipped
      * (a replay after a crash). Returns the stored alerts in order.
      */
     List<Alert> raise(List<NewAlert> alerts);
 
     Optional<Alert> get(UUID id);
+
+    /** The stored alerts among these ids, in the order of {@code ids} (unknown ids are left out). One query. */
+    List<Alert> getAll(Collection<UUID> ids);
 
     AlertPage find(AlertQuery query);
 

@@ -31,6 +31,9 @@ class AlertsTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    org.springframework.modulith.events.core.EventSerializer serializer;
+
     private static NewAlert alert(String rule, AlertLevel level, String source, String user) {
         return new NewAlert(
                 rule,
@@ -76,6 +79,36 @@ class AlertsTest {
         assertThat(read.tactics()).containsExactly("credential-access");
         assertThat(read.event()).contains("4625");
         assertThat(read.raw()).isEqualTo("raw line for alice");
+    }
+
+    @Test
+    void aBatchIsAnnouncedAsOneEventThatTheRegistryCanStoreAndRedeliver() {
+        String rule = "rule-" + UUID.randomUUID();
+        List<Alert> stored = alerts.raise(List.of(
+                alert(rule, AlertLevel.HIGH, "winlog", "erin"),
+                alert(rule, AlertLevel.LOW, "winlog", "frank"),
+                alert(rule, AlertLevel.CRITICAL, "winlog", "gina")));
+        List<UUID> ids = stored.stream().map(Alert::id).toList();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        listener.batches().stream().anyMatch(b -> b.alertIds().equals(ids)));
+        AlertsRaised batch = listener.batches().stream()
+                .filter(b -> b.alertIds().equals(ids))
+                .findFirst()
+                .orElseThrow();
+        assertThat(batch.alerts())
+                .extracting(AlertRaised::level)
+                .containsExactly(AlertLevel.HIGH, AlertLevel.LOW, AlertLevel.CRITICAL);
+        // the registry stores the event as text and, after a crash, redelivers what it reads back
+        Object read = serializer.deserialize(serializer.serialize(batch), AlertsRaised.class);
+        assertThat(read).isEqualTo(batch);
+        assertThat(jdbc.sql("select count(*) from event_publication where serialized_event like ?"
+                                + " and listener_id like ?")
+                        .params("%" + ids.get(1) + "%", "%RecordingAlertListener%")
+                        .query(Long.class)
+                        .single())
+                .as("one publication for the batch, not one per alert")
+                .isEqualTo(1);
     }
 
     @Test

@@ -46,6 +46,9 @@ class WebhooksTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    dev.vigil.server.alerts.AlertService alerts;
+
     HttpServer receiver;
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger failuresToAnswer = new AtomicInteger();
@@ -270,6 +273,45 @@ class WebhooksTest {
         assertThat(data.path("ruleId").asString()).isEqualTo(SQLI_RULE);
         assertThat(data.path("level").asString()).isEqualTo("high");
         assertThat(data.path("source").asString()).isEqualTo(source);
+    }
+
+    @Test
+    void theAlertsOfOneBatchArriveAsOneAlertRaisedEachWithTheAlertsOwnIds() {
+        subscribe("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", "alert.raised");
+        String rule = "batch-hook-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        List<dev.vigil.server.alerts.NewAlert> batch = new java.util.ArrayList<>();
+        for (String user : List.of("ann", "ben", "cy")) {
+            batch.add(new dev.vigil.server.alerts.NewAlert(
+                    rule,
+                    "Batch hook",
+                    dev.vigil.server.alerts.AlertLevel.HIGH,
+                    List.of("attack.t1110"),
+                    "hook-batch",
+                    null,
+                    now,
+                    now,
+                    java.util.Map.of("user", user),
+                    java.util.Map.of(),
+                    "{}",
+                    null,
+                    null));
+        }
+        List<dev.vigil.server.alerts.Alert> stored = alerts.raise(batch);
+        for (dev.vigil.server.alerts.Alert a : stored) {
+            Received r = await(x -> "alert.raised".equals(x.type())
+                    && x.json().path("id").asString().equals(a.id().toString()));
+            JsonNode data = r.json().path("data");
+            assertThat(data.path("alertId").asString()).isEqualTo(a.id().toString());
+            assertThat(data.path("ruleId").asString()).isEqualTo(rule);
+            assertThat(data.path("entities").path("user").asString())
+                    .isEqualTo(a.entities().get("user"));
+        }
+        assertThat(received.stream()
+                        .filter(x -> "alert.raised".equals(x.type()) && x.body().contains(rule))
+                        .count())
+                .as("one event per alert, not one per batch")
+                .isEqualTo(3);
     }
 
     @Test

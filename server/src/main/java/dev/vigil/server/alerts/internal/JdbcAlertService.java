@@ -6,6 +6,7 @@ import dev.vigil.server.alerts.AlertPage;
 import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.alerts.AlertRaised;
 import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.alerts.AlertsRaised;
 import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.alerts.NewAlert;
 import dev.vigil.server.platform.jdbc.SqlFilter;
@@ -32,8 +33,10 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Alerts in table {@code alerts}. A batch is one JDBC batch insert plus one {@link AlertRaised} per alert, in one
- * transaction, so the Modulith registry records the publications atomically with the rows. Text from logs is made
+ * Alerts in table {@code alerts}. A batch is one JDBC batch insert plus one {@link AlertsRaised} event (per
+ * {@value AlertsRaised#MAX_ALERTS} alerts) announcing the alerts actually stored, in one transaction, so the Modulith
+ * registry records the publications atomically with the rows and a storm costs a publication per batch, not per
+ * alert. Text from logs is made
  * storable: PostgreSQL rejects NUL characters in {@code text} and {@code \u0000} in {@code jsonb}, so both become
  * U+FFFD rather than failing the batch; an event that is not valid JSON is wrapped as {@code {"_raw": ...}}.
  */
@@ -130,8 +133,9 @@ class JdbcAlertService implements AlertService {
             }
         }
         stored = inserted;
+        List<AlertRaised> announced = new ArrayList<>(Math.min(stored.size(), AlertsRaised.MAX_ALERTS));
         for (Alert a : stored) {
-            events.publishEvent(new AlertRaised(
+            announced.add(new AlertRaised(
                     a.id(),
                     a.ruleId(),
                     a.ruleTitle(),
@@ -142,7 +146,14 @@ class JdbcAlertService implements AlertService {
                     a.entities(),
                     a.eventTime(),
                     a.createdAt()));
+            if (announced.size() == AlertsRaised.MAX_ALERTS) {
+                events.publishEvent(new AlertsRaised(announced));
+                announced.clear();
+            }
             meters.counter("vigil.alerts.raised", "level", a.level().id()).increment();
+        }
+        if (!announced.isEmpty()) {
+            events.publishEvent(new AlertsRaised(announced));
         }
         return stored;
     }
@@ -153,6 +164,27 @@ class JdbcAlertService implements AlertService {
                 .param(id)
                 .query((rs, i) -> map(rs))
                 .optional();
+    }
+
+    @Override
+    public List<Alert> getAll(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Alert> byId = new java.util.HashMap<>();
+        jdbc.sql("select * from alerts where id = any(?)")
+                .param(ids.toArray(UUID[]::new))
+                .query((rs, i) -> map(rs))
+                .list()
+                .forEach(a -> byId.put(a.id(), a));
+        List<Alert> out = new ArrayList<>(byId.size());
+        for (UUID id : new java.util.LinkedHashSet<>(ids)) {
+            Alert a = byId.get(id);
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     @Override

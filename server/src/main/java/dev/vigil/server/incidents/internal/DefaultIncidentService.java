@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,9 +50,10 @@ import org.springframework.transaction.annotation.Transactional;
  * timeline, records the audit entry and publishes the {@link IncidentEvents} event in one transaction, then lets the
  * obligation service re-evaluate which notification obligations apply and when they are due.
  *
- * <p>Grouping ({@link #ingest}): triage decides the attributes and the grouping key; the alert joins the newest open
- * incident with that key whose last alert lies within the window, else it opens a new incident. A PostgreSQL advisory
- * lock on the key serialises concurrent alerts of one group, so they never open two incidents. An alert with the
+ * <p>Grouping ({@link #ingest}, {@link #ingestAll} for a batch in one transaction): triage decides the attributes and
+ * the grouping key; the alert joins the newest open incident with that key whose last alert lies within the window,
+ * else it opens a new incident. PostgreSQL advisory locks on the keys (a batch takes all of its keys first, in sorted
+ * order) serialise concurrent alerts of one group, so they never open two incidents. An alert with the
  * same rule and entities as one already in the incident is counted on that one (a duplicate), not listed again.
  */
 @Service
@@ -212,43 +214,131 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
     /** Groups one alert (idempotent: an alert already in an incident is ignored). Returns the incident, if any. */
     @Transactional
     public Optional<Incident> ingest(Alert a) {
-        Optional<UUID> already = repo.incidentOf(a.id());
-        if (already.isPresent()) {
-            return repo.get(already.get());
-        }
-        TriageResult t = triage.evaluate(a);
-        if (t.suppressed()) {
-            meters.counter("vigil.incidents.alerts.suppressed").increment();
-            return Optional.empty();
-        }
-        String groupKey = TriageEvaluator.groupKey(t.groupBy(), a);
-        UUID exercise = a.exerciseId();
-        if (exercise != null) {
-            // an exercise's alerts never join a production incident, nor production alerts an exercise's
-            groupKey = TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
-        }
-        jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 7))")
-                .param(groupKey)
-                .query((rs, n) -> 1)
-                .list();
-        Instant seen = a.createdAt();
-        Optional<UUID> open = repo.openForGroup(groupKey, seen.minus(t.groupWindow()));
-        if (open.isPresent()) {
-            return Optional.of(join(repo.lock(open.get()), a, t));
-        }
-        Incident created = openFromAlert(
-                a, t, exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise));
-        repo.setGroupKey(created.id(), groupKey);
-        return repo.get(created.id());
+        ingestAll(List.of(a));
+        return repo.incidentOf(a.id()).flatMap(repo::get);
     }
 
-    private Incident join(Incident incident, Alert a, TriageResult t) {
+    /**
+     * Groups a batch of alerts in one transaction, in order, by exactly the rules that group one alert (same triage,
+     * grouping key and window, duplicates, timeline entries, observables, audit entries and events): the result is
+     * the one of ingesting the alerts one after another. Alerts already in an incident (a redelivered batch) and ids
+     * repeated in the batch are skipped. The grouping keys of the whole batch are locked first, in one sorted order,
+     * so concurrent batches sharing keys serialise without deadlocking; notification obligations are re-evaluated
+     * once per touched incident at the end (joining alerts only ever raise severity, lower priority and add
+     * milestones, so what applies after the last alert is what applied after any of them). Returns the incidents the
+     * batch opened or joined, in the order first touched.
+     */
+    @Transactional
+    public List<UUID> ingestAll(List<Alert> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Set<UUID> skip =
+                new HashSet<>(repo.groupedAmong(batch.stream().map(Alert::id).toList()));
+        java.util.function.Function<Alert, TriageResult> triageOf = triage.forBatch();
+        record Planned(Alert alert, TriageResult triage, String groupKey) {}
+        List<Planned> plan = new ArrayList<>(batch.size());
+        for (Alert a : batch) {
+            if (!skip.add(a.id())) {
+                continue;
+            }
+            TriageResult t = triageOf.apply(a);
+            if (t.suppressed()) {
+                meters.counter("vigil.incidents.alerts.suppressed").increment();
+                continue;
+            }
+            plan.add(new Planned(a, t, groupKey(a, t)));
+        }
+        if (plan.isEmpty()) {
+            return List.of();
+        }
+        repo.lockGroups(plan.stream().map(Planned::groupKey).toList());
+        Set<UUID> touched = new java.util.LinkedHashSet<>();
+        Batch b = new Batch();
+        for (Planned p : plan) {
+            Alert a = p.alert();
+            Instant since = a.createdAt().minus(p.triage().groupWindow());
+            UUID open = b.openFor(p.groupKey(), since);
+            if (open == null) {
+                open = repo.openForGroup(p.groupKey(), since).orElse(null);
+            }
+            if (open != null) {
+                join(b, open, a, p.triage());
+                b.byKey.put(p.groupKey(), open);
+                touched.add(open);
+                continue;
+            }
+            UUID exercise = a.exerciseId();
+            Incident created = openFromAlert(
+                    a,
+                    p.triage(),
+                    exercise == null ? "alert" : dev.vigil.server.normalize.ExerciseTag.incidentSource(exercise),
+                    false);
+            repo.setGroupKey(created.id(), p.groupKey());
+            b.byKey.put(p.groupKey(), created.id());
+            touched.add(created.id());
+        }
+        for (UUID id : b.dirty) {
+            repo.update(b.locked.get(id));
+        }
+        for (UUID id : touched) {
+            obligations.refresh(id);
+        }
+        return List.copyOf(touched);
+    }
+
+    /**
+     * What one batch knows of the incidents it joined: their rows are locked to the end of the transaction, so the
+     * state here is the truth. Alerts joining an incident change it in memory ({@code dirty}: written once at the
+     * end of the batch, or at once when an alert escalates it, so that the audit entry shows the stored row); the
+     * listed fingerprints of each incident are read once.
+     */
+    private static final class Batch {
+        final Map<String, UUID> byKey = new HashMap<>();
+        final Map<UUID, Incident> locked = new HashMap<>();
+        final Set<UUID> dirty = new java.util.LinkedHashSet<>();
+        final Map<UUID, Map<String, UUID>> listed = new HashMap<>();
+
+        /** The incident of this key joined in this batch, if it still takes alerts seen after {@code since}. */
+        UUID openFor(String key, Instant since) {
+            UUID id = byKey.get(key);
+            Incident i = id == null ? null : locked.get(id);
+            if (i == null
+                    || !i.status().open()
+                    || i.lastAlertAt() == null
+                    || i.lastAlertAt().isBefore(since)) {
+                return null;
+            }
+            return id;
+        }
+    }
+
+    /**
+     * The grouping key of an alert: triage's parts; an exercise's alerts never join a production incident, nor
+     * production alerts an exercise's.
+     */
+    private static String groupKey(Alert a, TriageResult t) {
+        String groupKey = TriageEvaluator.groupKey(t.groupBy(), a);
+        UUID exercise = a.exerciseId();
+        return exercise == null ? groupKey : TriageEvaluator.sha256(exercise + "\u001f" + groupKey);
+    }
+
+    /**
+     * Adds the alert to the incident, locking it on the batch's first join (obligations are refreshed and an
+     * unescalated incident's row written by the caller, see {@link Batch}).
+     */
+    private void join(Batch b, UUID incidentId, Alert a, TriageResult t) {
+        Incident i = b.locked.get(incidentId);
+        if (i == null) {
+            i = repo.lock(incidentId);
+        }
         Instant now = clock.instant();
         String fingerprint = TriageEvaluator.fingerprint(a);
-        Optional<UUID> same = repo.alertWithFingerprint(incident.id(), fingerprint);
+        Map<String, UUID> listed = b.listed.computeIfAbsent(incidentId, repo::listedFingerprints);
+        Optional<UUID> same = Optional.ofNullable(listed.get(fingerprint));
         repo.addAlert(
                 a.id(),
-                incident.id(),
+                incidentId,
                 a.ruleId(),
                 a.ruleTitle(),
                 a.level().id(),
@@ -256,8 +346,11 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 same.orElse(null),
                 a.createdAt(),
                 "system");
-        repo.countAdded(incident.id(), a.createdAt());
-        Incident i = repo.get(incident.id()).orElseThrow();
+        if (same.isEmpty()) {
+            listed.put(fingerprint, a.id());
+        }
+        i = copy(i).counted(i.alertCount() + 1, latest(i.lastAlertAt(), a.createdAt()))
+                .build();
         List<String> changed = new ArrayList<>();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>(i.triage());
         IncidentSeverity severity = i.severity();
@@ -284,7 +377,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 ? i.assets()
                 : merge(i.assets(), List.of(a.entities().get("host")));
         Instant occurred = earliest(i.occurredAt(), a.eventTime() != null ? a.eventTime() : a.receivedAt());
-        Incident updated = repo.update(copy(i).severity(severity)
+        Incident next = copy(i).severity(severity)
                 .priority(priority)
                 .triage(decisions)
                 .techniques(techniques)
@@ -294,7 +387,16 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 .occurredAt(occurred)
                 .milestones(milestones)
                 .updatedAt(now)
-                .build());
+                .build();
+        Incident updated;
+        if (changed.isEmpty()) {
+            updated = next;
+            b.dirty.add(incidentId);
+        } else {
+            updated = repo.update(next);
+            b.dirty.remove(incidentId);
+        }
+        b.locked.put(incidentId, updated);
         if (same.isEmpty()) {
             addEntityObservables(updated.id(), a);
             timeline.auto(
@@ -318,12 +420,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         events.publishEvent(new IncidentEvents.AlertGrouped(updated.id(), a.id(), same.isPresent(), now));
         meters.counter("vigil.incidents.alerts.grouped", "duplicate", String.valueOf(same.isPresent()))
                 .increment();
-        obligations.refresh(updated.id());
-        return repo.get(updated.id()).orElseThrow();
     }
 
-    /** Opens an incident for an alert with the triage result (grouping key set by the caller). */
-    private Incident openFromAlert(Alert a, TriageResult t, String source) {
+    /**
+     * Opens an incident for an alert with the triage result (grouping key set by the caller; obligations refreshed
+     * here only when {@code refreshObligations}, else by the caller).
+     */
+    private Incident openFromAlert(Alert a, TriageResult t, String source, boolean refreshObligations) {
         Instant now = clock.instant();
         Map<String, Incident.TriageDecision> decisions = new LinkedHashMap<>();
         decisions.put(
@@ -430,7 +533,9 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 && playbooks.get(t.playbook()).map(p -> p.active()).orElse(false)) {
             playbooks.apply(stored.id(), t.playbook());
         }
-        obligations.refresh(stored.id());
+        if (refreshObligations) {
+            obligations.refresh(stored.id());
+        }
         return repo.get(stored.id()).orElseThrow();
     }
 
@@ -488,6 +593,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
             }
         }
         return out;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -1084,7 +1196,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         }
         Alert a = alerts.get(alertId).orElseThrow(() -> new NoSuchElementException("no alert " + alertId));
         TriageResult t = triage.evaluate(a);
-        return openFromAlert(a, t, "manual");
+        return openFromAlert(a, t, "manual", true);
     }
 
     // --- observables and participants
@@ -1325,8 +1437,8 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         private String escalationPolicy;
         private String playbook;
         private Map<String, Incident.TriageDecision> triage;
-        private final int alertCount;
-        private final Instant lastAlertAt;
+        private int alertCount;
+        private Instant lastAlertAt;
         private Instant occurredAt;
         private final Instant detectedAt;
         private Instant reportedAt;
@@ -1592,6 +1704,13 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
 
         Builder createdAt(Instant v) {
             createdAt = v;
+            return this;
+        }
+
+        /** The alert count and newest sighting (an alert joined). */
+        Builder counted(int count, Instant last) {
+            alertCount = count;
+            lastAlertAt = last;
             return this;
         }
 

@@ -803,6 +803,10 @@ class DefaultObligationService implements ObligationService {
             }
             return;
         }
+        // PostgreSQL keeps microseconds: compare (and store) the deadline at that precision, or a deadline anchored on
+        // an instant with nanoseconds (a milestone taken from the clock) would look moved on every re-evaluation
+        due = new DeadlineCalculator.Due(
+                due.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS), due.anchoredAt(), due.basis());
         if (due.at().equals(st.dueAt()) && !st.state().equals("waiting")) {
             return;
         }

@@ -341,6 +341,22 @@ class DefaultTriageService implements TriageService {
                 Offset.duration(properties.groupWindow()));
     }
 
+    /**
+     * Triage for a batch of alerts: {@link #evaluate(Alert)} with the rules read once (not once per alert) and the
+     * inventory look-ups remembered, for the duration of one batch.
+     */
+    java.util.function.Function<Alert, TriageResult> forBatch() {
+        List<TriageRule> batchRules = rules();
+        Map<String, Optional<Criticality>> criticality = new java.util.HashMap<>();
+        Duration window = Offset.duration(properties.groupWindow());
+        return alert -> TriageEvaluator.evaluate(
+                alert,
+                batchRules,
+                app -> criticality.computeIfAbsent(app, x -> inventory.get(x).map(Application::criticality)),
+                properties.groupBy(),
+                window);
+    }
+
     Duration defaultWindow() {
         return Offset.duration(properties.groupWindow());
     }

@@ -187,6 +187,27 @@ class IncidentRepository {
                 .orElseThrow(() -> new java.util.NoSuchElementException("no incident " + id));
     }
 
+    /**
+     * Takes the transaction-scoped advisory lock of each grouping key, in ascending order of the lock ids (so that
+     * transactions locking overlapping sets of keys never wait on each other in a cycle), in one statement.
+     */
+    void lockGroups(java.util.Collection<String> groupKeys) {
+        jdbc.sql("""
+                        select pg_advisory_xact_lock(h) from (select distinct hashtextextended(k, 7) as h
+                            from unnest(?::text[]) as k order by h) as keys""")
+                .param(groupKeys.toArray(String[]::new))
+                .query((rs, n) -> 1)
+                .list();
+    }
+
+    /** Those of these alerts that are already in an incident. */
+    List<UUID> groupedAmong(java.util.Collection<UUID> alertIds) {
+        return jdbc.sql("select alert_id from incident_alerts where alert_id = any(?)")
+                .param(alertIds.toArray(UUID[]::new))
+                .query(UUID.class)
+                .list();
+    }
+
     /** The open incident with this group key whose last alert is at or after {@code since}, newest first. */
     Optional<UUID> openForGroup(String groupKey, Instant since) {
         return jdbc.sql("""
@@ -250,12 +271,16 @@ class IncidentRepository {
                 .optional();
     }
 
-    /** The listed (non-duplicate) alert with this fingerprint in the incident, if any. */
-    Optional<UUID> alertWithFingerprint(UUID incidentId, String fingerprint) {
-        return jdbc.sql("""
-                        select alert_id from incident_alerts
-                        where incident_id = ? and fingerprint = ? and duplicate_of is null
-                        order by added_at limit 1""").params(incidentId, fingerprint).query(UUID.class).optional();
+    /** The listed (non-duplicate) alerts of the incident by fingerprint (the oldest of a fingerprint). */
+    Map<String, UUID> listedFingerprints(UUID incidentId) {
+        Map<String, UUID> out = new java.util.HashMap<>();
+        jdbc.sql("""
+                        select fingerprint, alert_id from incident_alerts
+                        where incident_id = ? and duplicate_of is null and fingerprint is not null
+                        order by added_at""").param(incidentId).query(rs -> {
+            out.putIfAbsent(rs.getString(1), rs.getObject(2, UUID.class));
+        });
+        return out;
     }
 
     void addAlert(
@@ -327,16 +352,6 @@ class IncidentRepository {
         return jdbc.sql("update incident_alerts set incident_id = ? where incident_id = ?")
                 .params(to, from)
                 .update();
-    }
-
-    /**
-     * One alert row was added (by {@link #addAlert}) with its sighting at {@code seen}: the same result as
-     * {@link #recount} without counting every row of a large incident again.
-     */
-    void countAdded(UUID incidentId, Instant seen) {
-        jdbc.sql("""
-                        update incidents set alert_count = alert_count + 1,
-                            last_alert_at = greatest(last_alert_at, ?) where id = ?""").params(Timestamp.from(seen), incidentId).update();
     }
 
     /** Alert rows (duplicates included) and the newest sighting of an incident. */

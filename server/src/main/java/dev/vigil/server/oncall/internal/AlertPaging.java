@@ -1,6 +1,7 @@
 package dev.vigil.server.oncall.internal;
 
 import dev.vigil.server.alerts.AlertRaised;
+import dev.vigil.server.alerts.AlertsRaised;
 import dev.vigil.server.oncall.PageRequest;
 import dev.vigil.server.oncall.Severity;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,8 +18,9 @@ import org.springframework.stereotype.Component;
  * policy, so that an event at intake pages someone before any incident exists. Off in the shipped configuration
  * ({@code vigil.oncall.alerts.enabled: false}): the incident module pages per incident with the policy its triage
  * rules choose. The listener is durable
- * (Modulith event publication registry): a crash between the alert and the page is retried on restart, and the
- * one-open-page-per-subject rule makes the retry harmless.
+ * (Modulith event publication registry; one {@link AlertsRaised} per stored batch, paged alert by alert): a crash
+ * between the alerts and their pages redelivers the batch on restart, and the one-open-page-per-subject rule makes
+ * the retry harmless for the alerts already paged.
  */
 @Component
 class AlertPaging {
@@ -35,8 +37,21 @@ class AlertPaging {
         this.meters = meters;
     }
 
+    /**
+     * Pages each alert of the batch in turn, exactly as a single alert would be: a redelivered batch pages nobody
+     * twice (one open page per alert).
+     */
     @ApplicationModuleListener
-    void on(AlertRaised alert) {
+    void on(AlertsRaised batch) {
+        if (!properties.alerts().enabled()) {
+            return;
+        }
+        for (AlertRaised alert : batch.alerts()) {
+            page(alert);
+        }
+    }
+
+    void page(AlertRaised alert) {
         // exercise alerts page through their incident only, when the exercise asks for it
         if (!properties.alerts().enabled() || dev.vigil.server.normalize.ExerciseTag.isExercise(alert.source())) {
             return;

@@ -6,6 +6,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.vigil.server.alerts.AlertRaised;
+import dev.vigil.server.alerts.AlertsRaised;
 import dev.vigil.server.platform.audit.AuditRecorded;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,9 +56,14 @@ class WebhookConfiguration {
             this.webhooks = webhooks;
         }
 
+        /** One {@code alert.raised} webhook event per alert of the batch, with the alert's summary as before. */
         @ApplicationModuleListener
-        void on(AlertRaised alert) {
-            webhooks.publish("alert.raised", alert.alertId(), alert);
+        void on(AlertsRaised batch) {
+            Map<UUID, AlertRaised> events = new LinkedHashMap<>();
+            for (AlertRaised alert : batch.alerts()) {
+                events.put(alert.alertId(), alert);
+            }
+            webhooks.publishAll("alert.raised", events);
         }
 
         @ApplicationModuleListener

@@ -252,15 +252,39 @@ class WebhookService implements WebhookPublisher, Webhooks {
 
     /** Publishes to the matching subscriptions, or only to {@code onlyTo} (the test ping). */
     void publish(String type, UUID eventId, Object data, UUID onlyTo) {
+        checkType(type);
+        List<WebhookSubscription> targets = targets(type, onlyTo);
+        if (!targets.isEmpty()) {
+            tx.executeWithoutResult(st -> store(type, eventId, data, targets));
+        }
+    }
+
+    /**
+     * Publishes several events of one type (e.g. the alerts of one batch) in one transaction, reading the
+     * subscriptions once: the same stored events and deliveries as {@link #publish(String, UUID, Object)} for each.
+     */
+    void publishAll(String type, Map<UUID, ?> events) {
+        checkType(type);
+        List<WebhookSubscription> targets = targets(type, null);
+        if (targets.isEmpty() || events.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(st -> events.forEach((id, data) -> store(type, id, data, targets)));
+    }
+
+    private static void checkType(String type) {
         if (type == null || !TYPE.matcher(type).matches() || type.contains("*")) {
             throw new IllegalArgumentException("invalid webhook event type '" + type + "'");
         }
-        List<WebhookSubscription> targets = list().stream()
+    }
+
+    private List<WebhookSubscription> targets(String type, UUID onlyTo) {
+        return list().stream()
                 .filter(s -> onlyTo != null ? s.id().equals(onlyTo) : s.enabled() && s.wants(type))
                 .toList();
-        if (targets.isEmpty()) {
-            return;
-        }
+    }
+
+    private void store(String type, UUID eventId, Object data, List<WebhookSubscription> targets) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("version", 1);
@@ -269,27 +293,22 @@ class WebhookService implements WebhookPublisher, Webhooks {
         payload.put("occurred_at", now.toString());
         payload.put("data", data);
         String body = JSON.writeValueAsString(payload);
-        tx.executeWithoutResult(st -> {
-            int stored = jdbc.sql("""
-                            insert into webhook_events (id, type, occurred_at, payload) values (?, ?, ?, ?)
-                            on conflict (id) do nothing""")
-                    .params(eventId, type, Timestamp.from(now), body)
-                    .update();
-            if (stored == 0) {
-                return; // published before (a redelivered application event)
-            }
-            for (WebhookSubscription s : targets) {
-                UUID delivery = UUID.randomUUID();
+        int stored =
                 jdbc.sql("""
-                                insert into webhook_deliveries (id, subscription_id, event_id, status, next_attempt_at,
-                                  created_at) values (?, ?, ?, 'pending', ?, ?)""")
-                        .params(delivery, s.id(), eventId, Timestamp.from(now), Timestamp.from(now))
-                        .update();
-                scheduler
-                        .getObject()
-                        .scheduleIfNotExists(deliveryTask.getObject().instance(delivery.toString()), now);
-            }
-        });
+                        insert into webhook_events (id, type, occurred_at, payload) values (?, ?, ?, ?)
+                        on conflict (id) do nothing""").params(eventId, type, Timestamp.from(now), body).update();
+        if (stored == 0) {
+            return; // published before (a redelivered application event)
+        }
+        for (WebhookSubscription s : targets) {
+            UUID delivery = UUID.randomUUID();
+            jdbc.sql("""
+                            insert into webhook_deliveries (id, subscription_id, event_id, status, next_attempt_at,
+                              created_at) values (?, ?, ?, 'pending', ?, ?)""")
+                    .params(delivery, s.id(), eventId, Timestamp.from(now), Timestamp.from(now))
+                    .update();
+            scheduler.getObject().scheduleIfNotExists(deliveryTask.getObject().instance(delivery.toString()), now);
+        }
     }
 
     // ---- delivery
