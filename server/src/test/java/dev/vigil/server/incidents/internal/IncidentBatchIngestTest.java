@@ -8,7 +8,6 @@ import dev.vigil.server.alerts.Alert;
 import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.alerts.AlertsRaised;
-import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.alerts.NewAlert;
 import dev.vigil.server.incidents.Incident;
 import dev.vigil.server.incidents.IncidentAlert;
@@ -69,23 +68,8 @@ class IncidentBatchIngestTest {
             String application,
             Map<String, String> entities,
             List<String> tags) {
-        return new Alert(
-                UUID.randomUUID(),
-                rulePrefix + rule,
-                "Batch rule " + rule,
-                level,
-                tags,
-                AttackTactics.of(tags),
-                source,
-                application,
-                at,
-                at,
-                at,
-                entities,
-                Map.of(),
-                "{\"k\":\"v\"}",
-                null,
-                null);
+        return TestAlerts.alert(
+                rulePrefix + rule, "Batch rule " + rule, level, tags, source, application, at, entities);
     }
 
     /**

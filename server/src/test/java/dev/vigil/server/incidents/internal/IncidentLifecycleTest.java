@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.vigil.server.alerts.Alert;
 import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertService;
-import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.alerts.NewAlert;
 import dev.vigil.server.incidents.Classification;
 import dev.vigil.server.incidents.Incident;
@@ -68,23 +67,7 @@ class IncidentLifecycleTest {
     JdbcClient jdbc;
 
     static Alert synthetic(String rule, AlertLevel level, Instant at, Map<String, String> entities, List<String> tags) {
-        return new Alert(
-                UUID.randomUUID(),
-                rule,
-                "Rule " + rule,
-                level,
-                tags,
-                AttackTactics.of(tags),
-                "test-source",
-                null,
-                at,
-                at,
-                at,
-                entities,
-                Map.of(),
-                "{\"k\":\"v\"}",
-                null,
-                null);
+        return TestAlerts.alert(rule, "Rule " + rule, level, tags, "test-source", null, at, entities);
     }
 
     Incident awaitIncidentOf(UUID alertId) {
@@ -190,29 +173,15 @@ class IncidentLifecycleTest {
     void defaultTriageRulesClassifyApplyThePlaybookAndRecordWhoDecided() {
         String app = "shop-" + UUID.randomUUID().toString().substring(0, 8);
         inventory.create(new ApplicationRequest(app, "web shop", "team-web", "critical", List.of()));
-        Alert sqli = synthetic(
+        Alert sqli = TestAlerts.alert(
                 "sqli-" + UUID.randomUUID(),
-                AlertLevel.HIGH,
-                Instant.now(),
-                Map.of("src_ip", "203.0.113.50"),
-                List.of("attack.initial-access", "attack.t1190"));
-        sqli = new Alert(
-                sqli.id(),
-                sqli.ruleId(),
                 "SQL injection",
-                sqli.level(),
-                sqli.tags(),
-                sqli.tactics(),
+                AlertLevel.HIGH,
+                List.of("attack.initial-access", "attack.t1190"),
                 "web",
                 app,
-                sqli.eventTime(),
-                sqli.receivedAt(),
-                sqli.createdAt(),
-                sqli.entities(),
-                Map.of(),
-                "{}",
-                null,
-                null);
+                Instant.now(),
+                Map.of("src_ip", "203.0.113.50"));
         Incident i = incidents.ingest(sqli).orElseThrow();
         assertThat(i.severity()).isEqualTo(IncidentSeverity.CRITICAL);
         assertThat(i.priority()).isEqualTo(1);

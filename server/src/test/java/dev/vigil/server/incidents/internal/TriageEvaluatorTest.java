@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.server.alerts.Alert;
 import dev.vigil.server.alerts.AlertLevel;
-import dev.vigil.server.alerts.AttackTactics;
 import dev.vigil.server.incidents.Classification;
 import dev.vigil.server.incidents.IncidentSeverity;
 import dev.vigil.server.incidents.TriageResult;
@@ -15,31 +14,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Triage precedence: the first matching rule that sets an attribute decides it; stop; suppress; defaults. */
 class TriageEvaluatorTest {
 
     static Alert alert(String rule, AlertLevel level, String app, List<String> tags, Map<String, String> entities) {
-        Instant t = Instant.parse("2026-02-01T10:00:00Z");
-        return new Alert(
-                UUID.randomUUID(),
-                rule,
-                "Rule " + rule,
-                level,
-                tags,
-                AttackTactics.of(tags),
-                "src",
-                app,
-                t,
-                t,
-                t,
-                entities,
-                Map.of(),
-                "{}",
-                null,
-                null);
+        return TestAlerts.alert(
+                rule, "Rule " + rule, level, tags, "src", app, Instant.parse("2026-02-01T10:00:00Z"), entities);
     }
 
     static TriageRule rule(String name, TriageRule.When when, TriageRule.Then then, String action, boolean stop) {
