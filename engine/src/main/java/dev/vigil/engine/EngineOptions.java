@@ -29,17 +29,6 @@ public record EngineOptions(
         boolean valueMemo,
         boolean decide) {
 
-    /** Options with {@code decide} on. */
-    public EngineOptions(
-            boolean routing,
-            boolean index,
-            Pipeline pipeline,
-            InstantSource clock,
-            EngineListener listener,
-            boolean valueMemo) {
-        this(routing, index, pipeline, clock, listener, valueMemo, true);
-    }
-
     public EngineOptions {
         pipeline = pipeline == null ? Pipelines.builtin("none") : pipeline;
         clock = clock == null ? InstantSource.system() : clock;

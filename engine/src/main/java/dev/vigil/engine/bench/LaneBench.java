@@ -57,31 +57,6 @@ public final class LaneBench {
             boolean routing,
             boolean valueMemo,
             boolean decide) {
-        public Options(
-                List<Path> rules,
-                LoaderOptions loader,
-                Pipeline pipeline,
-                int repeat,
-                int runs,
-                int warmups,
-                boolean index,
-                boolean routing,
-                boolean valueMemo) {
-            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, valueMemo, true);
-        }
-
-        public Options(
-                List<Path> rules,
-                LoaderOptions loader,
-                Pipeline pipeline,
-                int repeat,
-                int runs,
-                int warmups,
-                boolean index,
-                boolean routing) {
-            this(rules, loader, pipeline, repeat, runs, warmups, index, routing, true, true);
-        }
-
         public Options {
             rules = List.copyOf(rules);
             if (repeat < 1) throw new IllegalArgumentException("repeat must be at least 1");

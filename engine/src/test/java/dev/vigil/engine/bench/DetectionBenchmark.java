@@ -87,6 +87,8 @@ public class DetectionBenchmark {
                 1,
                 0,
                 indexed,
+                true,
+                true,
                 true);
         rules = LaneBench.load(o);
         engine = Engine.create(rules, o.engine());
