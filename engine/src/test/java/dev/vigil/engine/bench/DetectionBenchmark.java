@@ -89,7 +89,8 @@ public class DetectionBenchmark {
                 indexed,
                 true,
                 true,
-                true);
+                true,
+                LaneBench.DEFAULT_BATCH);
         rules = LaneBench.load(o);
         engine = Engine.create(rules, o.engine());
         events = new ArrayList<>(EVENTS);

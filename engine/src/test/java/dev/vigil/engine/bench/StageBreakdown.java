@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * Where the time of one event goes, stage by stage (a development tool, not a test): for each lane, the same loop as
- * {@code vigil bench} (batches of 512 parsed events) is run stopping after each stage — parse; + pipeline; + field
+ * {@code vigil bench} (batches of {@link LaneBench#DEFAULT_BATCH} parsed events; {@code -Dbatch=N} for others) is run stopping after each stage — parse; + pipeline; + field
  * binding and routing; + candidate index (collect and candidates); + evaluating every candidate in full; the engine
  * itself ({@code Engine.match}: decided rules and residual trees, detections). Per stage the best of ten runs of
  * five passes over the lane, in nanoseconds per event of the thread's CPU time; the differences are the stages' cost.
@@ -35,7 +35,7 @@ import java.util.Locale;
 public final class StageBreakdown {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final String[] STAGES = {"parse", "+pipeline", "+bind/route", "+index", "+eval", "engine.match"};
-    private static final int BATCH = 512;
+    private static final int BATCH = Integer.getInteger("batch", LaneBench.DEFAULT_BATCH);
     private static final int PASSES = 5;
 
     private StageBreakdown() {}

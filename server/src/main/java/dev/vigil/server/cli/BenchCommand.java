@@ -75,10 +75,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "1",
+            defaultValue = "3",
             paramLabel = "N",
-            description = "Unreported runs first, so the JIT has compiled the hot paths (default 1).")
+            description = "Unreported runs first, so the JIT has compiled and settled the hot paths (default 3).")
     int warmups;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "" + LaneBench.DEFAULT_BATCH,
+            paramLabel = "N",
+            description = "Events parsed, then matched as one batch (default ${DEFAULT-VALUE}).")
+    int batch;
 
     @Option(names = "--no-index", description = "Evaluate every routed rule (the naive reference path).")
     boolean noIndex;
@@ -120,7 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         LaneBench.Options o;
         try {
-            o = new LaneBench.Options(rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting, !noMemo, !noDecide);
+            o = new LaneBench.Options(
+                    rules, lo, pipe, repeat, runs, warmups, !noIndex, !noRouting, !noMemo, !noDecide, batch);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
@@ -166,13 +174,14 @@ public final class BenchCommand implements Callable<Integer> {
     private void header(PrintWriter out, String fmt, Path dir) {
         String settings = String.format(
                 Locale.ROOT,
-                "# vigil bench: rules %s, lanes %s, repeat %d, runs %d (median), warm-up runs %d, routing %s, index %s,"
-                        + " value memo %s, decide %s, 1 thread, Java %s, %d CPUs, load average %s",
+                "# vigil bench: rules %s, lanes %s, repeat %d, runs %d (median), warm-up runs %d, batch %d, routing %s,"
+                        + " index %s, value memo %s, decide %s, 1 thread, Java %s, %d CPUs, load average %s",
                 rules,
                 dir,
                 repeat,
                 runs,
                 warmups,
+                batch,
                 noRouting ? "off" : "on",
                 noIndex ? "off" : "on",
                 noMemo ? "off" : "on",

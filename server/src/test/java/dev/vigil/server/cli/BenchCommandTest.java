@@ -127,6 +127,9 @@ class BenchCommandTest {
                 new String[] {"--no-routing"},
                 new String[] {"--no-decide"},
                 new String[] {"--no-memo"},
+                new String[] {"--batch", "1"},
+                new String[] {"--batch", "7"},
+                new String[] {"--batch", "4096"},
                 new String[] {"--no-index", "--no-routing"})) {
             List<String> args = new ArrayList<>(List.of(base));
             args.addAll(List.of(extra));
@@ -147,7 +150,11 @@ class BenchCommandTest {
                 "--warmup",
                 "0");
         assertThat(table.exit()).isZero();
-        assertThat(table.out()).contains("decide on").contains("mixed").contains("1 malformed lines skipped");
+        assertThat(table.out())
+                .contains("batch 64")
+                .contains("decide on")
+                .contains("mixed")
+                .contains("1 malformed lines skipped");
     }
 
     @Test
@@ -157,6 +164,9 @@ class BenchCommandTest {
         CliRun r = CliRun.run("bench", "--rules", rules.toString(), "--lanes", lanes.toString(), "--runs", "0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("runs must be at least 1");
+        CliRun b = CliRun.run("bench", "--rules", rules.toString(), "--lanes", lanes.toString(), "--batch", "0");
+        assertThat(b.exit()).isEqualTo(2);
+        assertThat(b.err()).contains("batch must be at least 1");
         assertThat(CliRun.run("bench", "--rules", dir.resolve("missing").toString(), "--lanes", lanes.toString())
                         .err())
                 .contains("no such file or directory");
