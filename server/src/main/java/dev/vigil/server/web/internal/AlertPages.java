@@ -68,7 +68,8 @@ class AlertPages {
         model.addAttribute("level", blank(level));
         model.addAttribute("rule", blank(rule));
         model.addAttribute("source", blank(source));
-        model.addAttribute("application", blank(application));
+        // not "application": Thymeleaf would resolve a null one to the servlet context's attribute map
+        model.addAttribute("applicationFilter", blank(application));
         model.addAttribute("tag", blank(tag));
         model.addAttribute("entity", blank(entity));
         model.addAttribute("from", from);
