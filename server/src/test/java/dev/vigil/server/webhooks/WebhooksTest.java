@@ -450,6 +450,35 @@ class WebhooksTest {
     }
 
     @Test
+    void aPendingExerciseDeliveryIsNotSentOnceItsSubscriptionNoLongerIncludesExercises() {
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        String drills = subscribe(base + "/withheld", true, "drill-withheld.*");
+        String production = subscribe(base + "/production", "drill-withheld.*");
+        UUID event = UUID.randomUUID();
+        failuresToAnswer.set(1_000); // every attempt answered 500: the delivery stays pending, retried
+        try {
+            publisher.publish("drill-withheld.x", event, java.util.Map.of("n", 1), true);
+            await(x -> "/withheld".equals(x.path()) && x.body().contains(event.toString()));
+            assertThat(TestApi.admin(port)
+                            .patchJson("/api/v1/webhooks/" + drills, "{\"includeExercises\":false}")
+                            .status())
+                    .isEqualTo(200);
+            JsonNode ended = awaitDelivery(
+                    TestApi.admin(port),
+                    drills,
+                    x -> x.path("status").asString().equals("failed"));
+            assertThat(ended.path("lastError").asString()).contains("no longer includes exercises");
+            long attempts = received.stream()
+                    .filter(x -> x.body().contains(event.toString()))
+                    .count();
+            assertThat(ended.path("attempts").asLong()).isEqualTo(attempts + 1);
+            assertThat(deliveredEventIds(production)).doesNotContain(event.toString());
+        } finally {
+            failuresToAnswer.set(0);
+        }
+    }
+
+    @Test
     void linkLocalTargetsAreRefusedAndLogged() {
         String id = subscribe("http://169.254.169.254/latest/meta-data", "webhook.test");
         TestApi admin = TestApi.admin(port);
