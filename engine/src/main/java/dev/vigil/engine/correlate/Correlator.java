@@ -787,6 +787,11 @@ public final class Correlator {
 
     void restoreHeld(Detection d, long time, long s, String partition) {
         Partition p = partition(partition);
+        if (p != main) {
+            // a partition known only from its held-back detections (a version 1 snapshot): the shared clock's arrival
+            if (time > p.maxSeen) p.maxSeen = time;
+            if (p.lastArrival == Long.MIN_VALUE) p.lastArrival = main.lastArrival;
+        }
         Integer node = plan.nodeByRuleId.get(d.ruleId());
         if (node == null || node >= plan.baseCount) {
             if (killChain != null && killChain.relevant(d)) p.held.add(new Item(d, -1, time, s, -1, -1, p));
