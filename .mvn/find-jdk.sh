@@ -12,7 +12,15 @@ vigil_find_jdk() {
     if [ -n "$vigil_m" ] && [ "$vigil_m" -ge "$vigil_min" ] 2>/dev/null; then VIGIL_JAVA_MAJOR=$vigil_m; return 0; fi
   elif [ -z "${JAVA_HOME:-}" ] && command -v java >/dev/null 2>&1; then
     vigil_m=$(vigil_java_major java)
-    if [ -n "$vigil_m" ] && [ "$vigil_m" -ge "$vigil_min" ] 2>/dev/null; then VIGIL_JAVA_MAJOR=$vigil_m; return 0; fi
+    if [ -n "$vigil_m" ] && [ "$vigil_m" -ge "$vigil_min" ] 2>/dev/null; then
+      # callers run "$JAVA_HOME/bin/java": point JAVA_HOME at the PATH java's installation
+      vigil_h=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.home = //p' | head -n 1)
+      if [ -n "$vigil_h" ] && [ -x "$vigil_h/bin/java" ]; then
+        JAVA_HOME="$vigil_h"; export JAVA_HOME
+        VIGIL_JAVA_MAJOR=$vigil_m
+        return 0
+      fi
+    fi
   fi
   vigil_best=""; vigil_best_m=0
   for vigil_d in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /usr/local/*jdk* \

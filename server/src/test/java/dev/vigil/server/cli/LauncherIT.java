@@ -62,6 +62,21 @@ class LauncherIT {
     }
 
     @Test
+    void findsTheJdkOnThePathWithoutJavaHome() throws Exception {
+        // a fresh machine: no JAVA_HOME, a JDK >= 21 as the PATH's java (the launcher runs "$JAVA_HOME/bin/java")
+        Path output = work.resolve("no-java-home.log");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version").directory(work.toFile());
+        pb.environment().remove("JAVA_HOME");
+        pb.environment().put("VIGIL_SKIP_BUILD", "1");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/local/bin:/usr/bin:/bin");
+        Process p = pb.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("vigil ");
+    }
+
+    @Test
     void offlineCommandsAndHelpNeverCreateTheCache() throws Exception {
         aotDir = work.resolve("aot");
         Run help = run(Map.of("VIGIL_AOT_TRAINING", "--version"), "server", "--help");
