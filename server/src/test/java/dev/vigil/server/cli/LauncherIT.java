@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code ./vigil} launcher's AOT cache (JDK 25+): created once per jar, JDK and options, reused, rebuilt when it
+ * The {@code ./vigil} launcher's AOT cache (JDK 25+): created on request ({@code VIGIL_AOT=on}; by default a start never
+ * waits for a training run) once per jar, JDK and options, reused, rebuilt when it
  * no longer matches, and never the reason a start fails (disabled, truncated, overwritten with garbage). Runs the real
  * launcher on the packaged {@code target/vigil.jar} ({@code VIGIL_SKIP_BUILD=1}) with its own cache directory
  * ({@code VIGIL_AOT_DIR}) and a cheap training run ({@code VIGIL_AOT_TRAINING=--version}) so that CI does not pay for
@@ -79,8 +80,8 @@ class LauncherIT {
     @Test
     void offlineCommandsAndHelpNeverCreateTheCache() throws Exception {
         aotDir = work.resolve("aot");
-        Run help = run(Map.of("VIGIL_AOT_TRAINING", "--version"), "server", "--help");
-        Run version = run(Map.of("VIGIL_AOT_TRAINING", "--version"), "--version");
+        Run help = run(Map.of("VIGIL_AOT", "on", "VIGIL_AOT_TRAINING", "--version"), "server", "--help");
+        Run version = run(Map.of("VIGIL_AOT", "on", "VIGIL_AOT_TRAINING", "--version"), "--version");
 
         assertThat(help.exit()).as(help.output()).isZero();
         assertThat(help.output()).contains("--data-dir").doesNotContain("AOT");
@@ -93,8 +94,14 @@ class LauncherIT {
     void cacheIsCreatedOnceReusedRebuiltWhenTruncatedOrStaleAndAGarbageCacheStillStarts() throws Exception {
         assumeJdk25();
         aotDir = work.resolve("aot");
-        Map<String, String> env = Map.of("VIGIL_AOT_TRAINING", "--version");
+        Map<String, String> env = Map.of("VIGIL_AOT", "on", "VIGIL_AOT_TRAINING", "--version");
         Path cache = aotDir.resolve("vigil.aot");
+
+        // by default no start waits for a training run: it says how to create the cache and starts as before
+        Run plain = run(Map.of("VIGIL_AOT_TRAINING", "--version"), "server", "not-an-option");
+        assertThat(plain.exit()).as(plain.output()).isEqualTo(2);
+        assertThat(plain.output()).contains("no AOT cache for this build").contains("VIGIL_AOT=on");
+        assertThat(cache).doesNotExist();
 
         Run first = run(env, "server", "not-an-option");
         assertThat(first.exit()).as(first.output()).isEqualTo(2);
@@ -111,6 +118,11 @@ class LauncherIT {
         Run second = run(env, "server", "not-an-option");
         assertThat(second.exit()).as(second.output()).isEqualTo(2);
         assertThat(second.output()).doesNotContain("AOT").doesNotContainIgnoringCase("warning");
+        assertThat(Files.getLastModifiedTime(cache)).isEqualTo(written);
+        // the default mode uses a valid cache
+        Run reused = run(Map.of("VIGIL_AOT_TRAINING", "--version"), "server", "not-an-option");
+        assertThat(reused.exit()).as(reused.output()).isEqualTo(2);
+        assertThat(reused.output()).doesNotContain("AOT").doesNotContainIgnoringCase("warning");
         assertThat(Files.getLastModifiedTime(cache)).isEqualTo(written);
 
         try (RandomAccessFile f = new RandomAccessFile(cache.toFile(), "rw")) {
@@ -178,7 +190,7 @@ class LauncherIT {
         aotDir = work.resolve("aot");
         // a training run the JVM refuses to start: no cache is written, the launcher says so once and starts as before
         Run r = run(
-                Map.of("VIGIL_AOT_TRAINING", "--version", "VIGIL_JAVA_OPTS", "-XX:AOTMode=off"),
+                Map.of("VIGIL_AOT", "on", "VIGIL_AOT_TRAINING", "--version", "VIGIL_JAVA_OPTS", "-XX:AOTMode=off"),
                 "server",
                 "not-an-option");
 
