@@ -21,6 +21,8 @@ import java.util.Map;
  * @param contributingTotal how many detections were in the window (may exceed {@code contributing.size()})
  * @param tactics kill chain only: the ATT&amp;CK tactics of the progression in order; empty otherwise
  * @param explanation a one-line human-readable account of the firing (rules, values, tactics, scores)
+ * @param partition the {@linkplain CorrelationOptions#withPartition partition} every contributing detection belongs
+ *     to: {@code ""} for the default partition (the only one unless a partition function is configured)
  */
 public record CorrelationContext(
         String type,
@@ -31,10 +33,26 @@ public record CorrelationContext(
         List<Detection> contributing,
         int contributingTotal,
         List<String> tactics,
-        String explanation) {
+        String explanation,
+        String partition) {
     public CorrelationContext {
+        partition = partition == null ? "" : partition;
         groupKey = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groupKey));
         contributing = List.copyOf(contributing);
         tactics = tactics == null ? List.of() : List.copyOf(tactics);
+    }
+
+    /** A context in the default partition. */
+    public CorrelationContext(
+            String type,
+            Map<String, String> groupKey,
+            Instant windowStart,
+            Instant windowEnd,
+            double value,
+            List<Detection> contributing,
+            int contributingTotal,
+            List<String> tactics,
+            String explanation) {
+        this(type, groupKey, windowStart, windowEnd, value, contributing, contributingTotal, tactics, explanation, "");
     }
 }

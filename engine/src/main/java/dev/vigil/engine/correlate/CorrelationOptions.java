@@ -1,6 +1,8 @@
 package dev.vigil.engine.correlate;
 
+import dev.vigil.engine.event.Event;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
  * @param killChain kill-chain scoring configuration, or null when disabled
  * @param listener observability hooks (default no-op)
  * @param store the state store to use; null for an {@link InMemoryStateStore} with the caps above
+ * @param partition the partition of a detection's event, or null for one partition for everything (the default):
+ *     see {@link #withPartition(Function)}
  */
 public record CorrelationOptions(
         Duration allowance,
@@ -34,7 +38,8 @@ public record CorrelationOptions(
         int maxContributing,
         KillChainConfig killChain,
         CorrelationListener listener,
-        Supplier<StateStore> store) {
+        Supplier<StateStore> store,
+        Function<Event, String> partition) {
 
     public static final Duration DEFAULT_ALLOWANCE = Duration.ofSeconds(30);
 
@@ -54,7 +59,16 @@ public record CorrelationOptions(
      */
     public static CorrelationOptions defaults() {
         return new CorrelationOptions(
-                DEFAULT_ALLOWANCE, 100_000, 1_000_000, 10_000, 1_000_000, 64, null, CorrelationListener.NOOP, null);
+                DEFAULT_ALLOWANCE,
+                100_000,
+                1_000_000,
+                10_000,
+                1_000_000,
+                64,
+                null,
+                CorrelationListener.NOOP,
+                null,
+                null);
     }
 
     /**
@@ -75,7 +89,8 @@ public record CorrelationOptions(
                 maxContributing,
                 killChain,
                 listener,
-                store);
+                store,
+                partition);
     }
 
     public CorrelationOptions withCaps(int perRule, int total) {
@@ -88,12 +103,22 @@ public record CorrelationOptions(
                 maxContributing,
                 killChain,
                 listener,
-                store);
+                store,
+                partition);
     }
 
     public CorrelationOptions withMaxEntriesPerGroup(int n) {
         return new CorrelationOptions(
-                allowance, maxGroupsPerRule, maxGroups, n, maxHeldBack, maxContributing, killChain, listener, store);
+                allowance,
+                maxGroupsPerRule,
+                maxGroups,
+                n,
+                maxHeldBack,
+                maxContributing,
+                killChain,
+                listener,
+                store,
+                partition);
     }
 
     public CorrelationOptions withMaxHeldBack(int n) {
@@ -106,12 +131,22 @@ public record CorrelationOptions(
                 maxContributing,
                 killChain,
                 listener,
-                store);
+                store,
+                partition);
     }
 
     public CorrelationOptions withMaxContributing(int n) {
         return new CorrelationOptions(
-                allowance, maxGroupsPerRule, maxGroups, maxEntriesPerGroup, maxHeldBack, n, killChain, listener, store);
+                allowance,
+                maxGroupsPerRule,
+                maxGroups,
+                maxEntriesPerGroup,
+                maxHeldBack,
+                n,
+                killChain,
+                listener,
+                store,
+                partition);
     }
 
     public CorrelationOptions withKillChain(KillChainConfig k) {
@@ -124,7 +159,8 @@ public record CorrelationOptions(
                 maxContributing,
                 k,
                 listener,
-                store);
+                store,
+                partition);
     }
 
     public CorrelationOptions withListener(CorrelationListener l) {
@@ -137,7 +173,8 @@ public record CorrelationOptions(
                 maxContributing,
                 killChain,
                 l,
-                store);
+                store,
+                partition);
     }
 
     public CorrelationOptions withStore(Supplier<StateStore> s) {
@@ -150,7 +187,39 @@ public record CorrelationOptions(
                 maxContributing,
                 killChain,
                 listener,
-                s);
+                s,
+                partition);
+    }
+
+    /**
+     * Partitions correlation state by a value of each event: a correlation only ever combines detections whose events
+     * are in the same partition. The partition is part of every group's key ({@link GroupKey#partition()}, the
+     * kill-chain entities' too), and each partition has its own event-time clock — watermark, held-back detections,
+     * late detections, idle release — so the events of one partition can neither complete, re-arm nor make late
+     * anything in another. Firings carry their partition ({@link CorrelationContext#partition()}); a chained
+     * correlation stays in the partition of the firing it consumes.
+     *
+     * <p>The function is called once per detection offered to correlation (never for events no correlation
+     * consumes), on the correlating thread; it must be cheap, must not throw, and should return one of few values
+     * (one partition per tenant, per exercise, …). {@code null} and {@code ""} mean the default partition, the only
+     * one without the option, which is never forgotten. Another partition whose held-back detections are all
+     * released and that received no detection for twice the longer of the allowance and the longest correlation
+     * window (processing time) is forgotten with its groups; a later detection of it starts afresh.
+     *
+     * @param f the partition of an event (the event of the detection offered), or null for one partition
+     */
+    public CorrelationOptions withPartition(Function<Event, String> f) {
+        return new CorrelationOptions(
+                allowance,
+                maxGroupsPerRule,
+                maxGroups,
+                maxEntriesPerGroup,
+                maxHeldBack,
+                maxContributing,
+                killChain,
+                listener,
+                store,
+                f);
     }
 
     /** A new store per these options. */

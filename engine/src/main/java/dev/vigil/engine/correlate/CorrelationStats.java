@@ -8,18 +8,19 @@ import java.time.Instant;
  * @param offered detections that reached correlation (consumed by a correlation rule or relevant to the kill chain)
  * @param processed detections folded into windows, in event-time order
  * @param lateDetections detections older than the watermark, not folded in
- * @param heldBack detections currently held back for reordering
+ * @param heldBack detections currently held back for reordering (all partitions)
  * @param processingTimeFallbacks detections whose event had no timestamp: the injected clock (processing time) was
  *     used as their event time
  * @param missingGroupBy detections skipped by a correlation rule because a {@code group-by} field was missing
  * @param missingValue detections skipped because the condition {@code field} was missing or not a number
  * @param truncations windows that dropped in-window detections to honour a cap (aggregate approximate)
  * @param evictions groups evicted to honour the per-rule or global cap
- * @param expired idle groups removed after their window passed
+ * @param expired idle groups removed after their window passed (or with their forgotten partition)
  * @param firings correlation detections emitted (after {@code generate} filtering)
  * @param killChainFirings kill-chain detections emitted
  * @param groups group states currently kept
- * @param watermark the current watermark, or null before the first detection
+ * @param watermark the current watermark of the default partition, or null before its first detection (other
+ *     {@linkplain CorrelationOptions#withPartition partitions} keep watermarks of their own)
  */
 public record CorrelationStats(
         long offered,

@@ -3,12 +3,15 @@ package dev.vigil.engine.correlate;
 import dev.vigil.engine.Detection;
 import dev.vigil.engine.RuleInfo;
 import dev.vigil.engine.correlate.GroupState.Hit;
+import dev.vigil.engine.event.Event;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Function;
 
 /**
  * Runs a {@link CorrelationPlan} (and optionally kill-chain scoring) over a stream of detections. Single writer: one
@@ -36,6 +39,14 @@ import java.util.PriorityQueue;
  * once per timespan. A firing is a {@link Detection} of the correlation rule with a {@link CorrelationContext}
  * (group key, window, aggregate, contributing detections); chained correlations receive it at the same event time.
  *
+ * <h2>Partitions</h2>
+ *
+ * With a {@linkplain CorrelationOptions#withPartition partition function}, every detection belongs to the partition
+ * of its event: groups are keyed by partition as well ({@link GroupKey#partition()}), and each partition has its own
+ * watermark, held-back queue and idle release, so a correlation only ever combines detections of one partition and
+ * one partition's event times never make another's detections late. Without one, everything is in the default
+ * partition {@code ""} and nothing of this costs anything.
+ *
  * <h2>State</h2>
  *
  * Group states live in a {@link StateStore} keyed by rule and group; groups idle for a whole window are expired, and
@@ -53,13 +64,17 @@ public final class Correlator {
     private final boolean[] baseKillChain;
     private final long allowance;
     private final int maxEntries;
-    private final HoldBack held = new HoldBack();
+    private final Function<Event, String> partitioner;
+    /** The default partition ({@code ""}); the only one without a partition function. */
+    private final Partition main = new Partition("");
+    /** The other partitions by name, in creation order. */
+    private final Map<String, Partition> others = new java.util.LinkedHashMap<>();
+    /** Processing time after which an idle non-default partition with nothing held back is forgotten. */
+    private final long retention;
+
     private List<Detection> out = new ArrayList<>();
     private double[] scratch = new double[64];
 
-    private long maxSeen = Long.MIN_VALUE;
-    private long watermark = Long.MIN_VALUE;
-    private long lastArrival = Long.MIN_VALUE;
     private long seq;
     private long batch;
     private long sinceSweep;
@@ -76,8 +91,23 @@ public final class Correlator {
     private long firings;
     private long killChainFirings;
 
-    /** A detection waiting for (or in) processing: its node, event time, arrival and batch position. */
-    record Item(Detection detection, int node, long time, long seq, long batch, int batchIndex) {}
+    /** A detection waiting for (or in) processing: its node, event time, arrival, batch position and partition. */
+    record Item(Detection detection, int node, long time, long seq, long batch, int batchIndex, Partition partition) {}
+
+    /** One partition's event-time clock (watermark) and held-back detections. */
+    static final class Partition {
+        final String name;
+        final HoldBack held = new HoldBack();
+        long maxSeen = Long.MIN_VALUE;
+        long watermark = Long.MIN_VALUE;
+        long lastArrival = Long.MIN_VALUE;
+        /** Event time of the last detection processed (the horizon for sweeping idle groups). */
+        long lastProcessed = Long.MIN_VALUE;
+
+        Partition(String name) {
+            this.name = name;
+        }
+    }
 
     private static int compare(Item a, Item b) {
         int c = Long.compare(a.time, b.time);
@@ -88,7 +118,7 @@ public final class Correlator {
      * Detections held back, in (event time, arrival) order: a FIFO for the common in-order arrivals and a priority
      * queue only for those that arrive out of order, so an ordered stream costs no heap operations.
      */
-    private static final class HoldBack {
+    static final class HoldBack {
         private final java.util.ArrayDeque<Item> inOrder = new java.util.ArrayDeque<>();
         private final PriorityQueue<Item> reordered = new PriorityQueue<>(Correlator::compare);
 
@@ -176,6 +206,12 @@ public final class Correlator {
         }
         this.allowance = Math.min(a, Long.MAX_VALUE / 4);
         this.maxEntries = options.maxEntriesPerGroup();
+        this.partitioner = options.partition();
+        long span = allowance;
+        for (CompiledCorrelation c : plan.correlations)
+            span = Math.max(span, Math.min(c.spanMillis, Long.MAX_VALUE / 4));
+        if (killChain != null) span = Math.max(span, Math.min(killChain.windowMillis(), Long.MAX_VALUE / 4));
+        this.retention = 2 * span;
     }
 
     public CorrelationPlan plan() {
@@ -219,28 +255,60 @@ public final class Correlator {
 
     private void offerNode(Detection d, int node, int batchIndex) {
         offered++;
+        Partition p = partitioner == null ? main : partitionOf(d);
         long now = clock.millis();
         long t = eventTime(d, now);
-        lastArrival = now;
-        if (t < watermark) {
+        p.lastArrival = now;
+        if (t < p.watermark) {
             late++;
-            options.listener().late(d, Instant.ofEpochMilli(t), Instant.ofEpochMilli(watermark));
+            options.listener().late(d, Instant.ofEpochMilli(t), Instant.ofEpochMilli(p.watermark));
             return;
         }
-        if (t > maxSeen) maxSeen = t;
-        Item item = new Item(d, node, t, seq++, batch, batchIndex);
-        long w = maxSeen - allowance;
-        if (w > watermark) watermark = w;
-        if (held.isEmpty() && t <= watermark) {
+        if (t > p.maxSeen) p.maxSeen = t;
+        Item item = new Item(d, node, t, seq++, batch, batchIndex, p);
+        long w = p.maxSeen - allowance;
+        if (w > p.watermark) p.watermark = w;
+        if (p.held.isEmpty() && t <= p.watermark) {
             process(item);
             return;
         }
-        held.add(item);
-        if (held.size() > options.maxHeldBack()) {
-            Item first = held.peek();
-            if (first.time > watermark) watermark = first.time;
+        p.held.add(item);
+        if (heldCount() > options.maxHeldBack()) {
+            // over the cap (all partitions together): the partition holding the most releases its oldest early
+            Partition victim = p;
+            if (!others.isEmpty()) {
+                if (main.held.size() > victim.held.size()) victim = main;
+                for (Partition o : others.values()) if (o.held.size() > victim.held.size()) victim = o;
+            }
+            Item first = victim.held.peek();
+            if (first.time > victim.watermark) victim.watermark = first.time;
+            if (victim != p) release(victim);
         }
-        release();
+        release(p);
+    }
+
+    /** The partition of a detection (a firing's own partition, else the partition function's value for its event). */
+    private Partition partitionOf(Detection d) {
+        if (d.correlation() != null) return partition(d.correlation().partition());
+        Event e = d.event();
+        return partition(e == null ? null : partitioner.apply(e));
+    }
+
+    /** The partition of a name, created when new; null and {@code ""} are the default partition. */
+    Partition partition(String name) {
+        if (name == null || name.isEmpty()) return main;
+        Partition p = others.get(name);
+        if (p == null) {
+            p = new Partition(name);
+            others.put(name, p);
+        }
+        return p;
+    }
+
+    private int heldCount() {
+        int n = main.held.size();
+        if (!others.isEmpty()) for (Partition o : others.values()) n += o.held.size();
+        return n;
     }
 
     private long eventTime(Detection d, long now) {
@@ -257,26 +325,57 @@ public final class Correlator {
         return now;
     }
 
-    private void release() {
-        while (!held.isEmpty() && held.peek().time <= watermark) process(held.poll());
+    private void release(Partition p) {
+        HoldBack held = p.held;
+        while (!held.isEmpty() && held.peek().time <= p.watermark) process(held.poll());
     }
 
     /**
      * Releases everything held back when no detection has arrived for the allowance (processing time), so firings
-     * are not delayed indefinitely when a stream pauses. Cheap; call it after every batch and from a timer.
+     * are not delayed indefinitely when a stream pauses; per partition. Forgets idle partitions other than the
+     * default one (see {@link CorrelationOptions#withPartition}). Cheap; call it after every batch and from a timer.
      */
     public void tick() {
-        if (held.isEmpty() || lastArrival == Long.MIN_VALUE) return;
-        if (clock.millis() - lastArrival >= allowance) {
-            if (maxSeen > watermark) watermark = maxSeen;
-            release();
+        tick(main);
+        if (others.isEmpty()) return;
+        long now = clock.millis();
+        for (Iterator<Partition> it = others.values().iterator(); it.hasNext(); ) {
+            Partition p = it.next();
+            tick(p);
+            if (p.held.isEmpty() && (p.lastArrival == Long.MIN_VALUE || now - p.lastArrival >= retention)) {
+                it.remove();
+                forget(p);
+            }
         }
+    }
+
+    private void tick(Partition p) {
+        if (p.held.isEmpty() || p.lastArrival == Long.MIN_VALUE) return;
+        if (clock.millis() - p.lastArrival >= allowance) {
+            if (p.maxSeen > p.watermark) p.watermark = p.maxSeen;
+            release(p);
+        }
+    }
+
+    /** Removes the groups of a forgotten partition (counted as expired). */
+    private void forget(Partition p) {
+        List<StateKey> gone = new ArrayList<>();
+        store.forEach((k, v) -> {
+            if (k.group().partition().equals(p.name)) gone.add(k);
+        });
+        for (StateKey k : gone) store.remove(k);
+        expired += gone.size();
     }
 
     /** Releases and processes everything held back (end of input). Later detections older than it are late. */
     public void flush() {
-        if (maxSeen > watermark) watermark = maxSeen;
-        release();
+        flush(main);
+        for (Partition p : others.values()) flush(p);
+    }
+
+    private void flush(Partition p) {
+        if (p.maxSeen > p.watermark) p.watermark = p.maxSeen;
+        release(p);
     }
 
     /** The firings produced since the last call, in firing order. */
@@ -292,7 +391,7 @@ public final class Correlator {
                 offered,
                 processed,
                 late,
-                held.size(),
+                heldCount(),
                 fallbacks,
                 missingGroupBy,
                 missingValue,
@@ -302,7 +401,7 @@ public final class Correlator {
                 firings,
                 killChainFirings,
                 store.size(),
-                watermark == Long.MIN_VALUE ? null : Instant.ofEpochMilli(watermark));
+                main.watermark == Long.MIN_VALUE ? null : Instant.ofEpochMilli(main.watermark));
     }
 
     /** The state store (for inspection and tests). */
@@ -314,6 +413,7 @@ public final class Correlator {
 
     private void process(Item item) {
         processed++;
+        item.partition.lastProcessed = item.time;
         if (item.node >= 0 && item.node < plan.consumers.length) {
             int[] cons = plan.consumers[item.node];
             feedAll(cons, item);
@@ -323,13 +423,14 @@ public final class Correlator {
         }
         if (++sinceSweep >= SWEEP_EVERY) {
             sinceSweep = 0;
-            sweep(item.time);
+            sweep(others.isEmpty() ? item.time : horizon());
         }
     }
 
     private void feedKillChain(Item item) {
         killChain.accept(
                 item.detection,
+                item.partition.name,
                 item.time,
                 item.seq,
                 store,
@@ -352,6 +453,16 @@ public final class Correlator {
                     }
                 },
                 options.maxContributing());
+    }
+
+    /**
+     * The event time up to which every partition has processed (groups idle before it minus their window are idle in
+     * every partition's time): the earliest of the partitions' last processed event times.
+     */
+    private long horizon() {
+        long h = main.lastProcessed == Long.MIN_VALUE ? Long.MAX_VALUE : main.lastProcessed;
+        for (Partition p : others.values()) if (p.lastProcessed != Long.MIN_VALUE) h = Math.min(h, p.lastProcessed);
+        return h;
     }
 
     /** Removes groups idle for longer than their window. */
@@ -386,6 +497,7 @@ public final class Correlator {
             else {
                 gk = c.groupKey(pos, item.detection);
                 if (gk == null) gk = MISSING;
+                else if (item.partition != main) gk = gk.inPartition(item.partition.name);
                 if (f0 == null) {
                     f0 = fields;
                     k0 = gk;
@@ -399,7 +511,9 @@ public final class Correlator {
     }
 
     private void feed(CompiledCorrelation c, int pos, Item item) {
-        feed(c, pos, item, c.groupKey(pos, item.detection));
+        GroupKey gk = c.groupKey(pos, item.detection);
+        if (gk != null && item.partition != main) gk = gk.inPartition(item.partition.name);
+        feed(c, pos, item, gk);
     }
 
     private void feed(CompiledCorrelation c, int pos, Item item, GroupKey gk) {
@@ -538,7 +652,8 @@ public final class Correlator {
                 contributing,
                 total,
                 List.of(),
-                why.toString());
+                why.toString(),
+                item.partition.name);
         Detection d = new Detection(
                 c.ref,
                 c.rule.title(),
@@ -554,10 +669,10 @@ public final class Correlator {
             firings++;
             emit(d);
             if (killChain != null && killChain.relevant(d))
-                feedKillChain(new Item(d, -2, item.time, seq++, item.batch, item.batchIndex));
+                feedKillChain(new Item(d, -2, item.time, seq++, item.batch, item.batchIndex, item.partition));
         }
         if (plan.consumers[node].length > 0) {
-            Item chained = new Item(d, node, item.time, seq++, item.batch, item.batchIndex);
+            Item chained = new Item(d, node, item.time, seq++, item.batch, item.batchIndex, item.partition);
             int[] cons = plan.consumers[node];
             for (int k = 0; k < cons.length; k += 2) feed(plan.correlations.get(cons[k]), cons[k + 1], chained);
         }
@@ -587,7 +702,7 @@ public final class Correlator {
 
     /** The whole correlation state as bytes (versioned; see {@link StateCodec}), to persist across restarts. */
     public byte[] snapshot() {
-        return StateCodec.snapshot(this, held.items());
+        return StateCodec.snapshot(this);
     }
 
     /**
@@ -611,17 +726,39 @@ public final class Correlator {
         java.util.Set<String> present = new java.util.HashSet<>();
         store.forEach((k, v) -> present.add(k.rule()));
         for (String r : present) if (!keep.contains(r)) store.removeRule(r);
-        c.maxSeen = maxSeen;
-        c.watermark = watermark;
-        c.lastArrival = lastArrival;
         c.seq = seq;
-        for (Item i : held.items()) {
-            Integer node = c.plan.nodeByRuleId.get(i.detection.ruleId());
-            if (node != null && node < c.plan.baseCount && c.wants(node)) {
-                c.held.add(new Item(i.detection, node, i.time, i.seq, i.batch, i.batchIndex));
+        for (Partition p : partitions()) {
+            Partition q = c.partition(p.name);
+            q.maxSeen = p.maxSeen;
+            q.watermark = p.watermark;
+            q.lastArrival = p.lastArrival;
+            q.lastProcessed = p.lastProcessed;
+            for (Item i : p.held.items()) {
+                Integer node = c.plan.nodeByRuleId.get(i.detection.ruleId());
+                if (node != null && node < c.plan.baseCount && c.wants(node)) {
+                    q.held.add(new Item(i.detection, node, i.time, i.seq, i.batch, i.batchIndex, q));
+                }
             }
         }
         return c;
+    }
+
+    /** The default partition, then the others in creation order. */
+    List<Partition> partitions() {
+        List<Partition> all = new ArrayList<>(1 + others.size());
+        all.add(main);
+        all.addAll(others.values());
+        return all;
+    }
+
+    /** Whether a partition function is configured. */
+    boolean partitioned() {
+        return partitioner != null;
+    }
+
+    /** The partition a held-back detection restored from an unpartitioned (version 1) snapshot belongs to. */
+    String partitionName(Detection d) {
+        return partitioner == null ? "" : partitionOf(d).name;
     }
 
     java.util.Set<String> stateKeys() {
@@ -632,30 +769,35 @@ public final class Correlator {
     }
 
     // accessors for StateCodec
-    long[] clocks() {
-        return new long[] {maxSeen, watermark, lastArrival, seq};
+    long seq() {
+        return seq;
     }
 
-    void clocks(long[] c) {
-        maxSeen = c[0];
-        watermark = c[1];
-        lastArrival = c[2];
-        seq = c[3];
+    void seq(long s) {
+        seq = s;
     }
 
     void clearForRestore() {
-        held.clear();
+        main.held.clear();
+        main.maxSeen = main.watermark = main.lastArrival = main.lastProcessed = Long.MIN_VALUE;
+        others.clear();
         store.clear();
         out = new ArrayList<>();
     }
 
-    void restoreHeld(Detection d, long time, long s) {
+    void restoreHeld(Detection d, long time, long s, String partition) {
+        Partition p = partition(partition);
+        if (p != main) {
+            // a partition known only from its held-back detections (a version 1 snapshot): the shared clock's arrival
+            if (time > p.maxSeen) p.maxSeen = time;
+            if (p.lastArrival == Long.MIN_VALUE) p.lastArrival = main.lastArrival;
+        }
         Integer node = plan.nodeByRuleId.get(d.ruleId());
         if (node == null || node >= plan.baseCount) {
-            if (killChain != null && killChain.relevant(d)) held.add(new Item(d, -1, time, s, -1, -1));
+            if (killChain != null && killChain.relevant(d)) p.held.add(new Item(d, -1, time, s, -1, -1, p));
             return;
         }
-        held.add(new Item(d, node, time, s, -1, -1));
+        p.held.add(new Item(d, node, time, s, -1, -1, p));
     }
 
     boolean knowsRule(String ruleId) {

@@ -5,18 +5,23 @@ import java.util.List;
 
 /**
  * The values of a correlation rule's {@code group-by} fields for one group, in {@code group-by} order (empty for a
- * rule without {@code group-by}: one global group). Immutable; hash precomputed.
+ * rule without {@code group-by}: one global group), and the {@linkplain CorrelationOptions#partition() partition}
+ * the group belongs to ({@code ""}, the default partition, unless a partition function is configured). Two keys with
+ * the same values in different partitions are different groups. Immutable; hash precomputed.
  */
 public final class GroupKey {
-    /** The one group of a rule without {@code group-by}. */
-    public static final GroupKey GLOBAL = new GroupKey(new String[0]);
+    /** The one group of a rule without {@code group-by}, in the default partition. */
+    public static final GroupKey GLOBAL = new GroupKey(new String[0], "");
 
     private final String[] values;
+    private final String partition;
     private final int hash;
 
-    private GroupKey(String[] values) {
+    private GroupKey(String[] values, String partition) {
         this.values = values;
-        this.hash = Arrays.hashCode(values);
+        this.partition = partition;
+        // "" hashes to 0: keys of the default partition hash as they did before partitions existed
+        this.hash = Arrays.hashCode(values) + 31 * partition.hashCode();
     }
 
     /** A key of these values (none null). */
@@ -25,11 +30,22 @@ public final class GroupKey {
         for (String v : values) {
             if (v == null) throw new IllegalArgumentException("group key values must not be null");
         }
-        return new GroupKey(values.clone());
+        return new GroupKey(values.clone(), "");
     }
 
     static GroupKey wrap(String[] values) {
-        return values.length == 0 ? GLOBAL : new GroupKey(values);
+        return values.length == 0 ? GLOBAL : new GroupKey(values, "");
+    }
+
+    /** This key in another partition ({@code null} or {@code ""}: the default partition). */
+    public GroupKey inPartition(String partition) {
+        String p = partition == null ? "" : partition;
+        return p.equals(this.partition) ? this : new GroupKey(values, p);
+    }
+
+    /** The partition of this group: {@code ""} for the default partition. */
+    public String partition() {
+        return partition;
     }
 
     public int size() {
@@ -46,7 +62,10 @@ public final class GroupKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GroupKey k && k.hash == hash && Arrays.equals(k.values, values);
+        return o instanceof GroupKey k
+                && k.hash == hash
+                && Arrays.equals(k.values, values)
+                && k.partition.equals(partition);
     }
 
     @Override
@@ -56,6 +75,6 @@ public final class GroupKey {
 
     @Override
     public String toString() {
-        return Arrays.toString(values);
+        return partition.isEmpty() ? Arrays.toString(values) : partition + ":" + Arrays.toString(values);
     }
 }

@@ -78,8 +78,11 @@ final class KillChainScorer {
         void fired(Detection firing, Detection trigger);
     }
 
-    /** Feeds one detection (event time {@code t}, arrival {@code seq}) to every entity it names. */
-    void accept(Detection d, long t, long seq, StateStore store, Sink sink, int maxContributing) {
+    /**
+     * Feeds one detection (event time {@code t}, arrival {@code seq}) of {@code partition} to every entity it names
+     * in that partition.
+     */
+    void accept(Detection d, String partition, long t, long seq, StateStore store, Sink sink, int maxContributing) {
         int tactics = KillChainState.tacticsOf(d);
         double weight = config.weight(d.level());
         if (tactics == 0 && weight <= 0) return;
@@ -91,14 +94,15 @@ final class KillChainScorer {
                 value = null;
             }
             if (value == null) continue;
-            StateKey key = new StateKey(stateKeys[i], GroupKey.wrap(new String[] {value}));
+            StateKey key = new StateKey(
+                    stateKeys[i], GroupKey.wrap(new String[] {value}).inPartition(partition));
             KillChainState st = (KillChainState) store.get(key);
             if (st == null) st = new KillChainState();
             st.expire(t - windowMillis);
             if (st.add(new Contribution(new Hit(t, seq, d, weight), tactics, d.ruleId()), config.maxDetections())) {
                 sink.truncated(stateKeys[i], Map.of(types[i], value));
             }
-            Detection firing = evaluate(st, types[i], value, d, t, maxContributing);
+            Detection firing = evaluate(st, types[i], value, d, partition, t, maxContributing);
             StateKey evicted = store.put(key, st);
             if (evicted != null) sink.evicted(evicted);
             if (firing != null) sink.fired(firing, d);
@@ -108,7 +112,7 @@ final class KillChainScorer {
     private record Node(int index, Tactic tactic, int length, Node prev) {}
 
     private Detection evaluate(
-            KillChainState st, String type, String value, Detection trigger, long t, int maxContrib) {
+            KillChainState st, String type, String value, Detection trigger, String partition, long t, int maxContrib) {
         if (st.lastFired != Long.MIN_VALUE && t - st.lastFired <= windowMillis) return null;
         List<Contribution> cs = new ArrayList<>(st.contributions);
         // Longest advancing chain.
@@ -202,7 +206,8 @@ final class KillChainScorer {
                 contributing,
                 cs.size(),
                 tacticNames,
-                why.toString());
+                why.toString(),
+                partition);
         return new Detection(
                 config.ruleId(),
                 "Kill-chain progression on " + type + " " + value,

@@ -19,9 +19,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The serialised form of correlation state: a compact, versioned binary format ({@code VGCS}, version 1) for whole
+ * The serialised form of correlation state: a compact, versioned binary format ({@code VGCS}, version 2) for whole
  * snapshots ({@link Correlator#snapshot()}: clocks, held-back detections, every group) and for single group states
  * ({@link #encode(GroupState)}, what a Kafka Streams store adapter would put in its {@code KeyValueStore}).
+ *
+ * <p>Version 2 adds {@linkplain CorrelationOptions#withPartition partitions}: the clocks of every partition other than
+ * the default one, the partition of each held-back detection, of each group key and of each firing's context.
+ * Version 1 snapshots (written before partitions existed) are still restored: their groups and firings belong to the
+ * default partition (a group that mixed partitions before stays whole, where it was), and their held-back detections
+ * to the partition the configured function gives their events. Snapshots are always written as version 2.
  *
  * <p>Detections are stored with their rule id, title, level, status, tags, matched fields, the event as JSON and
  * its event time; a restored event has no logsource hints (they only matter for routing, which is done). Decoding
@@ -30,7 +36,7 @@ import java.util.Set;
  */
 public final class StateCodec {
     private static final int MAGIC = 0x56474353; // "VGCS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int MAX_DEPTH = 64;
 
     private StateCodec() {}
@@ -58,7 +64,10 @@ public final class StateCodec {
         }
     }
 
-    /** A state key as bytes (rule, then group values): a Kafka record key. */
+    /**
+     * A state key as bytes (rule, then group values, then the partition unless it is the default one): a Kafka record
+     * key. Keys of the default partition are the bytes they were before partitions existed.
+     */
     public static byte[] encode(StateKey key) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -66,6 +75,7 @@ public final class StateCodec {
             out.writeInt(key.group().size());
             for (int i = 0; i < key.group().size(); i++)
                 writeString(out, key.group().value(i));
+            if (!key.group().partition().isEmpty()) writeString(out, key.group().partition());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -77,6 +87,11 @@ public final class StateCodec {
         try {
             In in = new In(data);
             StateKey k = readKey(in);
+            if (in.available() != 0) {
+                String partition = readString(in);
+                if (partition == null || partition.isEmpty()) throw new IOException("empty partition");
+                k = new StateKey(k.rule(), k.group().inPartition(partition));
+            }
             if (in.available() != 0) throw new IllegalArgumentException("trailing bytes after state key");
             return k;
         } catch (IOException e) {
@@ -84,17 +99,33 @@ public final class StateCodec {
         }
     }
 
-    static byte[] snapshot(Correlator c, List<Correlator.Item> held) {
+    static byte[] snapshot(Correlator c) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
-            for (long v : c.clocks()) out.writeLong(v);
+            List<Correlator.Partition> partitions = c.partitions();
+            List<Correlator.Item> held = new ArrayList<>();
+            for (Correlator.Partition p : partitions) held.addAll(p.held.items());
+            // the default partition's clocks and the arrival counter: the layout of version 1
+            Correlator.Partition main = partitions.getFirst();
+            out.writeLong(main.maxSeen);
+            out.writeLong(main.watermark);
+            out.writeLong(main.lastArrival);
+            out.writeLong(c.seq());
+            out.writeInt(partitions.size() - 1);
+            for (Correlator.Partition p : partitions.subList(1, partitions.size())) {
+                writeString(out, p.name);
+                out.writeLong(p.maxSeen);
+                out.writeLong(p.watermark);
+                out.writeLong(p.lastArrival);
+            }
             out.writeInt(held.size());
             for (Correlator.Item i : held) {
                 writeDetection(out, i.detection(), 0);
                 out.writeLong(i.time());
                 out.writeLong(i.seq());
+                writeString(out, i.partition().name);
             }
             List<Map.Entry<StateKey, GroupState>> groups =
                     new ArrayList<>(c.store().size());
@@ -105,6 +136,7 @@ public final class StateCodec {
                 out.writeInt(g.getKey().group().size());
                 for (int i = 0; i < g.getKey().group().size(); i++)
                     writeString(out, g.getKey().group().value(i));
+                writeString(out, g.getKey().group().partition());
                 writeState(out, g.getValue());
             }
         } catch (IOException e) {
@@ -119,25 +151,50 @@ public final class StateCodec {
             In in = new In(data);
             if (in.readInt() != MAGIC) throw new IllegalArgumentException("not a Vigil correlation snapshot");
             int version = in.readInt();
-            if (version != VERSION) throw new IllegalArgumentException("unsupported snapshot version " + version);
+            if (version != 1 && version != VERSION) {
+                throw new IllegalArgumentException("unsupported snapshot version " + version);
+            }
+            in.version = version;
             long[] clocks = new long[4];
             for (int i = 0; i < 4; i++) clocks[i] = in.readLong();
+            List<Object[]> partitions = new ArrayList<>();
+            if (version >= 2) {
+                int n = in.count(28);
+                for (int i = 0; i < n; i++) {
+                    String name = readString(in);
+                    if (name == null || name.isEmpty()) throw new IOException("unnamed partition");
+                    partitions.add(new Object[] {name, in.readLong(), in.readLong(), in.readLong()});
+                }
+            }
             int nHeld = in.count(24);
             List<Object[]> held = new ArrayList<>(nHeld);
             for (int i = 0; i < nHeld; i++) {
                 Detection d = readDetection(in, 0);
-                held.add(new Object[] {d, in.readLong(), in.readLong()});
+                long time = in.readLong();
+                long seq = in.readLong();
+                held.add(new Object[] {d, time, seq, version >= 2 ? readString(in) : null});
             }
             int nGroups = in.count(8);
             List<Map.Entry<StateKey, GroupState>> groups = new ArrayList<>(nGroups);
             for (int i = 0; i < nGroups; i++) {
                 StateKey k = readKey(in);
+                if (version >= 2) k = new StateKey(k.rule(), k.group().inPartition(readString(in)));
                 groups.add(Map.entry(k, readState(in)));
             }
             if (in.available() != 0) throw new IllegalArgumentException("trailing bytes after snapshot");
             // Fully decoded: now replace the state.
             c.clearForRestore();
-            c.clocks(clocks);
+            Correlator.Partition main = c.partition("");
+            main.maxSeen = clocks[0];
+            main.watermark = clocks[1];
+            main.lastArrival = clocks[2];
+            c.seq(clocks[3]);
+            for (Object[] p : partitions) {
+                Correlator.Partition q = c.partition((String) p[0]);
+                q.maxSeen = (Long) p[1];
+                q.watermark = (Long) p[2];
+                q.lastArrival = (Long) p[3];
+            }
             Set<String> keys = c.stateKeys();
             int dropped = 0;
             for (Object[] h : held) {
@@ -146,7 +203,8 @@ public final class StateCodec {
                     dropped++;
                     continue;
                 }
-                c.restoreHeld(d, (Long) h[1], (Long) h[2]);
+                String partition = version >= 2 ? (String) h[3] : c.partitionName(d);
+                c.restoreHeld(d, (Long) h[1], (Long) h[2], partition);
             }
             for (Map.Entry<StateKey, GroupState> g : groups) {
                 if (!keys.contains(g.getKey().rule())) {
@@ -332,6 +390,7 @@ public final class StateCodec {
             out.writeInt(c.tactics().size());
             for (String t : c.tactics()) writeString(out, t);
             writeString(out, c.explanation());
+            writeString(out, c.partition());
         }
     }
 
@@ -374,7 +433,9 @@ public final class StateCodec {
             int total = in.readInt();
             List<String> tactics = readStrings(in);
             String explanation = readString(in);
-            ctx = new CorrelationContext(type, group, start, end, value, contributing, total, tactics, explanation);
+            String partition = in.version >= 2 ? readString(in) : "";
+            ctx = new CorrelationContext(
+                    type, group, start, end, value, contributing, total, tactics, explanation, partition);
         }
         return new Detection(ruleId, title, level, status, tags, fields, event, eventIndex, ctx);
     }
@@ -461,6 +522,9 @@ public final class StateCodec {
 
     /** A bounds-checked reader: counts must fit in the remaining bytes. */
     private static final class In extends DataInputStream {
+        /** The snapshot version being read (single states and keys have the current layout). */
+        int version = VERSION;
+
         In(byte[] data) {
             super(new ByteArrayInputStream(data));
         }

@@ -19,10 +19,24 @@ public interface Webhooks {
     /**
      * @param secret the shared secret (16-256 characters), or null/blank to generate one
      */
-    Created create(String name, String url, List<String> eventTypes, String secret);
+    default Created create(String name, String url, List<String> eventTypes, String secret) {
+        return create(name, url, eventTypes, secret, false);
+    }
+
+    /**
+     * @param secret the shared secret (16-256 characters), or null/blank to generate one
+     * @param includeExercises deliver events of replay exercises too ({@link WebhookSubscription#includeExercises()})
+     */
+    Created create(String name, String url, List<String> eventTypes, String secret, boolean includeExercises);
 
     /** Changes what is given (null: unchanged). */
-    WebhookSubscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled);
+    default WebhookSubscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled) {
+        return update(id, name, url, eventTypes, enabled, null);
+    }
+
+    /** Changes what is given (null: unchanged). */
+    WebhookSubscription update(
+            UUID id, String name, String url, List<String> eventTypes, Boolean enabled, Boolean includeExercises);
 
     /** A new secret, shown this once; the old one stops signing at once. */
     String rotateSecret(UUID id);

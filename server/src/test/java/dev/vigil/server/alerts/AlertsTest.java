@@ -150,6 +150,103 @@ class AlertsTest {
     }
 
     @Test
+    void exerciseAlertsAreLeftOutOfTheListUnlessAskedForAndTheApiSaysSo() {
+        String rule = "rule-" + UUID.randomUUID();
+        UUID exercise = UUID.randomUUID();
+        String drill = dev.vigil.server.normalize.ExerciseTag.eventSource(exercise, "winlog");
+        alerts.raise(List.of(
+                alert(rule, AlertLevel.HIGH, "winlog", "bob"),
+                alert(rule, AlertLevel.HIGH, "winlog", "carol"),
+                alert(rule, AlertLevel.HIGH, drill, "mallory")));
+        TestApi api = TestApi.admin(port);
+
+        JsonNode production = api.get("/api/v1/alerts?rule=" + rule).json();
+        assertThat(production.get("total").asLong())
+                .as("production only by default")
+                .isEqualTo(2);
+        assertThat(production.get("items"))
+                .allSatisfy(a -> assertThat(a.get("source").asString()).isEqualTo("winlog"));
+        assertThat(api.get("/api/v1/alerts?rule=" + rule + "&exercise=exclude")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(2);
+        JsonNode only =
+                api.get("/api/v1/alerts?rule=" + rule + "&exercise=only").json();
+        assertThat(only.get("total").asLong()).isEqualTo(1);
+        assertThat(only.get("items").get(0).get("source").asString()).isEqualTo(drill);
+        assertThat(api.get("/api/v1/alerts?rule=" + rule + "&exercise=ALL")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isEqualTo(3);
+        // naming an exercise source asks for its alerts: not hidden by the default
+        assertThat(api.get("/api/v1/alerts?source=" + drill).json().get("total").asLong())
+                .isEqualTo(1);
+        assertThat(api.get("/api/v1/alerts?source=" + drill + "&exercise=exclude")
+                        .json()
+                        .get("total")
+                        .asLong())
+                .isZero();
+        TestApi.Response bad = api.get("/api/v1/alerts?exercise=maybe");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body()).contains("unknown exercise filter");
+    }
+
+    @Test
+    void theAlertsPageFiltersExercisesSaysWhatItHidesAndKeepsTheFilterWhilePaging() {
+        String rule = "rule-" + UUID.randomUUID();
+        UUID exercise = UUID.randomUUID();
+        String drill = dev.vigil.server.normalize.ExerciseTag.eventSource(exercise, "winlog");
+        List<NewAlert> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(alert(rule, AlertLevel.LOW, "winlog", "user" + i));
+        }
+        NewAlert hostile = new NewAlert(
+                rule,
+                "<img src=x onerror=alert(1)> drill",
+                AlertLevel.HIGH,
+                List.of(),
+                drill,
+                null,
+                null,
+                Instant.now(),
+                Map.of("user", "<b>mallory</b>"),
+                Map.of(),
+                "{}",
+                null,
+                null);
+        batch.add(hostile);
+        batch.add(alert(rule, AlertLevel.HIGH, drill, "trudy"));
+        alerts.raise(batch);
+        dev.vigil.server.testing.TestSession ui =
+                dev.vigil.server.testing.TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
+
+        String page = ui.get("/alerts?rule=" + rule).body();
+        assertThat(page).contains("<span>50</span> alerts.");
+        assertThat(page).doesNotContain(drill, " EXERCISE</span>");
+        assertThat(page).containsPattern("<span>2</span>\\s+exercise alerts not shown");
+        assertThat(page)
+                .containsPattern("href=\"/alerts\\?[^\"]*rule=" + rule + "&amp;[^\"]*exercise=all\">show them</a>")
+                .doesNotContain("ApplicationAttributeMap")
+                .contains("<option value=\"exclude\" selected=\"selected\">production only</option>");
+
+        String all = ui.get("/alerts?rule=" + rule + "&exercise=all").body();
+        assertThat(all).contains("<span>52</span> alerts.", drill, " EXERCISE</span>");
+        assertThat(all).doesNotContain("exercise alerts not shown");
+        assertThat(all).contains("<option value=\"all\" selected=\"selected\">production and exercises</option>");
+        assertThat(all).as("paging keeps the filter").contains("&amp;exercise=all&amp;page=1\">Older</a>");
+        assertThat(all)
+                .as("log text is escaped")
+                .contains("&lt;img src=x onerror=alert(1)&gt; drill", "&lt;b&gt;mallory&lt;/b&gt;")
+                .doesNotContain("<img src=x", "<b>mallory");
+
+        String only = ui.get("/alerts?rule=" + rule + "&exercise=only").body();
+        assertThat(only).contains("<span>2</span> alerts.", drill).doesNotContain("user7");
+        assertThat(ui.get("/alerts?exercise=maybe").status()).isEqualTo(400);
+    }
+
+    @Test
     void badFiltersAreRejectedWithAReason() {
         TestApi api = TestApi.admin(port);
         assertThat(api.get("/api/v1/alerts?level=severe").body()).contains("unknown level");

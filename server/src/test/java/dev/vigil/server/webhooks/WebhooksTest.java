@@ -53,7 +53,7 @@ class WebhooksTest {
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger failuresToAnswer = new AtomicInteger();
 
-    record Received(String type, String signature, String body, int answered) {
+    record Received(String type, String signature, String body, int answered, String path) {
         JsonNode json() {
             return JSON.readTree(body);
         }
@@ -62,7 +62,7 @@ class WebhooksTest {
     @BeforeEach
     void startReceiver() throws IOException {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
+        receiver.createContext("/", exchange -> {
             String body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -72,7 +72,8 @@ class WebhooksTest {
                     exchange.getRequestHeaders().getFirst("Vigil-Event-Type"),
                     exchange.getRequestHeaders().getFirst("Vigil-Signature"),
                     body,
-                    status));
+                    status,
+                    exchange.getRequestURI().getPath()));
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -92,6 +93,10 @@ class WebhooksTest {
     }
 
     private String subscribe(String url, String... types) {
+        return subscribe(url, false, types);
+    }
+
+    private String subscribe(String url, boolean includeExercises, String... types) {
         StringBuilder t = new StringBuilder();
         for (String type : types) {
             t.append(t.isEmpty() ? "" : ",").append('"').append(type).append('"');
@@ -100,8 +105,11 @@ class WebhooksTest {
                 .postJson(
                         "/api/v1/webhooks",
                         "{\"name\":\"test-" + UUID.randomUUID() + "\",\"url\":\"" + url + "\",\"eventTypes\":[" + t
-                                + "],\"secret\":\"" + SECRET + "\"}");
+                                + "],\"secret\":\"" + SECRET + "\""
+                                + (includeExercises ? ",\"includeExercises\":true" : "") + "}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().path("subscription").path("includeExercises").asBoolean())
+                .isEqualTo(includeExercises);
         assertThat(r.body()).doesNotContain("secret\":\"whsec");
         String id = r.json().path("subscription").path("id").asString();
         subscriptions.add(id);
@@ -314,6 +322,162 @@ class WebhooksTest {
                 .isEqualTo(3);
     }
 
+    @Autowired
+    dev.vigil.server.incidents.IncidentService incidents;
+
+    @Autowired
+    dev.vigil.server.platform.audit.AuditLog auditLog;
+
+    /** The ids of the events delivered (or being delivered) to a subscription, from its delivery log. */
+    private java.util.Set<String> deliveredEventIds(String subscription) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (JsonNode d : TestApi.admin(port)
+                .get("/api/v1/webhooks/" + subscription + "/deliveries?size=500")
+                .json()
+                .path("items")) {
+            ids.add(d.path("eventId").asString());
+        }
+        return ids;
+    }
+
+    @Test
+    void exerciseAlertsAndIncidentsReachOnlySubscriptionsThatIncludeExercises() {
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        String soar = subscribe(base + "/soar", "alert.raised", "incident.*");
+        String drills = subscribe(base + "/drills", true, "alert.raised", "incident.*");
+        String rule = "drill-hook-" + UUID.randomUUID();
+        UUID exercise = UUID.randomUUID();
+        Instant now = Instant.now();
+        java.util.function.BiFunction<String, String, dev.vigil.server.alerts.NewAlert> alert =
+                (source, user) -> new dev.vigil.server.alerts.NewAlert(
+                        rule,
+                        "Drill hook",
+                        dev.vigil.server.alerts.AlertLevel.HIGH,
+                        List.of("attack.t1110"),
+                        source,
+                        null,
+                        now,
+                        now,
+                        java.util.Map.of("user", user),
+                        java.util.Map.of(),
+                        "{}",
+                        null,
+                        null);
+        List<dev.vigil.server.alerts.Alert> stored = alerts.raise(List.of(
+                alert.apply("hook-production", "victim-" + rule),
+                alert.apply(
+                        dev.vigil.server.normalize.ExerciseTag.eventSource(exercise, "hook-production"),
+                        "drill-" + rule)));
+        String production = stored.get(0).id().toString();
+        String drill = stored.get(1).id().toString();
+        assertThat(stored.get(1).exerciseId()).isEqualTo(exercise);
+
+        // production: both subscriptions; the exercise's alert only the one that includes exercises
+        await(x -> "/soar".equals(x.path()) && x.json().path("id").asString().equals(production));
+        await(x -> "/drills".equals(x.path()) && x.json().path("id").asString().equals(production));
+        Received drillAlert = await(x ->
+                "/drills".equals(x.path()) && x.json().path("id").asString().equals(drill));
+        assertThat(drillAlert.json().path("data").path("source").asString()).startsWith("exercise-" + exercise);
+
+        // the incidents the alerts opened, and their audited creation, likewise
+        String productionIncident = org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> incidents.incidentOf(UUID.fromString(production)), java.util.Optional::isPresent)
+                .orElseThrow()
+                .toString();
+        String drillIncident = org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> incidents.incidentOf(UUID.fromString(drill)), java.util.Optional::isPresent)
+                .orElseThrow()
+                .toString();
+        await(x -> "/soar".equals(x.path())
+                && "incident.created".equals(x.type())
+                && x.json().path("data").path("incidentId").asString().equals(productionIncident));
+        Received drillCreated = await(x -> "/drills".equals(x.path())
+                && "incident.created".equals(x.type())
+                && x.json().path("data").path("incidentId").asString().equals(drillIncident));
+        assertThat(drillCreated.json().path("data").path("source").asString()).isEqualTo("exercise-" + exercise);
+        Received drillAudited = await(x -> "/drills".equals(x.path())
+                && x.type().startsWith("incident.incident.")
+                && x.json().path("data").path("object_id").asString().equals(drillIncident));
+        await(x -> "/soar".equals(x.path())
+                && x.type().startsWith("incident.incident.")
+                && x.json().path("data").path("object_id").asString().equals(productionIncident));
+
+        // an exercise event has its deliveries stored with it: had the default subscription been a target, its
+        // delivery would be in its log by now
+        java.util.Set<String> exerciseEvents = new java.util.HashSet<>();
+        for (Received r : received) {
+            if ("/drills".equals(r.path())
+                    && (r.body().contains(drillIncident) || r.body().contains(drill))) {
+                exerciseEvents.add(r.json().path("id").asString());
+            }
+        }
+        assertThat(exerciseEvents)
+                .contains(
+                        drill,
+                        drillCreated.json().path("id").asString(),
+                        drillAudited.json().path("id").asString());
+        assertThat(deliveredEventIds(soar)).contains(production).doesNotContainAnyElementsOf(exerciseEvents);
+        assertThat(received)
+                .filteredOn(r -> "/soar".equals(r.path()))
+                .noneMatch(r -> r.body().contains(drillIncident) || r.body().contains(drill))
+                .noneMatch(r -> r.body().contains("exercise-" + exercise));
+
+        // the flag is changed like the other fields, and audited
+        TestApi admin = TestApi.admin(port);
+        TestApi.Response changed = admin.patchJson("/api/v1/webhooks/" + soar, "{\"includeExercises\":true}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.json().path("includeExercises").asBoolean()).isTrue();
+        assertThat(changed.json().path("eventTypes").size())
+                .as("other fields unchanged")
+                .isEqualTo(2);
+        JsonNode listed = admin.get("/api/v1/webhooks?size=200").json().path("items");
+        assertThat(listed).anySatisfy(w -> {
+            assertThat(w.path("id").asString()).isEqualTo(soar);
+            assertThat(w.path("includeExercises").asBoolean()).isTrue();
+        });
+        List<dev.vigil.server.platform.audit.AuditEntry> audited = new java.util.ArrayList<>();
+        auditLog.forEach(
+                new dev.vigil.server.platform.audit.AuditQuery(null, "updated", "webhook", soar, null, null, null),
+                audited::add);
+        assertThat(audited).singleElement().satisfies(e -> {
+            assertThat(JSON.readTree(e.before()).path("includeExercises").asBoolean())
+                    .isFalse();
+            assertThat(JSON.readTree(e.after()).path("includeExercises").asBoolean())
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void aPendingExerciseDeliveryIsNotSentOnceItsSubscriptionNoLongerIncludesExercises() {
+        String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+        String drills = subscribe(base + "/withheld", true, "drill-withheld.*");
+        String production = subscribe(base + "/production", "drill-withheld.*");
+        UUID event = UUID.randomUUID();
+        failuresToAnswer.set(1_000); // every attempt answered 500: the delivery stays pending, retried
+        try {
+            publisher.publish("drill-withheld.x", event, java.util.Map.of("n", 1), true);
+            await(x -> "/withheld".equals(x.path()) && x.body().contains(event.toString()));
+            assertThat(TestApi.admin(port)
+                            .patchJson("/api/v1/webhooks/" + drills, "{\"includeExercises\":false}")
+                            .status())
+                    .isEqualTo(200);
+            JsonNode ended = awaitDelivery(
+                    TestApi.admin(port),
+                    drills,
+                    x -> x.path("status").asString().equals("failed"));
+            assertThat(ended.path("lastError").asString()).contains("no longer includes exercises");
+            long attempts = received.stream()
+                    .filter(x -> x.body().contains(event.toString()))
+                    .count();
+            assertThat(ended.path("attempts").asLong()).isEqualTo(attempts + 1);
+            assertThat(deliveredEventIds(production)).doesNotContain(event.toString());
+        } finally {
+            failuresToAnswer.set(0);
+        }
+    }
+
     @Test
     void linkLocalTargetsAreRefusedAndLogged() {
         String id = subscribe("http://169.254.169.254/latest/meta-data", "webhook.test");
@@ -411,5 +575,17 @@ class WebhooksTest {
 
         assertThat(browser.postForm(page, "enabled=false").status()).isEqualTo(302);
         assertThat(browser.get(page).body()).contains(">disabled<");
+
+        // exercise events: off for a new subscription, switched on in the change form
+        assertThat(first).contains("<dt>Exercise events</dt><dd>not sent</dd>");
+        assertThat(browser.postForm(page, "url=&eventTypes=&includeExercises=true")
+                        .status())
+                .isEqualTo(302);
+        assertThat(browser.get(page).body())
+                .contains("<dt>Exercise events</dt><dd>sent (alerts and incidents of replay exercises)</dd>")
+                .contains(">disabled<");
+        assertThat(webhooks.find(UUID.fromString(id)).orElseThrow().includeExercises())
+                .isTrue();
+        assertThat(browser.get("/admin/webhooks").body()).contains("<td>included</td>");
     }
 }

@@ -22,7 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /api/v1/alerts}: newest first, filtered by {@code level} (at least), {@code rule}, {@code source},
  * {@code application}, {@code tag}, {@code entity} (any entity value, e.g. a user or an IP), {@code from}/{@code to}
- * (ISO-8601 instants, on the alert's creation time), paged with {@code page} and {@code size} (default 50, max 500).
+ * (ISO-8601 instants, on the alert's creation time), {@code exercise} ({@code exclude}: production alerts only, the
+ * default unless {@code source} names an exercise source; {@code only}: alerts raised by replay exercises; {@code all}),
+ * paged with {@code page} and {@code size} (default 50, max 500).
  */
 @RequirePermission(Permission.ALERTS_READ)
 @RestController
@@ -44,6 +46,7 @@ class AlertController {
             @RequestParam(required = false) String entity,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String exercise,
             @Paging(
                             defaultSize = 50,
                             maxSize = AlertQuery.MAX_SIZE,
@@ -65,7 +68,8 @@ class AlertController {
                 from,
                 to,
                 page.page(),
-                page.size()));
+                page.size(),
+                AlertQuery.Exercises.requested(exercise, blank(source))));
         return Page.of(found.items(), page, found.total());
     }
 

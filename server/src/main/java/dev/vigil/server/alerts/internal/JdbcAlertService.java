@@ -189,6 +189,28 @@ class JdbcAlertService implements AlertService {
 
     @Override
     public AlertPage find(AlertQuery q) {
+        SqlFilter where = filter(q);
+        switch (q.exercises()) {
+            case EXCLUDE -> where.and("exercise_id is null");
+            case ONLY -> where.and("exercise_id is not null");
+            case ALL -> {}
+        }
+        long total = where.count(jdbc, "alerts");
+        long hidden = q.exercises() == AlertQuery.Exercises.EXCLUDE
+                ? filter(q).and("exercise_id is not null").count(jdbc, "alerts")
+                : 0;
+        List<Alert> items = where.list(
+                jdbc,
+                "select * from alerts",
+                " order by created_at desc, id",
+                q.size(),
+                (long) q.page() * q.size(),
+                (rs, i) -> map(rs));
+        return new AlertPage(items, q.page(), q.size(), total, hidden);
+    }
+
+    /** The query's filters other than the exercise one. */
+    private static SqlFilter filter(AlertQuery q) {
         SqlFilter where = new SqlFilter();
         if (q.minLevel() != null) {
             where.and("level_rank >= ?", (short) q.minLevel().ordinal());
@@ -201,15 +223,7 @@ class JdbcAlertService implements AlertService {
         }
         where.whenPresent("exists (select 1 from jsonb_each_text(entities) e where e.value = ?)", q.entity())
                 .range("created_at", q.from(), q.to());
-        long total = where.count(jdbc, "alerts");
-        List<Alert> items = where.list(
-                jdbc,
-                "select * from alerts",
-                " order by created_at desc, id",
-                q.size(),
-                (long) q.page() * q.size(),
-                (rs, i) -> map(rs));
-        return new AlertPage(items, q.page(), q.size(), total);
+        return where;
     }
 
     @Override

@@ -172,30 +172,38 @@ class DefaultDetectionService implements DetectionService {
     static final String APPLICATION_FIELD = "vigil.application";
 
     /**
-     * The exercise a detection belongs to: its event's (an exercise source); for a correlation, the exercise every
-     * contributing event was replayed for (a correlation mixing production and exercise events stays production:
-     * a real attack is never hidden as an exercise).
+     * The correlation partition of an event (configured on the engine, {@code CorrelationOptions.withPartition}): the
+     * exercise it was replayed for ({@link ExerciseTag#FIELD}, which only a replay sets — the normaliser blanks it on
+     * every record), or null for production. So a correlation (and a kill chain) only ever combines events of one
+     * exercise, or only production events: a drill can neither raise nor complete nor mask a production correlation,
+     * and production events cannot complete an exercise's.
+     */
+    static String correlationPartition(Event e) {
+        java.util.UUID exercise = markOf(e);
+        return exercise == null ? null : exercise.toString();
+    }
+
+    /**
+     * The exercise a detection belongs to: for a correlation (or kill chain) firing its partition (all its events are
+     * of that exercise, or all are production: {@link #correlationPartition}); otherwise its event's source, or the
+     * exercise mark of its event.
      */
     static java.util.UUID exerciseOf(Detection d, IngestedEvent origin) {
+        if (d.correlation() != null) {
+            String partition = d.correlation().partition();
+            if (partition == null || partition.isEmpty()) {
+                return null;
+            }
+            try {
+                return java.util.UUID.fromString(partition);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
         if (origin != null) {
             return ExerciseTag.exerciseOf(origin.sourceName());
         }
-        if (d.correlation() == null) {
-            return markOf(d.event());
-        }
-        java.util.UUID found = null;
-        List<Detection> contributing = d.correlation().contributing();
-        if (contributing == null || contributing.isEmpty()) {
-            return markOf(d.event());
-        }
-        for (Detection x : contributing) {
-            java.util.UUID m = x.correlation() != null ? exerciseOf(x, null) : markOf(x.event());
-            if (m == null || (found != null && !found.equals(m))) {
-                return null;
-            }
-            found = m;
-        }
-        return found;
+        return markOf(d.event());
     }
 
     private static java.util.UUID markOf(Event e) {

@@ -118,7 +118,12 @@ class DefaultRuleEvaluators implements RuleEvaluators {
 
         CompiledEvaluator(ActiveRules.Compiled compiled) {
             this.compiled = compiled;
-            this.engine = Engine.create(compiled.ruleSet(), EngineOptions.defaults());
+            // correlations partitioned like the live engine's: stored exercise events never combine with production
+            this.engine = Engine.create(
+                    compiled.ruleSet(),
+                    EngineOptions.defaults(),
+                    dev.vigil.engine.correlate.CorrelationOptions.defaults()
+                            .withPartition(DefaultDetectionService::correlationPartition));
             List<Rule> r = new ArrayList<>();
             for (RuleInfo i : compiled.ruleSet().rules()) {
                 r.add(new Rule(refOf(i.ref()), i.title(), i.level()));

@@ -59,7 +59,9 @@ class DetectionConfiguration {
         CorrelationOptions correlation = CorrelationOptions.defaults()
                 .withAllowance(properties.correlation().allowance())
                 .withKillChain(killChain(properties.correlation().killChain()))
-                .withListener(correlationListener);
+                .withListener(correlationListener)
+                // an exercise's replayed events correlate only among themselves, production only with production
+                .withPartition(DefaultDetectionService::correlationPartition);
         self[0] = new ActiveRules(
                 properties.excludedStatuses(),
                 EngineOptions.defaults().withListener(listener),

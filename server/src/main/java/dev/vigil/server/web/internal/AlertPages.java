@@ -20,7 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /alerts}: filtered, paged list and one alert's detail with the matched event. Everything shown comes from
- * logs and is rendered as text (th:text), never as markup.
+ * logs and is rendered as text (th:text), never as markup. The list shows production alerts unless the exercise
+ * filter asks for exercise alerts too (or only them); what it leaves out is counted on the page, with a link that
+ * shows it.
  */
 @Controller
 @RequirePermission(Permission.ALERTS_READ)
@@ -45,8 +47,10 @@ class AlertPages {
             @RequestParam(required = false) String entity,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String exercise,
             @RequestParam(defaultValue = "0") int page,
             Model model) {
+        AlertQuery.Exercises exercises = AlertQuery.Exercises.requested(exercise, blank(source));
         AlertPage result = alerts.find(new AlertQuery(
                 blank(level) == null ? null : AlertLevel.parse(level),
                 blank(rule),
@@ -57,17 +61,21 @@ class AlertPages {
                 from,
                 to,
                 Math.max(0, page),
-                SIZE));
+                SIZE,
+                exercises));
         model.addAttribute("result", result);
         model.addAttribute("levels", AlertLevel.values());
         model.addAttribute("level", blank(level));
         model.addAttribute("rule", blank(rule));
         model.addAttribute("source", blank(source));
-        model.addAttribute("application", blank(application));
+        // not "application": Thymeleaf would resolve a null one to the servlet context's attribute map
+        model.addAttribute("applicationFilter", blank(application));
         model.addAttribute("tag", blank(tag));
         model.addAttribute("entity", blank(entity));
         model.addAttribute("from", from);
         model.addAttribute("to", to);
+        model.addAttribute("exercise", exercises.id());
+        model.addAttribute("exerciseChoices", AlertQuery.Exercises.values());
         model.addAttribute("hasNext", (long) (result.page() + 1) * result.size() < result.total());
         return "alerts";
     }

@@ -63,8 +63,9 @@ class WebhookPages {
             @RequestParam String name,
             @RequestParam String url,
             @RequestParam String eventTypes,
+            @RequestParam(defaultValue = "false") boolean includeExercises,
             RedirectAttributes flash) {
-        Webhooks.Created c = webhooks.create(name, url, types(eventTypes), null);
+        Webhooks.Created c = webhooks.create(name, url, types(eventTypes), null, includeExercises);
         flash.addFlashAttribute("secret", c.secret());
         return Flash.notice(
                 flash,
@@ -79,13 +80,15 @@ class WebhookPages {
             @RequestParam(required = false) String url,
             @RequestParam(required = false) String eventTypes,
             @RequestParam(required = false) Boolean enabled,
+            @RequestParam(required = false) Boolean includeExercises,
             RedirectAttributes flash) {
         WebhookSubscription s = webhooks.update(
                 id,
                 null,
                 url == null || url.isBlank() ? null : url,
                 eventTypes == null || eventTypes.isBlank() ? null : types(eventTypes),
-                enabled);
+                enabled,
+                includeExercises);
         return Flash.notice(flash, "Webhook " + s.name() + " updated.", "redirect:/admin/webhooks/" + id);
     }
 

@@ -7,7 +7,9 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.vigil.server.alerts.AlertRaised;
 import dev.vigil.server.alerts.AlertsRaised;
+import dev.vigil.server.normalize.ExerciseTag;
 import dev.vigil.server.platform.audit.AuditRecorded;
+import dev.vigil.server.webhooks.ExerciseObjects;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -51,19 +54,30 @@ class WebhookConfiguration {
     static class Listeners {
         private static final JsonMapper JSON = JsonMapper.builder().build();
         private final WebhookService webhooks;
+        private final ObjectProvider<ExerciseObjects> exerciseObjects;
 
-        Listeners(WebhookService webhooks) {
+        Listeners(WebhookService webhooks, ObjectProvider<ExerciseObjects> exerciseObjects) {
             this.webhooks = webhooks;
+            this.exerciseObjects = exerciseObjects;
         }
 
-        /** One {@code alert.raised} webhook event per alert of the batch, with the alert's summary as before. */
+        /**
+         * One {@code alert.raised} webhook event per alert of the batch, with the alert's summary as before; alerts of
+         * replay exercises (their source names the exercise) only to subscriptions that include exercises.
+         */
         @ApplicationModuleListener
         void on(AlertsRaised batch) {
-            Map<UUID, AlertRaised> events = new LinkedHashMap<>();
+            Map<UUID, AlertRaised> production = new LinkedHashMap<>();
+            Map<UUID, AlertRaised> exercise = new LinkedHashMap<>();
             for (AlertRaised alert : batch.alerts()) {
-                events.put(alert.alertId(), alert);
+                (ExerciseTag.isExercise(alert.source()) ? exercise : production).put(alert.alertId(), alert);
             }
-            webhooks.publishAll("alert.raised", events);
+            if (!production.isEmpty()) {
+                webhooks.publishAll("alert.raised", production, false);
+            }
+            if (!exercise.isEmpty()) {
+                webhooks.publishAll("alert.raised", exercise, true);
+            }
         }
 
         @ApplicationModuleListener
@@ -77,9 +91,27 @@ class WebhookConfiguration {
             data.put("action", change.action());
             data.put("actor", change.actor());
             data.put("audit_seq", change.seq());
-            data.put("before", change.before() == null ? null : JSON.readTree(change.before()));
-            data.put("after", change.after() == null ? null : JSON.readTree(change.after()));
-            webhooks.publish(change.eventType(), change.entryId(), data);
+            JsonNode before = change.before() == null ? null : JSON.readTree(change.before());
+            JsonNode after = change.after() == null ? null : JSON.readTree(change.after());
+            data.put("before", before);
+            data.put("after", after);
+            webhooks.publish(change.eventType(), change.entryId(), data, exercise(change, before, after));
+        }
+
+        /**
+         * An audited change of an exercise's object: the object (before or after) names an exercise source, or the
+         * module owning the object says it is an exercise's (an exercise incident's status change, ...).
+         */
+        private boolean exercise(AuditRecorded change, JsonNode before, JsonNode after) {
+            for (JsonNode state : new JsonNode[] {before, after}) {
+                if (state != null
+                        && state.isObject()
+                        && state.path("source").isString()
+                        && ExerciseTag.isExercise(state.path("source").asString())) {
+                    return true;
+                }
+            }
+            return exerciseObjects.orderedStream().anyMatch(o -> o.isExercise(change.objectType(), change.objectId()));
         }
     }
 }

@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/webhooks}: subscriptions (read: webhooks_read; change: webhooks_write), their delivery log, a test
- * ping and secret rotation. A secret is shown once, when created or rotated.
+ * ping and secret rotation. A secret is shown once, when created or rotated. {@code includeExercises} (default false)
+ * lets events of replay exercises through.
  */
 @RestController
 @RequestMapping("/api/v1/webhooks")
@@ -38,7 +39,13 @@ class WebhookController {
         this.webhooks = webhooks;
     }
 
-    record Request(String name, String url, List<String> eventTypes, String secret, Boolean enabled) {}
+    record Request(
+            String name,
+            String url,
+            List<String> eventTypes,
+            String secret,
+            Boolean enabled,
+            Boolean includeExercises) {}
 
     @GetMapping
     Page<WebhookSubscription> list(
@@ -63,13 +70,14 @@ class WebhookController {
     @RequirePermission(Permission.WEBHOOKS_WRITE)
     ResponseEntity<Webhooks.Created> create(@RequestBody Request r) {
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(webhooks.create(r.name(), r.url(), r.eventTypes(), r.secret()));
+                .body(webhooks.create(
+                        r.name(), r.url(), r.eventTypes(), r.secret(), Boolean.TRUE.equals(r.includeExercises())));
     }
 
     @PatchMapping("/{id}")
     @RequirePermission(Permission.WEBHOOKS_WRITE)
     WebhookSubscription update(@PathVariable UUID id, @RequestBody Request r) {
-        return webhooks.update(id, r.name(), r.url(), r.eventTypes(), r.enabled());
+        return webhooks.update(id, r.name(), r.url(), r.eventTypes(), r.enabled(), r.includeExercises());
     }
 
     @DeleteMapping("/{id}")

@@ -91,7 +91,7 @@ class WebhookService implements WebhookPublisher, Webhooks {
     // ---- subscriptions
 
     @Override
-    public Created create(String name, String url, List<String> eventTypes, String secret) {
+    public Created create(String name, String url, List<String> eventTypes, String secret, boolean includeExercises) {
         String n = requireName(name);
         URI target = checkUrl(url);
         List<String> types = checkTypes(eventTypes);
@@ -100,14 +100,15 @@ class WebhookService implements WebhookPublisher, Webhooks {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
             jdbc.sql("""
-                            insert into webhook_subscriptions (id, name, url, secret, event_types, enabled, created_at,
-                              updated_at) values (?, ?, ?, ?, ?, true, ?, ?)""")
+                            insert into webhook_subscriptions (id, name, url, secret, event_types, enabled,
+                              include_exercises, created_at, updated_at) values (?, ?, ?, ?, ?, true, ?, ?, ?)""")
                     .params(
                             id,
                             n,
                             target.toString(),
                             secrets.seal(s),
                             types.toArray(String[]::new),
+                            includeExercises,
                             Timestamp.from(now),
                             Timestamp.from(now))
                     .update();
@@ -118,17 +119,19 @@ class WebhookService implements WebhookPublisher, Webhooks {
     }
 
     @Override
-    public WebhookSubscription update(UUID id, String name, String url, List<String> eventTypes, Boolean enabled) {
+    public WebhookSubscription update(
+            UUID id, String name, String url, List<String> eventTypes, Boolean enabled, Boolean includeExercises) {
         return tx.execute(st -> {
             WebhookSubscription before = find(id).orElseThrow(() -> notFound(id));
             jdbc.sql("""
                             update webhook_subscriptions set name = ?, url = ?, event_types = ?, enabled = ?,
-                              updated_at = ? where id = ?""")
+                              include_exercises = ?, updated_at = ? where id = ?""")
                     .params(
                             name == null ? before.name() : requireName(name),
                             url == null ? before.url() : checkUrl(url).toString(),
                             (eventTypes == null ? before.eventTypes() : checkTypes(eventTypes)).toArray(String[]::new),
                             enabled == null ? before.enabled() : enabled,
+                            includeExercises == null ? before.includeExercises() : includeExercises,
                             Timestamp.from(clock.instant()),
                             id)
                     .update();
@@ -198,7 +201,7 @@ class WebhookService implements WebhookPublisher, Webhooks {
     public UUID sendTest(UUID id) {
         find(id).orElseThrow(() -> notFound(id));
         UUID event = UUID.randomUUID();
-        publish("webhook.test", event, Map.of("subscription", id.toString(), "message", "ping"), id);
+        publish("webhook.test", event, Map.of("subscription", id.toString(), "message", "ping"), false, id);
         return event;
     }
 
@@ -246,16 +249,19 @@ class WebhookService implements WebhookPublisher, Webhooks {
     // ---- publishing
 
     @Override
-    public void publish(String type, UUID eventId, Object data) {
-        publish(type, eventId, data, null);
+    public void publish(String type, UUID eventId, Object data, boolean exercise) {
+        publish(type, eventId, data, exercise, null);
     }
 
-    /** Publishes to the matching subscriptions, or only to {@code onlyTo} (the test ping). */
-    void publish(String type, UUID eventId, Object data, UUID onlyTo) {
+    /**
+     * Publishes to the matching subscriptions (an exercise's event only to those that include exercises), or only to
+     * {@code onlyTo} (the test ping).
+     */
+    void publish(String type, UUID eventId, Object data, boolean exercise, UUID onlyTo) {
         checkType(type);
-        List<WebhookSubscription> targets = targets(type, onlyTo);
+        List<WebhookSubscription> targets = targets(type, exercise, onlyTo);
         if (!targets.isEmpty()) {
-            tx.executeWithoutResult(st -> store(type, eventId, data, targets));
+            tx.executeWithoutResult(st -> store(type, eventId, data, exercise, targets));
         }
     }
 
@@ -263,13 +269,13 @@ class WebhookService implements WebhookPublisher, Webhooks {
      * Publishes several events of one type (e.g. the alerts of one batch) in one transaction, reading the
      * subscriptions once: the same stored events and deliveries as {@link #publish(String, UUID, Object)} for each.
      */
-    void publishAll(String type, Map<UUID, ?> events) {
+    void publishAll(String type, Map<UUID, ?> events, boolean exercise) {
         checkType(type);
-        List<WebhookSubscription> targets = targets(type, null);
+        List<WebhookSubscription> targets = targets(type, exercise, null);
         if (targets.isEmpty() || events.isEmpty()) {
             return;
         }
-        tx.executeWithoutResult(st -> events.forEach((id, data) -> store(type, id, data, targets)));
+        tx.executeWithoutResult(st -> events.forEach((id, data) -> store(type, id, data, exercise, targets)));
     }
 
     private static void checkType(String type) {
@@ -278,13 +284,13 @@ class WebhookService implements WebhookPublisher, Webhooks {
         }
     }
 
-    private List<WebhookSubscription> targets(String type, UUID onlyTo) {
+    private List<WebhookSubscription> targets(String type, boolean exercise, UUID onlyTo) {
         return list().stream()
-                .filter(s -> onlyTo != null ? s.id().equals(onlyTo) : s.enabled() && s.wants(type))
+                .filter(s -> onlyTo != null ? s.id().equals(onlyTo) : s.enabled() && s.wants(type, exercise))
                 .toList();
     }
 
-    private void store(String type, UUID eventId, Object data, List<WebhookSubscription> targets) {
+    private void store(String type, UUID eventId, Object data, boolean exercise, List<WebhookSubscription> targets) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("version", 1);
@@ -293,10 +299,11 @@ class WebhookService implements WebhookPublisher, Webhooks {
         payload.put("occurred_at", now.toString());
         payload.put("data", data);
         String body = JSON.writeValueAsString(payload);
-        int stored =
-                jdbc.sql("""
-                        insert into webhook_events (id, type, occurred_at, payload) values (?, ?, ?, ?)
-                        on conflict (id) do nothing""").params(eventId, type, Timestamp.from(now), body).update();
+        int stored = jdbc.sql("""
+                        insert into webhook_events (id, type, occurred_at, payload, exercise) values (?, ?, ?, ?, ?)
+                        on conflict (id) do nothing""")
+                .params(eventId, type, Timestamp.from(now), body, exercise)
+                .update();
         if (stored == 0) {
             return; // published before (a redelivered application event)
         }
@@ -323,9 +330,11 @@ class WebhookService implements WebhookPublisher, Webhooks {
                 String status,
                 int attempts,
                 String type,
-                String payload) {}
+                String payload,
+                boolean withheld) {}
         Optional<Job> found = jdbc.sql("""
-                        select d.subscription_id, s.url, s.secret, s.enabled, d.status, d.attempts, e.type, e.payload
+                        select d.subscription_id, s.url, s.secret, s.enabled, d.status, d.attempts, e.type, e.payload,
+                          e.exercise and not s.include_exercises
                         from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
                         join webhook_events e on e.id = d.event_id where d.id = ?""")
                 .param(deliveryId)
@@ -337,7 +346,8 @@ class WebhookService implements WebhookPublisher, Webhooks {
                         rs.getString(5),
                         rs.getInt(6),
                         rs.getString(7),
-                        rs.getString(8)))
+                        rs.getString(8),
+                        rs.getBoolean(9)))
                 .optional();
         if (found.isEmpty() || !found.get().status().equals("pending")) {
             return null;
@@ -350,6 +360,9 @@ class WebhookService implements WebhookPublisher, Webhooks {
         boolean retry;
         if (!job.enabled()) {
             error = "the subscription is disabled";
+            retry = false;
+        } else if (job.withheld()) {
+            error = "an exercise event, and the subscription no longer includes exercises";
             retry = false;
         } else {
             try {
@@ -514,6 +527,7 @@ class WebhookService implements WebhookPublisher, Webhooks {
                 rs.getString("url"),
                 Arrays.asList((String[]) rs.getArray("event_types").getArray()),
                 rs.getBoolean("enabled"),
+                rs.getBoolean("include_exercises"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
     }
