@@ -24,6 +24,9 @@ public interface IncidentService {
     /** Sortable: {@code createdAt}, {@code updatedAt}, {@code severity}, {@code priority}, {@code number}. */
     Page<Incident> find(IncidentQuery query, PageQuery page);
 
+    /** How many incidents match (e.g. how many exercise incidents a production-only list leaves out). */
+    long count(IncidentQuery query);
+
     Incident update(UUID id, IncidentUpdate update);
 
     /**

@@ -639,6 +639,11 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
     }
 
     @Override
+    public long count(IncidentQuery query) {
+        return repo.count(query);
+    }
+
+    @Override
     public List<IncidentAlert> alerts(UUID id) {
         return repo.alerts(id);
     }

@@ -1,5 +1,6 @@
 package dev.vigil.server.incidents.internal;
 
+import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.incidents.DeadlineStage;
 import dev.vigil.server.incidents.Incident;
 import dev.vigil.server.incidents.IncidentAlert;
@@ -97,6 +98,10 @@ class IncidentController {
                 .orElseThrow(() -> new NoSuchElementException("no incident " + ref));
     }
 
+    /**
+     * The list. {@code exercise}: {@code exclude} (production incidents only, the default), {@code only} (incidents
+     * opened by replay exercises) or {@code all}; anything else is a 400.
+     */
     @GetMapping
     Page<Incident> list(
             @RequestParam(required = false) Boolean open,
@@ -111,6 +116,7 @@ class IncidentController {
             @RequestParam(required = false) String deadline,
             @RequestParam(required = false) Instant from,
             @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String exercise,
             @Paging(
                             defaultSort = "createdAt,desc",
                             sortable = {"createdAt", "updatedAt", "number", "priority", "severity", "lastAlertAt"})
@@ -132,7 +138,8 @@ class IncidentController {
                         Texts.blank(q),
                         Texts.blank(deadline),
                         from,
-                        to),
+                        to,
+                        AlertQuery.Exercises.requested(exercise, null)),
                 page);
     }
 

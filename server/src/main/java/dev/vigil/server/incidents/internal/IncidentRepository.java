@@ -218,7 +218,11 @@ class IncidentRepository {
                 .optional();
     }
 
-    Page<Incident> find(IncidentQuery q, PageQuery page) {
+    long count(IncidentQuery q) {
+        return filter(q).count(jdbc, "incidents");
+    }
+
+    private static SqlFilter filter(IncidentQuery q) {
         SqlFilter where = new SqlFilter();
         if (q.open() != null) {
             where.and(q.open() ? "status not in ('closed', 'merged')" : "status in ('closed', 'merged')");
@@ -250,6 +254,16 @@ class IncidentRepository {
                                 + " and s.state = ?)",
                         q.deadline())
                 .range("created_at", q.from(), q.to());
+        switch (q.exercises()) {
+            case EXCLUDE -> where.and("exercise_id is null");
+            case ONLY -> where.and("exercise_id is not null");
+            case ALL -> {}
+        }
+        return where;
+    }
+
+    Page<Incident> find(IncidentQuery q, PageQuery page) {
+        SqlFilter where = filter(q);
         long total = where.count(jdbc, "incidents");
         String order = SqlFilter.orderBy(page, SORTS, " asc nulls last", " desc nulls last");
         List<Incident> items = where.list(

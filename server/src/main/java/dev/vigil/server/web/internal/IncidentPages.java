@@ -1,5 +1,6 @@
 package dev.vigil.server.web.internal;
 
+import dev.vigil.server.alerts.AlertQuery;
 import dev.vigil.server.evidence.EvidenceItem;
 import dev.vigil.server.evidence.EvidenceLocker;
 import dev.vigil.server.incidents.Classification;
@@ -134,8 +135,10 @@ class IncidentPages {
             @RequestParam(required = false) String team,
             @RequestParam(required = false) String q,
             @RequestParam(required = false) String deadline,
+            @RequestParam(required = false) String exercise,
             @RequestParam(defaultValue = "0") int page,
             Model model) {
+        AlertQuery.Exercises exercises = AlertQuery.Exercises.requested(exercise, null);
         String st = blank(state) == null ? "open" : state.strip();
         if (blank(deadline) != null
                 && !List.of("pending", "at_risk", "overdue", "waiting").contains(deadline)) {
@@ -150,21 +153,22 @@ class IncidentPages {
             case "all" -> null;
             default -> throw new IllegalArgumentException("state must be open, closed or all");
         };
-        Page<Incident> result = incidents.find(
-                new IncidentQuery(
-                        open,
-                        blank(status) == null ? null : IncidentStatus.parse(status),
-                        blank(severity) == null ? null : IncidentSeverity.parse(severity),
-                        priority,
-                        blank(classKey),
-                        blank(team),
-                        null,
-                        null,
-                        blank(q),
-                        blank(deadline),
-                        null,
-                        null),
-                PageQuery.of(Math.max(0, page), SIZE, new PageQuery.Sort("createdAt", true)));
+        IncidentQuery query = new IncidentQuery(
+                open,
+                blank(status) == null ? null : IncidentStatus.parse(status),
+                blank(severity) == null ? null : IncidentSeverity.parse(severity),
+                priority,
+                blank(classKey),
+                blank(team),
+                null,
+                null,
+                blank(q),
+                blank(deadline),
+                null,
+                null,
+                exercises);
+        Page<Incident> result =
+                incidents.find(query, PageQuery.of(Math.max(0, page), SIZE, new PageQuery.Sort("createdAt", true)));
         Instant now = clock.instant();
         model.addAttribute(
                 "rows",
@@ -186,6 +190,13 @@ class IncidentPages {
         model.addAttribute("team", blank(team));
         model.addAttribute("q", blank(q));
         model.addAttribute("deadline", blank(deadline));
+        model.addAttribute("exercise", exercises.id());
+        model.addAttribute("exerciseChoices", AlertQuery.Exercises.values());
+        model.addAttribute(
+                "exercisesHidden",
+                exercises == AlertQuery.Exercises.EXCLUDE
+                        ? incidents.count(query.withExercises(AlertQuery.Exercises.ONLY))
+                        : 0L);
         model.addAttribute("now", now);
         return "incidents/list";
     }
