@@ -209,7 +209,9 @@ class ReplayExerciseTest {
                 .isZero();
         TestSession ui = TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
         assertThat(ui.get("/incidents/" + reference).body()).contains("EXERCISE", "/governance/exercises/" + id);
-        assertThat(ui.get("/incidents").body()).contains("EXERCISE");
+        // the incident list shows production by default and says what it leaves out; asked for, the drill is there
+        assertThat(ui.get("/incidents").body()).contains("exercise incident").contains("not shown");
+        assertThat(ui.get("/incidents?exercise=all").body()).contains("EXERCISE");
         String alertId = jdbc.sql("select id::text from alerts where exercise_id = ?::uuid limit 1")
                 .param(id)
                 .query(String.class)
