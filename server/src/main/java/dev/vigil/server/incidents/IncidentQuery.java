@@ -30,36 +30,6 @@ public record IncidentQuery(
         }
     }
 
-    /** A query over production and exercise incidents alike ({@link AlertQuery.Exercises#ALL}). */
-    public IncidentQuery(
-            Boolean open,
-            IncidentStatus status,
-            IncidentSeverity minSeverity,
-            Integer maxPriority,
-            String classKey,
-            String team,
-            String lead,
-            String application,
-            String text,
-            String deadline,
-            Instant from,
-            Instant to) {
-        this(
-                open,
-                status,
-                minSeverity,
-                maxPriority,
-                classKey,
-                team,
-                lead,
-                application,
-                text,
-                deadline,
-                from,
-                to,
-                AlertQuery.Exercises.ALL);
-    }
-
     /** The same filters with another exercise filter. */
     public IncidentQuery withExercises(AlertQuery.Exercises e) {
         return new IncidentQuery(
@@ -67,6 +37,6 @@ public record IncidentQuery(
     }
 
     public static IncidentQuery all() {
-        return new IncidentQuery(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new IncidentQuery(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }
