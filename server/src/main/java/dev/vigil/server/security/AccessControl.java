@@ -1,6 +1,9 @@
 package dev.vigil.server.security;
 
 import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.access.Role;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,6 +21,21 @@ public interface AccessControl {
 
     default boolean allowed(String permission) {
         return allowed(Permission.valueOf(permission));
+    }
+
+    /**
+     * The roles among {@code roles} whose every permission the current caller holds: what a personal token issued
+     * now may carry (a token limited to fewer roles than its user cannot mint a stronger one).
+     */
+    default Set<Role> grantable(Collection<Role> roles) {
+        Set<Permission> mine = currentPermissions();
+        EnumSet<Role> out = EnumSet.noneOf(Role.class);
+        for (Role r : roles) {
+            if (mine.containsAll(r.permissions())) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Throws {@link org.springframework.security.access.AccessDeniedException} unless allowed. */

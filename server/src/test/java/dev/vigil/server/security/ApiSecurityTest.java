@@ -2,11 +2,13 @@ package dev.vigil.server.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.VigilServerTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +21,9 @@ class ApiSecurityTest {
 
     @Autowired
     ApiTokenService tokens;
+
+    @Autowired
+    UserService users;
 
     @Test
     void everyEndpointRequiresAToken() {
@@ -118,6 +123,40 @@ class ApiSecurityTest {
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body()).contains("/api/v1/alerts", "/api/v1/rules/import", "/api/v1/applications");
         assertThat(new TestApi(port, null).get("/v3/api-docs").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aPersonalTokenCannotIssueATokenStrongerThanItself() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        User owner = users.create(new UserRequest(
+                "owner-" + suffix, null, null, Set.of("admin", "viewer"), true, "owner-password-" + suffix));
+        IssuedApiToken viewerToken = tokens.issueApiToken("viewer-of-" + suffix, owner.id(), Set.of(Role.VIEWER), null);
+        TestApi asViewer = new TestApi(port, viewerToken.token());
+        assertThat(asViewer.get("/api/v1/tokens").status()).isEqualTo(403);
+
+        // Asking for the owner's admin role is refused; asking for no roles gives the token's own, not the owner's.
+        TestApi.Response admin =
+                asViewer.postJson("/api/v1/me/tokens", "{\"name\":\"escalate\",\"roles\":[\"admin\"]}");
+        assertThat(admin.status()).as(admin.body()).isEqualTo(403);
+        TestApi.Response plain = asViewer.postJson("/api/v1/me/tokens", "{\"name\":\"plain\"}");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(201);
+        assertThat(plain.json().path("info").path("roles").toString()).isEqualTo("[\"viewer\"]");
+        assertThat(new TestApi(port, plain.json().path("token").asString())
+                        .get("/api/v1/tokens")
+                        .status())
+                .isEqualTo(403);
+
+        // The account page's form, called with the token, is limited the same way.
+        TestApi.Response page =
+                asViewer.post("/account/tokens", "application/x-www-form-urlencoded", "name=page-" + suffix);
+        assertThat(page.status()).as(page.body()).isEqualTo(302);
+        assertThat(tokens.listForUser(owner.id()))
+                .filteredOn(t -> t.name().equals("page-" + suffix))
+                .singleElement()
+                .extracting(ApiTokenInfo::roles)
+                .isEqualTo(Set.of(Role.VIEWER));
+        assertThat(tokens.list())
+                .noneMatch(t -> owner.id().equals(t.userId()) && t.roles().contains(Role.ADMIN));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vigil.server.security.internal;
 
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.security.ApiPrincipal;
 import dev.vigil.server.security.ApiTokenInfo;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -72,13 +74,19 @@ class MeController {
     @PostMapping("/tokens")
     ResponseEntity<IssuedApiToken> issue(@RequestBody TokenRequest request) {
         UUID me = userId();
-        Set<String> roles = request.roles() == null || request.roles().isEmpty()
-                ? access.currentUser().orElseThrow().roles().stream()
-                        .map(r -> r.id())
-                        .collect(java.util.stream.Collectors.toSet())
-                : request.roles();
+        // Never more than the caller itself may do: a personal token limited to fewer roles than its user gets
+        // at most its own roles, not the user's.
+        Set<Role> roles;
+        if (request.roles() == null || request.roles().isEmpty()) {
+            roles = access.grantable(access.currentUser().orElseThrow().roles());
+        } else {
+            roles = JdbcUserService.roles(request.roles());
+            if (!access.grantable(roles).equals(roles)) {
+                throw new AccessDeniedException("a token cannot be given roles with permissions the caller lacks");
+            }
+        }
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(tokens.issueApiToken(request.name(), me, JdbcUserService.roles(roles), request.expiresAt()));
+                .body(tokens.issueApiToken(request.name(), me, roles, request.expiresAt()));
     }
 
     @DeleteMapping("/tokens/{id}")

@@ -172,7 +172,7 @@ class AdminPages {
     String issueOwn(@RequestParam String name, @RequestParam(required = false) Integer days, RedirectAttributes flash) {
         User me = access.currentUser().orElseThrow(() -> new IllegalArgumentException("not a user"));
         Instant expires = days == null || days <= 0 ? null : clock.instant().plus(Duration.ofDays(days));
-        flash.addFlashAttribute("issued", tokens.issueApiToken(name, me.id(), me.roles(), expires));
+        flash.addFlashAttribute("issued", tokens.issueApiToken(name, me.id(), access.grantable(me.roles()), expires));
         return "redirect:/account";
     }
 
