@@ -190,6 +190,12 @@ class NotificationDeliveryTest {
         JsonNode h = history(page);
         assertThat(h.get("page").get("status").asString()).isEqualTo("acknowledged");
         assertThat(h.get("page").get("acknowledgedBy").asString()).isEqualTo("Rita Responder (link)");
+        // audited like an acknowledgement through the API or the UI
+        JsonNode audited = api.get("/api/v1/audit?objectType=page&action=acknowledged&objectId=" + page)
+                .json()
+                .path("items");
+        assertThat(audited.size()).as(audited.toString()).isEqualTo(1);
+        assertThat(audited.get(0).path("after").asString()).contains("\"by\":\"Rita Responder (link)\"");
         // single use; a forged token is refused
         assertThat(http.send(post(ack, form), HttpResponse.BodyHandlers.ofString())
                         .statusCode())

@@ -5,9 +5,11 @@ import dev.vigil.server.oncall.PageStatus;
 import dev.vigil.server.oncall.Person;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,6 +38,7 @@ class ActionLinkController {
     private final OnCallStore store;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final AuditLog audit;
 
     ActionLinkController(
             ActionLinks links,
@@ -43,7 +46,9 @@ class ActionLinkController {
             PageRepository pages,
             OnCallStore store,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            AuditLog audit) {
+        this.audit = audit;
         this.links = links;
         this.engine = engine;
         this.pages = pages;
@@ -98,9 +103,18 @@ class ActionLinkController {
             if (p.status() == PageStatus.RESOLVED) {
                 return p;
             }
-            return link.action().equals("resolve")
+            Page after = link.action().equals("resolve")
                     ? engine.resolve(link.pageId(), who, now)
                     : engine.acknowledge(link.pageId(), who, link.userId(), now);
+            if (after.status() != p.status()) { // audited like a change through the API or the UI
+                audit.record(
+                        link.action().equals("resolve") ? "resolved" : "acknowledged",
+                        "page",
+                        after.id().toString(),
+                        Map.of("status", p.status().id()),
+                        Map.of("status", after.status().id(), "by", who, "title", after.title()));
+            }
+            return after;
         });
         if (result == null) {
             return html(HttpStatus.GONE, "Link no longer valid", "This link was already used or has expired.");
