@@ -118,6 +118,9 @@ class EventStoreIntegrationTest {
         JsonNode byIds =
                 api().postJson("/api/v1/events/by-ids", "{\"ids\":" + ids + "}").json();
         assertThat(byIds.size()).isEqualTo(5);
+        TestApi.Response nullId = api().postJson("/api/v1/events/by-ids", "{\"ids\":[" + ids.get(0) + ",null]}");
+        assertThat(nullId.status()).as(nullId.body()).isEqualTo(400);
+        assertThat(nullId.body()).contains("ids");
 
         TestApi.Response bad = api().get("/api/v1/events/search?q=" + enc("marker:(unclosed"));
         assertThat(bad.status()).isEqualTo(400);

@@ -215,6 +215,9 @@ class EventController {
         if (r.ids().size() > MAX_IDS) {
             throw new IllegalArgumentException("at most " + MAX_IDS + " ids per request");
         }
+        if (r.ids().contains(null)) {
+            throw new IllegalArgumentException("ids must be event ids (numbers), not null");
+        }
         return views(store.get(r.ids()), true);
     }
 
