@@ -87,6 +87,14 @@ class IncidentPagesTest {
         assertThat(evidencePage)
                 .contains("Chain of custody", "collected", first.path("sha256").asString());
         assertThat(s.get("/incidents/INC-999999999").status()).isEqualTo(404);
+        // An upload form posted without a multipart body is the caller's mistake: 400, not a server error.
+        for (String upload : List.of("/incidents/" + ref + "/evidence", "/incidents/" + ref + "/timeline/import")) {
+            TestApi.Response notMultipart = s.postForm(upload, "description=x");
+            assertThat(notMultipart.status())
+                    .as(upload + " " + notMultipart.body())
+                    .isEqualTo(400);
+            assertThat(notMultipart.body()).as(upload).contains("multipart");
+        }
 
         // What people type into the settings is text there too.
         String cal = "hostile-" + UUID.randomUUID().toString().substring(0, 6);
