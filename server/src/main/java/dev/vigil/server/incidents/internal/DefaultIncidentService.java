@@ -662,6 +662,10 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         if (before.status() == IncidentStatus.MERGED) {
             throw new IllegalStateException(before.reference() + " was merged; change the incident it was merged into");
         }
+        if (before.status() == IncidentStatus.CLOSED) {
+            throw new IllegalStateException(
+                    before.reference() + " is closed; reopen it (with a note saying why) to change the record");
+        }
         Instant now = clock.instant();
         Builder b = copy(before);
         List<String> changed = new ArrayList<>();

@@ -281,6 +281,11 @@ class IncidentLifecycleTest {
         assertThat(closed.closedAt()).isNotNull();
         assertThat(closed.phase()).isEqualTo(Phase.POST_INCIDENT);
         assertThat(closed.finalClassification()).isEqualTo(new Classification("fraud", "phishing"));
+        // A closed record is changed only by reopening it (with a note), as on the incident page.
+        assertThatThrownBy(() -> incidents.update(i.id(), outcome(Outcome.BENIGN)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed; reopen it");
+        assertThat(incidents.get(i.id()).orElseThrow().outcome()).isEqualTo(closed.outcome());
 
         // Reopening needs a reason and clears the closing.
         assertThatThrownBy(() -> incidents.transition(i.id(), IncidentStatus.ACKNOWLEDGED, null))
@@ -288,6 +293,7 @@ class IncidentLifecycleTest {
         Incident reopened = incidents.transition(i.id(), IncidentStatus.ACKNOWLEDGED, "second wave");
         assertThat(reopened.closedAt()).isNull();
         assertThat(reopened.status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertThat(incidents.update(i.id(), outcome(Outcome.BENIGN)).outcome()).isEqualTo(Outcome.BENIGN);
 
         assertThat(timeline.list(i.id()))
                 .extracting(TimelineEntry::summary)
