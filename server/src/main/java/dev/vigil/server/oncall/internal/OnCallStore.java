@@ -80,7 +80,15 @@ class OnCallStore {
         if (s == null || s.isBlank()) {
             throw new IllegalArgumentException(what + " is required");
         }
-        return s.strip();
+        return limited(s.strip(), what, 200);
+    }
+
+    /** The forms' {@code maxlength}, enforced for every caller: names 200, descriptions 2000, reasons 500. */
+    private static String limited(String s, String what, int max) {
+        if (s != null && s.length() > max) {
+            throw new IllegalArgumentException(what + " must be at most " + max + " characters");
+        }
+        return s;
     }
 
     private <T> T unique(java.util.function.Supplier<T> action, String what) {
@@ -358,6 +366,7 @@ class OnCallStore {
     Schedule saveSchedule(UUID id, Schedule s) {
         UUID key = id == null ? UUID.randomUUID() : id;
         String name = required(s.name(), "name");
+        limited(s.description(), "description", 2000);
         if (s.timeZone() == null) {
             throw new IllegalArgumentException("timeZone is required");
         }
@@ -444,6 +453,7 @@ class OnCallStore {
         if (o.kind() == ScheduleOverride.Kind.SWAP && o.replaces() == null) {
             throw new IllegalArgumentException("a swap names whose shifts it takes (replaces)");
         }
+        limited(o.reason(), "reason", 500);
         UUID id = UUID.randomUUID();
         jdbc.sql("insert into oncall_overrides (id, schedule_id, kind, user_id, replaces, starts_at, ends_at, reason,"
                         + " created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -504,6 +514,7 @@ class OnCallStore {
         if (start == null || end == null || !end.isAfter(start)) {
             throw new IllegalArgumentException("leave needs a start and an end after it");
         }
+        limited(reason, "reason", 500);
         UUID id = UUID.randomUUID();
         jdbc.sql(
                         "insert into oncall_leave (id, user_id, starts_at, ends_at, reason, created_at) values (?, ?, ?, ?, ?, ?)")
@@ -548,6 +559,7 @@ class OnCallStore {
     EscalationPolicy savePolicy(UUID id, EscalationPolicy p) {
         UUID key = id == null ? UUID.randomUUID() : id;
         String name = required(p.name(), "name");
+        limited(p.description(), "description", 2000);
         String steps = json.writeValueAsString(p.steps());
         return upsert(
                 "escalation_policy",

@@ -11,6 +11,7 @@ import dev.vigil.server.platform.audit.AuditEntry;
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.platform.audit.AuditQuery;
 import dev.vigil.server.testing.VigilServerTest;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -105,5 +106,40 @@ class OnCallStoreTest {
                 .isInstanceOf(NoSuchElementException.class)
                 .hasMessage("no holiday calendar " + unknown);
         assertThat(actions("holiday_calendar", c.id())).containsExactly("created");
+    }
+
+    @Test
+    void textLongerThanTheFormsAllowIsRefusedForEveryCaller() {
+        String tooLongName = "n".repeat(201);
+        assertThatThrownBy(() -> store.saveTeam(
+                        null, new OnCallTeam(null, tooLongName, List.of(), null, null, null, null, null, null, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must be at most 200 characters");
+        assertThatThrownBy(() -> store.saveCalendar(null, tooLongName, List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("name must be at most 200 characters");
+        assertThatThrownBy(() -> store.saveSchedule(
+                        null,
+                        new Schedule(
+                                null,
+                                "store-long-" + UUID.randomUUID(),
+                                "d".repeat(2001),
+                                ZoneId.of("UTC"),
+                                null,
+                                null,
+                                List.of(),
+                                null,
+                                null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("description must be at most 2000 characters");
+        Instant start = Instant.parse("2027-01-01T00:00:00Z");
+        assertThatThrownBy(() -> store.addLeave(UUID.randomUUID(), start, start.plusSeconds(3600), "r".repeat(501)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("reason must be at most 500 characters");
+        // at the limit it is accepted
+        String name = "n".repeat(160) + UUID.randomUUID();
+        assertThat(store.saveTeam(null, new OnCallTeam(null, name, List.of(), null, null, null, null, null, null, null))
+                        .name())
+                .isEqualTo(name);
     }
 }
