@@ -160,6 +160,27 @@ class ApiSecurityTest {
     }
 
     @Test
+    void userAndTeamTextIsLimitedForApiCallersAsInTheForms() {
+        TestApi admin = TestApi.admin(port);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        TestApi.Response user = admin.postJson(
+                "/api/v1/users",
+                "{\"username\":\"long-" + suffix + "\",\"displayName\":\"" + "d".repeat(201)
+                        + "\",\"roles\":[\"viewer\"]}");
+        assertThat(user.status()).as(user.body()).isEqualTo(400);
+        assertThat(user.body()).contains("displayName must be at most 200 characters");
+        TestApi.Response team = admin.postJson(
+                "/api/v1/teams", "{\"name\":\"long-" + suffix + "\",\"description\":\"" + "d".repeat(201) + "\"}");
+        assertThat(team.status()).as(team.body()).isEqualTo(400);
+        assertThat(team.body()).contains("description must be at most 200 characters");
+        assertThat(admin.postJson(
+                                "/api/v1/teams",
+                                "{\"name\":\"long-" + suffix + "\",\"description\":\"" + "d".repeat(200) + "\"}")
+                        .status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void badRequestsGetAClearError() {
         TestApi.Response r = TestApi.admin(port).postJson("/api/v1/tokens", "{\"name\":\"x\",\"scope\":\"root\"}");
         assertThat(r.status()).isEqualTo(400);

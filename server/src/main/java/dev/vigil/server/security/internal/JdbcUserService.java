@@ -84,6 +84,8 @@ class JdbcUserService implements UserService {
     @Override
     public User create(UserRequest r) {
         String username = normalizeUsername(r.username());
+        limited(r.displayName(), "displayName", 200);
+        limited(r.email(), "email", 200);
         Set<Role> roles = roles(r.roles());
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("a user needs at least one role");
@@ -195,6 +197,8 @@ class JdbcUserService implements UserService {
             throw new IllegalArgumentException("a user needs at least one role");
         }
         User current = find(id).orElseThrow(() -> notFound(id));
+        limited(r.displayName(), "displayName", 200);
+        limited(r.email(), "email", 200);
         String hash = null;
         if (r.password() != null) {
             Passwords.check(r.password(), current.username());
@@ -449,6 +453,7 @@ class JdbcUserService implements UserService {
     @Override
     public Team createTeam(String name, String description) {
         String n = teamName(name);
+        limited(description, "description", 200);
         return tx.execute(s -> {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
@@ -467,6 +472,7 @@ class JdbcUserService implements UserService {
 
     @Override
     public Team updateTeam(UUID id, String name, String description) {
+        limited(description, "description", 200);
         return tx.execute(s -> {
             Team before = team(id).orElseThrow(() -> new NoSuchElementException("no team " + id));
             try {
@@ -578,6 +584,13 @@ class JdbcUserService implements UserService {
 
     static String[] roleArray(Set<Role> roles) {
         return roles.stream().map(Role::id).sorted().toArray(String[]::new);
+    }
+
+    /** The forms' {@code maxlength}, enforced for API callers too. */
+    private static void limited(String value, String field, int max) {
+        if (value != null && value.strip().length() > max) {
+            throw new IllegalArgumentException(field + " must be at most " + max + " characters");
+        }
     }
 
     private static String displayName(String displayName, String username) {
