@@ -386,6 +386,23 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void elasticsearchJavaClientReadsAnItemRefusedForAMissingIndex() throws Exception {
+        try (ElasticsearchClient es = ElasticsearchClient.of(
+                b -> b.host("http://127.0.0.1:" + port).usernameAndPassword("elastic", VigilServerTest.ADMIN_TOKEN))) {
+            String marker = "bulk-no-index-" + System.nanoTime();
+            BulkResponse r = es.bulk(b -> b.operations(
+                            op -> op.index(i -> i.index("logs-x").document(Map.of("m", marker))))
+                    .operations(op -> op.create(c -> c.document(Map.of("m", "no index")))));
+            assertThat(r.errors()).isTrue();
+            assertThat(r.items()).hasSize(2);
+            assertThat(r.items().get(0).status()).isEqualTo(201);
+            assertThat(r.items().get(1).status()).isEqualTo(400);
+            assertThat(r.items().get(1).error().reason()).isEqualTo("index is missing");
+            awaitDelivered(rawContains(marker));
+        }
+    }
+
+    @Test
     void bulkRefusesMalformedActionLinesWholeAndBadDocumentsPerItem() {
         var malformed = admin().post("/_bulk", "application/x-ndjson", "{\"index\":{}\n{\"a\":1}\n");
         assertThat(malformed.status()).isEqualTo(400);
