@@ -450,6 +450,13 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             CompiledSource source = bound != null
                     ? bound
                     : registry.resolve(Intake.OTLP, new SourceMatcher.Attributes(null, null, null, null, r.service()));
+            if (r.invalid() != null) {
+                batch.reject(source, rejection(now, source, "record " + n, r.invalid(), ""));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + r.invalid();
+                }
+                continue;
+            }
             String raw = RAW_JSON.writeValueAsString(r.fields());
             if (raw.length() > limits.maxRecordBytes()) {
                 String reason = "log record of " + raw.length() + " characters exceeds the " + limits.maxRecordBytes()

@@ -506,6 +506,23 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void otlpJsonRecordWithABadFieldIsRejectedAloneAndItsNeighboursAreKept() throws Exception {
+        String marker = "otlp-neighbour-" + System.nanoTime();
+        String body = """
+                {"resourceLogs":[{"scopeLogs":[{"logRecords":[
+                  {"body":{"stringValue":"bad trace"},"traceId":"not-hex"},
+                  {"body":{"stringValue":"%s"},"timeUnixNano":"1763800000000000000"}
+                ]}]}]}""".formatted(marker);
+        var r = admin().post("/v1/logs", "application/json", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("partialSuccess").get("rejectedLogRecords").asString())
+                .isEqualTo("1");
+        assertThat(r.json().get("partialSuccess").get("errorMessage").asString())
+                .isEqualTo("record 1: invalid OTLP JSON: traceId must be 32 hex digits");
+        assertThat(fields(awaitDelivered(rawContains(marker)))).containsEntry("message", marker);
+    }
+
+    @Test
     void metricsExposeIntakeCounters() {
         var r = admin().get("/actuator/prometheus");
         assertThat(r.status()).isEqualTo(200);
