@@ -250,8 +250,8 @@ public final class OtlpLogsDecoder {
     }
 
     private static Object jsonValue(JsonNode v) throws InvalidBody {
-        if (v == null || v.isNull() || v.isEmpty()) {
-            return null;
+        if (v == null || v.isNull() || (v.isObject() && v.isEmpty())) {
+            return null; // an empty AnyValue
         }
         if (!v.isObject()) {
             throw new InvalidBody("invalid OTLP JSON: AnyValue must be an object, found " + v.getNodeType());

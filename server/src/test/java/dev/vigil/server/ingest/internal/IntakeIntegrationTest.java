@@ -511,15 +511,19 @@ class IntakeIntegrationTest {
         String body = """
                 {"resourceLogs":[{"scopeLogs":[{"logRecords":[
                   {"body":{"stringValue":"bad trace"},"traceId":"not-hex"},
+                  {"body":{"stringValue":"bad attribute"},"attributes":[{"key":"user","value":"alice"}]},
                   {"body":{"stringValue":"%s"},"timeUnixNano":"1763800000000000000"}
                 ]}]}]}""".formatted(marker);
         var r = admin().post("/v1/logs", "application/json", body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("partialSuccess").get("rejectedLogRecords").asString())
-                .isEqualTo("1");
+                .isEqualTo("2");
         assertThat(r.json().get("partialSuccess").get("errorMessage").asString())
                 .isEqualTo("record 1: invalid OTLP JSON: traceId must be 32 hex digits");
         assertThat(fields(awaitDelivered(rawContains(marker)))).containsEntry("message", marker);
+        var rejections = admin().get("/api/v1/sources/default-otlp/rejections").json();
+        assertThat(rejections.findValuesAsString("reason"))
+                .contains("invalid OTLP JSON: AnyValue must be an object, found STRING");
     }
 
     @Test
