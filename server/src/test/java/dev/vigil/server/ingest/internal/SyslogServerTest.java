@@ -149,6 +149,24 @@ class SyslogServerTest {
     }
 
     @Test
+    void plaintextOnTheTlsPortIsReportedNotSilentlyDropped() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.tlsPort())) {
+            s.getOutputStream().write("<13>sent in the clear\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            while (s.getInputStream().read() >= 0) {
+                // until the server closes
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && intake.invalidReasons().stream().noneMatch(r -> r.startsWith("TLS"))) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(intake.invalidReasons())
+                .anyMatch(r -> r.startsWith("TLS connection failed, received data was not decrypted: "));
+    }
+
+    @Test
     void lastLineWithoutLfIsReceivedWhenTheSenderCloses() throws Exception {
         String marker = "no-trailing-lf-" + System.nanoTime();
         try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
