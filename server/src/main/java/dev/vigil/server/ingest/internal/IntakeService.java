@@ -190,7 +190,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 @Override
                 public void line(int number, String text) {
                     try {
-                        Map<String, Object> fields = source.parser().parse(text, now);
+                        // a syslog source whose parser is "syslog" has no record parser: each line is a syslog line
+                        Map<String, Object> fields = source.parser() != null
+                                ? source.parser().parse(text, now)
+                                : source.syslog().parse(text, now).toFields();
                         batch.add(source, toEvent(source, null, now, text, fields));
                     } catch (ParseException e) {
                         reject(number, e.reason(), text);

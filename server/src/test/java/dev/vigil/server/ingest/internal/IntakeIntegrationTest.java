@@ -311,6 +311,22 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void ndjsonIntoASyslogSourceReadsEachLineAsSyslog() throws Exception {
+        String marker = "http-into-syslog-" + System.nanoTime();
+        var r = admin().post(
+                        "/api/v1/ingest/default-syslog",
+                        "application/x-ndjson",
+                        "<13>1 2025-11-22T15:08:00Z h1 app9 - - - " + marker + "\nnot syslog\n");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(1);
+        assertThat(r.json().get("rejected").asInt()).isEqualTo(1);
+        assertThat(r.json().get("errors").get(0).get("line").asInt()).isEqualTo(2);
+        IngestedEvent e = awaitDelivered(rawContains(marker));
+        assertThat(e.sourceName()).isEqualTo("default-syslog");
+        assertThat(fields(e)).containsEntry("process.name", "app9");
+    }
+
+    @Test
     void ingestTokensAreBoundToTheirSourceAndUnknownNamesAreVisible() {
         String token = createSource("""
                 {"name":"bound-one","intake":"http"}""");
