@@ -327,6 +327,19 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void ndjsonNumberOverflowingADoubleIsKeptAndItsNeighboursToo() throws Exception {
+        String marker = "inf-" + System.nanoTime();
+        var r = admin().post(
+                        "/api/v1/ingest/default-http",
+                        "application/x-ndjson",
+                        "{\"Channel\":1e999,\"m\":\"" + marker + "\"}\n{\"m\":\"" + marker + "-2\"}\n");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(fields(awaitDelivered(e -> e.raw().contains("1e999")))).containsEntry("m", marker);
+        awaitDelivered(rawContains(marker + "-2"));
+    }
+
+    @Test
     void ingestTokensAreBoundToTheirSourceAndUnknownNamesAreVisible() {
         String token = createSource("""
                 {"name":"bound-one","intake":"http"}""");
