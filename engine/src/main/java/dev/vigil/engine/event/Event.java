@@ -166,6 +166,9 @@ public final class Event {
     }
 
     private static String doubleText(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return Double.toString(d); // NaN, Infinity, -Infinity (a JSON number beyond double's range: 1e999)
+        }
         if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
             return BigDecimal.valueOf(d).setScale(1).toPlainString();
         }

@@ -35,4 +35,13 @@ class EventWithFieldTest {
         // replacing the time field itself keeps the time already determined
         assertThat(normalised.withField("ts", "later").timestamp()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
     }
+
+    @Test
+    void nonFiniteNumbersHaveATextForm() {
+        Event e =
+                Event.of(Map.of("inf", Double.POSITIVE_INFINITY, "ninf", Double.NEGATIVE_INFINITY, "nan", Double.NaN));
+        assertThat(e.getString("inf")).isEqualTo("Infinity");
+        assertThat(e.getString("ninf")).isEqualTo("-Infinity");
+        assertThat(e.getString("nan")).isEqualTo("NaN");
+    }
 }

@@ -68,7 +68,8 @@ class ElasticsearchController {
                 List<Map<String, Object>> items = new ArrayList<>(r.items().size());
                 for (IntakeService.BulkItem item : r.items()) {
                     Map<String, Object> v = new LinkedHashMap<>();
-                    v.put("_index", item.index());
+                    // never null: the official clients refuse the whole response when an item lacks _index
+                    v.put("_index", item.index() == null ? "" : item.index());
                     v.put("_id", item.id());
                     if (item.status() < 300) {
                         v.put("_version", 1);

@@ -190,7 +190,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 @Override
                 public void line(int number, String text) {
                     try {
-                        Map<String, Object> fields = source.parser().parse(text, now);
+                        // a syslog source whose parser is "syslog" has no record parser: each line is a syslog line
+                        Map<String, Object> fields = source.parser() != null
+                                ? source.parser().parse(text, now)
+                                : source.syslog().parse(text, now).toFields();
                         batch.add(source, toEvent(source, null, now, text, fields));
                     } catch (ParseException e) {
                         reject(number, e.reason(), text);
@@ -450,6 +453,13 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             CompiledSource source = bound != null
                     ? bound
                     : registry.resolve(Intake.OTLP, new SourceMatcher.Attributes(null, null, null, null, r.service()));
+            if (r.invalid() != null) {
+                batch.reject(source, rejection(now, source, "record " + n, r.invalid(), ""));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + r.invalid();
+                }
+                continue;
+            }
             String raw = RAW_JSON.writeValueAsString(r.fields());
             if (raw.length() > limits.maxRecordBytes()) {
                 String reason = "log record of " + raw.length() + " characters exceeds the " + limits.maxRecordBytes()

@@ -34,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * {@code resource.attributes.service.name} is also reported as the record's service (the owning application when the
  * source names none). A body that is not a valid request fails whole with a reason ({@link InvalidBody}); protobuf
- * that parses but holds only unknown fields is garbage and refused as such.
+ * that parses but holds only unknown fields is garbage and refused as such. In JSON, a bad field inside one log
+ * record fails only that record ({@link Decoded#invalid()}).
  */
 public final class OtlpLogsDecoder {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -42,8 +43,15 @@ public final class OtlpLogsDecoder {
 
     private OtlpLogsDecoder() {}
 
-    /** One log record: its fields and the service that sent it (nullable). */
-    public record Decoded(Map<String, Object> fields, String service) {}
+    /**
+     * One log record: its fields and the service that sent it (nullable); or, when {@code invalid} is set, the reason
+     * this one record could not be decoded (its neighbours still are).
+     */
+    public record Decoded(Map<String, Object> fields, String service, String invalid) {
+        Decoded(Map<String, Object> fields, String service) {
+            this(fields, service, null);
+        }
+    }
 
     public static final class InvalidBody extends Exception {
         private static final long serialVersionUID = 1L;
@@ -193,48 +201,57 @@ public final class OtlpLogsDecoder {
                     }
                 }
                 for (JsonNode r : array(field(sl, "logRecords", "log_records"), "logRecords")) {
-                    Map<String, Object> f = new LinkedHashMap<>();
-                    long time = uint64(field(r, "timeUnixNano", "time_unix_nano"), "timeUnixNano");
-                    long observed =
-                            uint64(field(r, "observedTimeUnixNano", "observed_time_unix_nano"), "observedTimeUnixNano");
-                    if (time != 0 || observed != 0) {
-                        f.put("@timestamp", nanos(time != 0 ? time : observed));
+                    try {
+                        out.add(new Decoded(jsonRecord(r, scope, resource), service));
+                    } catch (InvalidBody e) {
+                        out.add(new Decoded(Map.of(), service, e.getMessage()));
                     }
-                    if (observed != 0) {
-                        f.put("observed_timestamp", nanos(observed));
-                    }
-                    putIfNotEmpty(f, "severity_text", textOf(field(r, "severityText", "severity_text")));
-                    long sev = uint64(field(r, "severityNumber", "severity_number"), "severityNumber");
-                    if (sev != 0) {
-                        f.put("severity_number", sev);
-                    }
-                    JsonNode bodyNode = field(r, "body", "body");
-                    if (bodyNode != null && !bodyNode.isNull()) {
-                        Object b = jsonValue(bodyNode);
-                        f.put(b instanceof String ? "message" : "body", b);
-                    }
-                    putIfNotEmpty(f, "trace_id", hexId(field(r, "traceId", "trace_id"), 16, "traceId"));
-                    putIfNotEmpty(f, "span_id", hexId(field(r, "spanId", "span_id"), 8, "spanId"));
-                    long flags = uint64(field(r, "flags", "flags"), "flags");
-                    if (flags != 0) {
-                        f.put("trace_flags", flags);
-                    }
-                    putIfNotEmpty(f, "event_name", textOf(field(r, "eventName", "event_name")));
-                    for (JsonNode kv : array(field(r, "attributes", "attributes"), "attributes")) {
-                        f.put("attributes." + text(kv, "key"), jsonValue(field(kv, "value", "value")));
-                    }
-                    f.putAll(scope);
-                    f.putAll(resource);
-                    out.add(new Decoded(f, service));
                 }
             }
         }
         return out;
     }
 
+    /** One OTLP JSON log record's fields; a bad field fails this record only. */
+    private static Map<String, Object> jsonRecord(JsonNode r, Map<String, Object> scope, Map<String, Object> resource)
+            throws InvalidBody {
+        Map<String, Object> f = new LinkedHashMap<>();
+        long time = uint64(field(r, "timeUnixNano", "time_unix_nano"), "timeUnixNano");
+        long observed = uint64(field(r, "observedTimeUnixNano", "observed_time_unix_nano"), "observedTimeUnixNano");
+        if (time != 0 || observed != 0) {
+            f.put("@timestamp", nanos(time != 0 ? time : observed));
+        }
+        if (observed != 0) {
+            f.put("observed_timestamp", nanos(observed));
+        }
+        putIfNotEmpty(f, "severity_text", textOf(field(r, "severityText", "severity_text")));
+        long sev = uint64(field(r, "severityNumber", "severity_number"), "severityNumber");
+        if (sev != 0) {
+            f.put("severity_number", sev);
+        }
+        JsonNode bodyNode = field(r, "body", "body");
+        if (bodyNode != null && !bodyNode.isNull()) {
+            Object b = jsonValue(bodyNode);
+            f.put(b instanceof String ? "message" : "body", b);
+        }
+        putIfNotEmpty(f, "trace_id", hexId(field(r, "traceId", "trace_id"), 16, "traceId"));
+        putIfNotEmpty(f, "span_id", hexId(field(r, "spanId", "span_id"), 8, "spanId"));
+        long flags = uint64(field(r, "flags", "flags"), "flags");
+        if (flags != 0) {
+            f.put("trace_flags", flags);
+        }
+        putIfNotEmpty(f, "event_name", textOf(field(r, "eventName", "event_name")));
+        for (JsonNode kv : array(field(r, "attributes", "attributes"), "attributes")) {
+            f.put("attributes." + text(kv, "key"), jsonValue(field(kv, "value", "value")));
+        }
+        f.putAll(scope);
+        f.putAll(resource);
+        return f;
+    }
+
     private static Object jsonValue(JsonNode v) throws InvalidBody {
-        if (v == null || v.isNull() || v.isEmpty()) {
-            return null;
+        if (v == null || v.isNull() || (v.isObject() && v.isEmpty())) {
+            return null; // an empty AnyValue
         }
         if (!v.isObject()) {
             throw new InvalidBody("invalid OTLP JSON: AnyValue must be an object, found " + v.getNodeType());

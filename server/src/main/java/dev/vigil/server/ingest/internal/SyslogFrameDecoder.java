@@ -3,6 +3,7 @@ package dev.vigil.server.ingest.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -59,6 +60,44 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 return; // need more bytes
             }
         }
+    }
+
+    /**
+     * The peer closed: what is left after the complete frames is a last line without its LF (accepted, as rsyslog
+     * does) or an octet-counted frame cut short (reported), never silently discarded.
+     */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        if (!in.isReadable()) {
+            return;
+        }
+        if (discarding != 0) {
+            in.skipBytes(in.readableBytes()); // the rest of a frame already reported
+            return;
+        }
+        int rest = in.readableBytes();
+        if (mode == Mode.LINES) {
+            int textLength = in.getByte(in.writerIndex() - 1) == '\r' ? rest - 1 : rest;
+            if (textLength == 0) {
+                in.skipBytes(rest);
+            } else if (textLength > maxFrame) {
+                in.skipBytes(rest);
+                out.add(new SyslogFrame.Invalid("line exceeds the " + maxFrame + "-byte limit", rest));
+            } else {
+                emit(in, textLength, rest, out);
+            }
+            return;
+        }
+        String header = in.toString(in.readerIndex(), Math.min(rest, MAX_LENGTH_DIGITS + 1), StandardCharsets.US_ASCII);
+        int sp = header.indexOf(' ');
+        in.skipBytes(rest);
+        out.add(new SyslogFrame.Invalid(
+                sp > 0
+                        ? "octet-counting frame truncated: the connection closed after " + (rest - sp - 1) + " of "
+                                + header.substring(0, sp) + " bytes"
+                        : "octet-counting frame truncated: the connection closed inside MSG-LEN",
+                rest));
     }
 
     private void decodeOctetCounted(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {

@@ -2,9 +2,11 @@ package dev.vigil.server.ingest.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * Per TCP/TLS connection: collects the frames of one read and submits them when the read completes. When the
@@ -91,6 +93,12 @@ final class SyslogStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // TLS handshake failures, resets: the connection is closed; frames read so far are submitted on inactive.
+        // A TLS failure (plaintext on the TLS port, a certificate the sender refuses) loses what the sender sent:
+        // reported as an invalid frame so that it is counted and visible, never silently dropped.
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            pending.add(new SyslogFrame.Invalid(
+                    "TLS connection failed, received data was not decrypted: " + tls.getMessage(), 0));
+        }
         ctx.close();
     }
 

@@ -311,6 +311,35 @@ class IntakeIntegrationTest {
     }
 
     @Test
+    void ndjsonIntoASyslogSourceReadsEachLineAsSyslog() throws Exception {
+        String marker = "http-into-syslog-" + System.nanoTime();
+        var r = admin().post(
+                        "/api/v1/ingest/default-syslog",
+                        "application/x-ndjson",
+                        "<13>1 2025-11-22T15:08:00Z h1 app9 - - - " + marker + "\nnot syslog\n");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(1);
+        assertThat(r.json().get("rejected").asInt()).isEqualTo(1);
+        assertThat(r.json().get("errors").get(0).get("line").asInt()).isEqualTo(2);
+        IngestedEvent e = awaitDelivered(rawContains(marker));
+        assertThat(e.sourceName()).isEqualTo("default-syslog");
+        assertThat(fields(e)).containsEntry("process.name", "app9");
+    }
+
+    @Test
+    void ndjsonNumberOverflowingADoubleIsKeptAndItsNeighboursToo() throws Exception {
+        String marker = "inf-" + System.nanoTime();
+        var r = admin().post(
+                        "/api/v1/ingest/default-http",
+                        "application/x-ndjson",
+                        "{\"Channel\":1e999,\"m\":\"" + marker + "\"}\n{\"m\":\"" + marker + "-2\"}\n");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(fields(awaitDelivered(e -> e.raw().contains("1e999")))).containsEntry("m", marker);
+        awaitDelivered(rawContains(marker + "-2"));
+    }
+
+    @Test
     void ingestTokensAreBoundToTheirSourceAndUnknownNamesAreVisible() {
         String token = createSource("""
                 {"name":"bound-one","intake":"http"}""");
@@ -382,6 +411,23 @@ class IntakeIntegrationTest {
                     b.operations(op -> op.index(i -> i.index("filebeat-x").document(Map.of("m", marker)))));
             assertThat(r.errors()).isFalse();
             assertThat(awaitDelivered(rawContains(marker)).sourceName()).isEqualTo("beats"); // matched by index
+        }
+    }
+
+    @Test
+    void elasticsearchJavaClientReadsAnItemRefusedForAMissingIndex() throws Exception {
+        try (ElasticsearchClient es = ElasticsearchClient.of(
+                b -> b.host("http://127.0.0.1:" + port).usernameAndPassword("elastic", VigilServerTest.ADMIN_TOKEN))) {
+            String marker = "bulk-no-index-" + System.nanoTime();
+            BulkResponse r = es.bulk(b -> b.operations(
+                            op -> op.index(i -> i.index("logs-x").document(Map.of("m", marker))))
+                    .operations(op -> op.create(c -> c.document(Map.of("m", "no index")))));
+            assertThat(r.errors()).isTrue();
+            assertThat(r.items()).hasSize(2);
+            assertThat(r.items().get(0).status()).isEqualTo(201);
+            assertThat(r.items().get(1).status()).isEqualTo(400);
+            assertThat(r.items().get(1).error().reason()).isEqualTo("index is missing");
+            awaitDelivered(rawContains(marker));
         }
     }
 
@@ -486,6 +532,27 @@ class IntakeIntegrationTest {
         assertThat(badJson.status()).isEqualTo(400);
         assertThat(badJson.body()).contains("scopeLogs must be an array");
         assertThat(admin().post("/v1/logs", "text/plain", "x").status()).isEqualTo(415);
+    }
+
+    @Test
+    void otlpJsonRecordWithABadFieldIsRejectedAloneAndItsNeighboursAreKept() throws Exception {
+        String marker = "otlp-neighbour-" + System.nanoTime();
+        String body = """
+                {"resourceLogs":[{"scopeLogs":[{"logRecords":[
+                  {"body":{"stringValue":"bad trace"},"traceId":"not-hex"},
+                  {"body":{"stringValue":"bad attribute"},"attributes":[{"key":"user","value":"alice"}]},
+                  {"body":{"stringValue":"%s"},"timeUnixNano":"1763800000000000000"}
+                ]}]}]}""".formatted(marker);
+        var r = admin().post("/v1/logs", "application/json", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("partialSuccess").get("rejectedLogRecords").asString())
+                .isEqualTo("2");
+        assertThat(r.json().get("partialSuccess").get("errorMessage").asString())
+                .isEqualTo("record 1: invalid OTLP JSON: traceId must be 32 hex digits");
+        assertThat(fields(awaitDelivered(rawContains(marker)))).containsEntry("message", marker);
+        var rejections = admin().get("/api/v1/sources/default-otlp/rejections").json();
+        assertThat(rejections.findValuesAsString("reason"))
+                .contains("invalid OTLP JSON: AnyValue must be an object, found STRING");
     }
 
     @Test

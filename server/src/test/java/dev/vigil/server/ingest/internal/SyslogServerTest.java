@@ -149,6 +149,51 @@ class SyslogServerTest {
     }
 
     @Test
+    void plaintextOnTheTlsPortIsReportedNotSilentlyDropped() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.tlsPort())) {
+            s.getOutputStream().write("<13>sent in the clear\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(10_000);
+            while (s.getInputStream().read() >= 0) {
+                // until the server closes
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && intake.invalidReasons().stream().noneMatch(r -> r.startsWith("TLS"))) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(intake.invalidReasons())
+                .anyMatch(r -> r.startsWith("TLS connection failed, received data was not decrypted: "));
+    }
+
+    @Test
+    void lastLineWithoutLfIsReceivedWhenTheSenderCloses() throws Exception {
+        String marker = "no-trailing-lf-" + System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+            s.getOutputStream().write(("<13>first\n<13>" + marker).getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        }
+        assertThat(intake.await(marker).text).isEqualTo("<13>" + marker);
+    }
+
+    @Test
+    void octetCountedFrameTruncatedByTheCloseIsReported() throws Exception {
+        String marker = "truncated-" + System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+            s.getOutputStream().write(("200 <13>" + marker).getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline
+                && intake.invalidReasons().stream().noneMatch(r -> r.contains("truncated"))) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(intake.invalidReasons())
+                .anyMatch(r -> r.equals("octet-counting frame truncated: the connection closed after "
+                        + ("<13>" + marker).length() + " of 200 bytes"));
+    }
+
+    @Test
     void udpGarbageIsReportedNotFatal() throws Exception {
         try (DatagramSocket s = new DatagramSocket()) {
             byte[] bad = {(byte) 0xFF, (byte) 0xFE, 'x'};
