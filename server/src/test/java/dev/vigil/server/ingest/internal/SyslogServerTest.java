@@ -194,6 +194,18 @@ class SyslogServerTest {
     }
 
     @Test
+    void anIntakeFailureOnOneDatagramDoesNotStopTheUdpListener() throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] poison = "<13>poison-intake".getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(poison, poison.length, InetAddress.getLoopbackAddress(), server.udpPort()));
+        }
+        assertThat(intake.thrown.await(20, TimeUnit.SECONDS)).isTrue();
+        String marker = "udp-after-failure-" + System.nanoTime();
+        logger("--rfc3164", "--udp", "-P", server.udpPort(), marker);
+        intake.await(marker);
+    }
+
+    @Test
     void udpGarbageIsReportedNotFatal() throws Exception {
         try (DatagramSocket s = new DatagramSocket()) {
             byte[] bad = {(byte) 0xFF, (byte) 0xFE, 'x'};
@@ -252,6 +264,7 @@ class SyslogServerTest {
         final AtomicInteger refusals = new AtomicInteger();
         final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Got> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch thrown = new java.util.concurrent.CountDownLatch(1);
 
         @Override
         public boolean submit(
@@ -259,6 +272,11 @@ class SyslogServerTest {
             if (full.get()) {
                 refusals.incrementAndGet();
                 return false;
+            }
+            if (frames.stream()
+                    .anyMatch(f -> f instanceof SyslogFrame.Text t && t.text().contains("poison-intake"))) {
+                thrown.countDown();
+                throw new IllegalStateException("intake failure (test)");
             }
             for (SyslogFrame f : frames) {
                 switch (f) {
