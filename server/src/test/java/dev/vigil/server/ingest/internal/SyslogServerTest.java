@@ -121,6 +121,20 @@ class SyslogServerTest {
     }
 
     @Test
+    void lineOneByteOverTheLimitIsRefused() throws Exception {
+        String marker = "after-4097-" + System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("<13>" + "z".repeat(4093) + "\n").getBytes(StandardCharsets.US_ASCII)); // 4097 bytes
+            out.write(("<13>" + marker + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            intake.await(marker);
+        }
+        assertThat(intake.seen).noneMatch(g -> g.text.startsWith("<13>zzz"));
+        assertThat(intake.invalidReasons()).contains("line of 4097 bytes exceeds the 4096-byte limit");
+    }
+
+    @Test
     void oversizeOctetCountedFrameIsSkippedExactly() throws Exception {
         String marker = "after-big-" + System.nanoTime();
         try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
