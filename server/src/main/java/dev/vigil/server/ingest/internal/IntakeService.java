@@ -82,6 +82,30 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         return badBodies.sum();
     }
 
+    /**
+     * A request holds more records than the whole pipeline may queue: refused (413) while it is read, so that a small
+     * (or gzip-compressed) body of tiny records cannot build millions of events and rejections in memory.
+     */
+    private static final class TooManyRecords extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyRecords(long max) {
+            super(
+                    "the request holds more than " + max
+                            + " records (the intake pipeline's capacity); send smaller requests",
+                    null,
+                    false,
+                    false);
+        }
+    }
+
+    /** Throws {@link TooManyRecords} when {@code batch} cannot take one more record. */
+    private void checkRoom(PendingBatch batch) {
+        if ((long) batch.events.size() + batch.rejectedCount() >= pipeline.maxEvents()) {
+            throw new TooManyRecords(pipeline.maxEvents());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ syslog
 
     @Override
@@ -189,6 +213,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             reader.read(body, gzip, new LineReader.Sink() {
                 @Override
                 public void line(int number, String text) {
+                    checkRoom(batch);
                     try {
                         // a syslog source whose parser is "syslog" has no record parser: each line is a syslog line
                         Map<String, Object> fields = source.parser() != null
@@ -206,6 +231,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 }
 
                 private void reject(int number, String reason, String text) {
+                    checkRoom(batch);
                     batch.reject(source, rejection(now, source, "line " + number, reason, text));
                     if (errors.size() < limits.maxReportedErrors()) {
                         errors.add(new LineError(number, reason));
@@ -216,6 +242,9 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             badBodies.increment();
             return new LinesResult(
                     e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, source.name(), 0, 0, List.of(), e.getMessage());
+        } catch (TooManyRecords e) {
+            badBodies.increment();
+            return new LinesResult(Status.TOO_LARGE, source.name(), 0, 0, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
         if (ack == null) {
@@ -273,6 +302,9 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         } catch (BulkParser.MalformedAction e) {
             badBodies.increment();
             return new BulkResult(Status.BAD_BODY, List.of(), e.getMessage());
+        } catch (TooManyRecords e) {
+            badBodies.increment();
+            return new BulkResult(Status.TOO_LARGE, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
         if (ack == null) {
@@ -320,6 +352,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
 
         @Override
         public void line(int number, String text) {
+            checkRoom(batch);
             if (action == null) {
                 parseAction(number, text);
                 return;
@@ -353,6 +386,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
 
         @Override
         public void invalid(int number, String reason, int size) {
+            checkRoom(batch);
             if (action == null) {
                 throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + reason);
             }
@@ -442,6 +476,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         } catch (OtlpLogsDecoder.InvalidBody e) {
             badBodies.increment();
             return new OtlpResult(Status.BAD_BODY, 0, 0, e.getMessage());
+        }
+        if (records.size() > pipeline.maxEvents()) {
+            badBodies.increment();
+            return new OtlpResult(Status.TOO_LARGE, 0, 0, new TooManyRecords(pipeline.maxEvents()).getMessage());
         }
         Instant now = clock.instant();
         CompiledSource bound = boundSource == null ? null : registry.byName(boundSource);

@@ -13,6 +13,7 @@ import java.util.List;
  * per sender; UDP cannot push back, so when the pipeline is full the intake counts them as dropped.
  */
 final class SyslogDatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyslogDatagramHandler.class);
     private final SyslogIntake intake;
     private final int maxFrame;
     private final Utf8 utf8 = new Utf8();
@@ -65,12 +66,24 @@ final class SyslogDatagramHandler extends SimpleChannelInboundHandler<DatagramPa
     }
 
     private void flush() {
-        for (int i = 0; i < senders.size(); i++) {
-            if (!frames.get(i).isEmpty()) {
-                intake.submit(SyslogIntake.Transport.UDP, senders.get(i), frames.get(i), false);
-            }
-        }
+        // detached first: a failing submit must not leave its frames here to fail every later flush (the listener
+        // would stop delivering anything and grow without bound)
+        List<InetSocketAddress> from = new ArrayList<>(senders);
+        List<List<SyslogFrame>> batches = new ArrayList<>(frames);
         senders.clear();
         frames.clear();
+        for (int i = 0; i < from.size(); i++) {
+            if (!batches.get(i).isEmpty()) {
+                try {
+                    intake.submit(SyslogIntake.Transport.UDP, from.get(i), batches.get(i), false);
+                } catch (RuntimeException e) {
+                    LOG.error(
+                            "syslog/UDP: {} datagrams from {} lost: the intake failed",
+                            batches.get(i).size(),
+                            from.get(i),
+                            e);
+                }
+            }
+        }
     }
 }

@@ -178,6 +178,12 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             out.add(Skip.INSTANCE);
             return;
         }
+        if (textLength > maxFrame) { // found within the search window, but one byte over (no CR before the LF)
+            in.skipBytes(length + 1);
+            out.add(new SyslogFrame.Invalid(
+                    "line of " + textLength + " bytes exceeds the " + maxFrame + "-byte limit", textLength));
+            return;
+        }
         emit(in, textLength, length + 1, out);
     }
 

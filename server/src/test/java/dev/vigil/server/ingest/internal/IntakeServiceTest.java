@@ -102,6 +102,35 @@ class IntakeServiceTest {
         assertThat(s.stats("default-syslog").orElseThrow().dropped()).isEqualTo(1);
     }
 
+    @Test
+    void aRequestWithMoreRecordsThanThePipelineHoldsIsRefusedWholeNotBuffered() throws Exception {
+        IntakeService s = service(10, false);
+        var lines = s.ingestLines("default-http", stream("{\"a\":1}\n".repeat(11)), false);
+        assertThat(lines.status()).isEqualTo(IntakeService.Status.TOO_LARGE);
+        assertThat(lines.message())
+                .isEqualTo(
+                        "the request holds more than 10 records (the intake pipeline's capacity); send smaller requests");
+        var rejectedLines = s.ingestLines("default-http", stream("not json\n".repeat(11)), false);
+        assertThat(rejectedLines.status()).isEqualTo(IntakeService.Status.TOO_LARGE);
+        var bulk = s.ingestBulk("i", stream("{\"create\":{}}\n{\"a\":1}\n".repeat(11)), false, null);
+        assertThat(bulk.status()).isEqualTo(IntakeService.Status.TOO_LARGE);
+        ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+        for (int i = 0; i < 11; i++) {
+            scope.addLogRecords(
+                    LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("r" + i)));
+        }
+        byte[] otlp = ExportLogsServiceRequest.newBuilder()
+                .addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+                .build()
+                .toByteArray();
+        assertThat(s.ingestOtlp(otlp, false, null).status()).isEqualTo(IntakeService.Status.TOO_LARGE);
+        assertThat(s.stats("default-http").orElseThrow().accepted()).isZero();
+        assertThat(s.stats("default-http").orElseThrow().rejected()).isZero();
+        assertThat(s.badBodies()).isEqualTo(4);
+        var ten = s.ingestLines("default-http", stream("{\"a\":1}\n".repeat(10)), false);
+        assertThat(ten.status()).isEqualTo(IntakeService.Status.ACCEPTED);
+    }
+
     static ByteArrayInputStream stream(String s) {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -121,6 +121,20 @@ class SyslogServerTest {
     }
 
     @Test
+    void lineOneByteOverTheLimitIsRefused() throws Exception {
+        String marker = "after-4097-" + System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("<13>" + "z".repeat(4093) + "\n").getBytes(StandardCharsets.US_ASCII)); // 4097 bytes
+            out.write(("<13>" + marker + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            intake.await(marker);
+        }
+        assertThat(intake.seen).noneMatch(g -> g.text.startsWith("<13>zzz"));
+        assertThat(intake.invalidReasons()).contains("line of 4097 bytes exceeds the 4096-byte limit");
+    }
+
+    @Test
     void oversizeOctetCountedFrameIsSkippedExactly() throws Exception {
         String marker = "after-big-" + System.nanoTime();
         try (Socket s = new Socket("127.0.0.1", server.tcpPort())) {
@@ -194,6 +208,18 @@ class SyslogServerTest {
     }
 
     @Test
+    void anIntakeFailureOnOneDatagramDoesNotStopTheUdpListener() throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] poison = "<13>poison-intake".getBytes(StandardCharsets.US_ASCII);
+            s.send(new DatagramPacket(poison, poison.length, InetAddress.getLoopbackAddress(), server.udpPort()));
+        }
+        assertThat(intake.thrown.await(20, TimeUnit.SECONDS)).isTrue();
+        String marker = "udp-after-failure-" + System.nanoTime();
+        logger("--rfc3164", "--udp", "-P", server.udpPort(), marker);
+        intake.await(marker);
+    }
+
+    @Test
     void udpGarbageIsReportedNotFatal() throws Exception {
         try (DatagramSocket s = new DatagramSocket()) {
             byte[] bad = {(byte) 0xFF, (byte) 0xFE, 'x'};
@@ -252,6 +278,7 @@ class SyslogServerTest {
         final AtomicInteger refusals = new AtomicInteger();
         final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Got> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CountDownLatch thrown = new java.util.concurrent.CountDownLatch(1);
 
         @Override
         public boolean submit(
@@ -259,6 +286,11 @@ class SyslogServerTest {
             if (full.get()) {
                 refusals.incrementAndGet();
                 return false;
+            }
+            if (frames.stream()
+                    .anyMatch(f -> f instanceof SyslogFrame.Text t && t.text().contains("poison-intake"))) {
+                thrown.countDown();
+                throw new IllegalStateException("intake failure (test)");
             }
             for (SyslogFrame f : frames) {
                 switch (f) {
