@@ -72,7 +72,7 @@ public interface RetroHunts {
             Map<String, String> matchedFields) {}
 
     /**
-     * Queues a hunt.
+     * Queues a hunt, owned by the current caller (audited).
      *
      * @throws IllegalArgumentException when the rules do not compile or the query is invalid (nothing is queued)
      */
@@ -82,8 +82,19 @@ public interface RetroHunts {
 
     List<Job> recent(int limit);
 
-    /** Asks a queued or running hunt to stop; false when it is unknown or finished. */
+    /**
+     * Asks a queued or running hunt to stop (audited); false when it has finished or was already asked.
+     *
+     * @throws java.util.NoSuchElementException when there is no such hunt
+     * @throws org.springframework.security.access.AccessDeniedException unless {@link #mayCancel} allows the caller
+     */
     boolean cancel(UUID id);
+
+    /**
+     * Whether the current caller may cancel the hunt: its owner (the user who started it, from any of their sessions
+     * or personal tokens; or the integration token that started it), or an administrator ({@code system_write}).
+     */
+    boolean mayCancel(UUID id);
 
     /** Kept matches of a hunt after {@code afterSeq}, optionally of one rule, in the order they were found. */
     List<Match> matches(UUID id, String ruleRef, long afterSeq, int limit);

@@ -2,6 +2,7 @@ package dev.vigil.server.security;
 
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.Role;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -36,6 +37,49 @@ public interface AccessControl {
             }
         }
         return out;
+    }
+
+    /**
+     * True when the caller holds every permission {@code token} grants: what it could have issued itself, and so may
+     * revoke ({@link #grantable}'s principle: a principal does not manage what it does not hold).
+     */
+    default boolean holdsAllOf(ApiTokenInfo token) {
+        return currentPermissions().containsAll(token.permissions());
+    }
+
+    /**
+     * True when the caller may see and revoke {@code token} as one of its own ({@code /api/v1/me/tokens}, the account
+     * page): it must be a personal token of the caller's user; a signed-in session (the full user) manages all of
+     * them, a personal token only those it {@link #holdsAllOf holds all of} (a limited token cannot revoke, or list,
+     * its user's stronger tokens).
+     */
+    boolean mayManageOwn(ApiTokenInfo token);
+
+    /**
+     * The latest expiry a token issued now by the caller may have: a token cannot mint one that outlives itself, so
+     * for a caller authenticated with an expiring token its expiry; empty for sessions and tokens without expiry.
+     */
+    Optional<Instant> issuableUntil();
+
+    /**
+     * The expiry of a token the caller issues, checked against {@link #issuableUntil}: {@code requested}, or the
+     * limit when none was requested.
+     *
+     * @throws org.springframework.security.access.AccessDeniedException when {@code requested} is later than the limit
+     */
+    default Instant limitExpiry(Instant requested) {
+        Optional<Instant> limit = issuableUntil();
+        if (limit.isEmpty()) {
+            return requested;
+        }
+        if (requested == null) {
+            return limit.get();
+        }
+        if (requested.isAfter(limit.get())) {
+            throw new org.springframework.security.access.AccessDeniedException(
+                    "a token cannot issue a token that outlives itself (it expires " + limit.get() + ")");
+        }
+        return requested;
     }
 
     /** Throws {@link org.springframework.security.access.AccessDeniedException} unless allowed. */

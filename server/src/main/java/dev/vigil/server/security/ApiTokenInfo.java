@@ -1,5 +1,6 @@
 package dev.vigil.server.security;
 
+import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.Role;
 import java.time.Instant;
 import java.util.Set;
@@ -25,6 +26,11 @@ public record ApiTokenInfo(
         Instant expiresAt,
         Instant revokedAt,
         Instant lastUsedAt) {
+
+    /** What the token grants at most: its roles' permissions (api tokens) or its scope's (ingest, metrics). */
+    public Set<Permission> permissions() {
+        return scope == ApiScope.API ? Role.permissionsOf(roles) : scope.permissions();
+    }
 
     /** Active: not revoked and not expired at {@code now}. */
     public boolean activeAt(Instant now) {

@@ -19,7 +19,12 @@ public interface UserService {
     /** Changes display name, e-mail, roles, enabled (null fields unchanged) and, if given, the password. */
     User update(UUID id, UserRequest request);
 
-    /** Changes one's own password after checking the current one. */
+    /**
+     * Changes one's own password after checking the current one. Only in a signed-in session: an API token is
+     * refused ({@link org.springframework.security.access.AccessDeniedException}). A wrong current password counts
+     * towards the sign-in lockout and is audited ({@code password_change_failed}); a locked account is refused
+     * ({@link IllegalStateException}).
+     */
     void changePassword(UUID id, String currentPassword, String newPassword);
 
     /** Lifts a lock after failed sign-ins. */

@@ -3,6 +3,7 @@ package dev.vigil.server.events.internal;
 import dev.vigil.server.detection.RuleEvaluators;
 import dev.vigil.server.platform.DataDirectory;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.security.AccessControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -76,7 +77,10 @@ class EventsConfiguration {
             DataSource dataSource,
             JsonMapper json,
             Clock clock,
-            EventsProperties p) {
+            EventsProperties p,
+            AccessControl access,
+            AuditLog audit,
+            TransactionTemplate tx) {
         return new HuntService(
                 store,
                 evaluators,
@@ -84,7 +88,10 @@ class EventsConfiguration {
                 json,
                 clock,
                 p.hunt().threads(),
-                p.hunt().maxKeptMatches());
+                p.hunt().maxKeptMatches(),
+                access,
+                audit,
+                tx);
     }
 
     @Bean

@@ -19,7 +19,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Retro-hunts (permission {@code events_read}: a hunt reads stored events and changes nothing):
+ * Retro-hunts. Reading hunts and their matches needs {@code events_read}; starting one needs {@code hunts_run} (a
+ * hunt is a background job that occupies the hunt pool, so the read-only roles do not start them); cancelling needs
+ * {@code hunts_run} and is allowed to the hunt's owner or an administrator ({@code system_write}), anyone else gets
+ * 403 (hunts are listed to every reader, so their existence is no secret). Start and cancel are audited.
  *
  * <ul>
  *   <li>{@code POST /api/v1/hunts} with JSON {@code {"rule": "<ref>"}}, {@code {"rules": [...]}}, {@code {"active":
@@ -52,6 +55,7 @@ class HuntController {
             String timeField) {}
 
     @PostMapping(path = "/api/v1/hunts", consumes = "application/json")
+    @RequirePermission(Permission.HUNTS_RUN)
     ResponseEntity<RetroHunts.Job> start(@RequestBody HuntRequest r) {
         int chosen = (r.rule() != null ? 1 : 0)
                 + (r.rules() != null ? 1 : 0)
@@ -71,6 +75,7 @@ class HuntController {
     @PostMapping(
             path = "/api/v1/hunts",
             consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    @RequirePermission(Permission.HUNTS_RUN)
     ResponseEntity<RetroHunts.Job> startYaml(
             @RequestBody String yaml,
             @RequestParam(name = "q", required = false) String q,
@@ -119,11 +124,9 @@ class HuntController {
     }
 
     @PostMapping("/api/v1/hunts/{id}/cancel")
+    @RequirePermission(Permission.HUNTS_RUN)
     ResponseEntity<RetroHunts.Job> cancel(@PathVariable UUID id) {
-        if (hunts.get(id).isEmpty()) {
-            return ResponseEntity.notFound().build();
-        }
-        hunts.cancel(id);
+        hunts.cancel(id); // 404 when unknown, 403 unless the caller owns the hunt or is an administrator
         return ResponseEntity.ok(hunts.get(id).orElseThrow());
     }
 }

@@ -10,6 +10,13 @@ import dev.vigil.server.events.EventStore;
 import dev.vigil.server.events.RetroHunts;
 import dev.vigil.server.events.StoredEvent;
 import dev.vigil.server.normalize.IngestedEvent;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.audit.Actor;
+import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.security.AccessControl;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,6 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  * pages of 1,000 (one consistent snapshot of the store), evaluating each page and writing its matches in one JDBC
  * batch. Progress is written every two seconds; cancellation is checked between pages. Hunts that a restart
  * interrupted are marked failed at the next start.
+ *
+ * <p>A hunt belongs to whoever started it ({@link #owner()}: the user, whichever of their sessions or personal
+ * tokens asks, or the integration token); only its owner or an administrator ({@code system_write}) may cancel it.
+ * Starting and cancelling are audited ({@code hunt started}, {@code hunt cancelled}).
  */
 final class HuntService implements RetroHunts, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HuntService.class);
@@ -57,6 +70,9 @@ final class HuntService implements RetroHunts, AutoCloseable {
     private final Clock clock;
     private final long maxKept;
     private final ExecutorService executor;
+    private final AccessControl access;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
     private final Map<UUID, Running> running = new ConcurrentHashMap<>();
 
     /** A hunt's live state. */
@@ -74,8 +90,14 @@ final class HuntService implements RetroHunts, AutoCloseable {
             JsonMapper json,
             Clock clock,
             int threads,
-            long maxKept) {
+            long maxKept,
+            AccessControl access,
+            AuditLog audit,
+            TransactionTemplate tx) {
         this.store = store;
+        this.access = access;
+        this.audit = audit;
+        this.tx = tx;
         this.evaluators = evaluators;
         this.jdbc = jdbc;
         this.json = json;
@@ -121,23 +143,40 @@ final class HuntService implements RetroHunts, AutoCloseable {
             m.put("reason", r.reason());
             refused.add(m);
         }
-        jdbc.update(
-                """
-                insert into hunt_jobs (id, status, rules, query, time_field, range_from, range_to, requested_by,
-                    created_at, refused, per_rule)
-                values (?, 'queued', ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""",
-                id,
-                json.writeValueAsString(rules),
-                request.query(),
-                query.timeField().name().toLowerCase(java.util.Locale.ROOT),
-                ts(request.from()),
-                ts(request.to()),
-                requestedBy,
-                Timestamp.from(clock.instant()),
-                json.writeValueAsString(refused),
-                json.writeValueAsString(counts(evaluator, Map.of())));
+        String owner = owner();
         Running state = new Running();
-        running.put(id, state);
+        running.put(id, state); // before the job is visible, so that it can be cancelled as soon as it is
+        Map<String, Object> audited = new LinkedHashMap<>();
+        audited.put("rules", auditView(request.rules()));
+        audited.put("query", request.query());
+        audited.put("from", request.from());
+        audited.put("to", request.to());
+        audited.put("timeField", query.timeField().name().toLowerCase(java.util.Locale.ROOT));
+        audited.put("requestedBy", requestedBy);
+        try {
+            tx.executeWithoutResult(s -> {
+                jdbc.update(
+                        """
+                    insert into hunt_jobs (id, status, rules, query, time_field, range_from, range_to, requested_by,
+                        created_at, refused, per_rule, owner)
+                    values (?, 'queued', ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""",
+                        id,
+                        json.writeValueAsString(rules),
+                        request.query(),
+                        query.timeField().name().toLowerCase(java.util.Locale.ROOT),
+                        ts(request.from()),
+                        ts(request.to()),
+                        requestedBy,
+                        Timestamp.from(clock.instant()),
+                        json.writeValueAsString(refused),
+                        json.writeValueAsString(counts(evaluator, Map.of())),
+                        owner);
+                audit.record("started", "hunt", id.toString(), null, audited);
+            });
+        } catch (RuntimeException e) {
+            running.remove(id);
+            throw e;
+        }
         executor.submit(() -> run(id, query, evaluator, state));
         return get(id).orElseThrow();
     }
@@ -284,12 +323,70 @@ final class HuntService implements RetroHunts, AutoCloseable {
 
     @Override
     public boolean cancel(UUID id) {
+        Optional<Job> job = get(id);
+        if (job.isEmpty()) {
+            throw new java.util.NoSuchElementException("no hunt " + id);
+        }
+        if (!mayCancel(id)) {
+            throw new AccessDeniedException(
+                    "only the principal that started this hunt, or an administrator (system_write), may cancel it");
+        }
         Running r = running.get(id);
-        if (r == null) {
+        if (r == null || job.get().finished()) {
             return false;
         }
-        r.cancel.set(true);
-        return true;
+        Boolean cancelled = tx.execute(s -> {
+            if (r.cancel.getAndSet(true)) {
+                return false; // already asked to stop: one audit entry
+            }
+            audit.record(
+                    "cancelled",
+                    "hunt",
+                    id.toString(),
+                    Map.of("status", job.get().status()),
+                    Map.of("status", "cancelling"));
+            return true;
+        });
+        return Boolean.TRUE.equals(cancelled);
+    }
+
+    @Override
+    public boolean mayCancel(UUID id) {
+        if (access.allowed(Permission.SYSTEM_WRITE)) {
+            return true;
+        }
+        List<String> owner = jdbc.query("select owner from hunt_jobs where id = ?", (rs, i) -> rs.getString(1), id);
+        return !owner.isEmpty() && owner.get(0) != null && owner.get(0).equals(owner());
+    }
+
+    /**
+     * Who the current caller is as a hunt owner: its user (a session or any personal token of that user), else the
+     * actor (an integration token by id; the system).
+     */
+    private String owner() {
+        return access.currentUser().map(u -> "user:" + u.id()).orElseGet(() -> {
+            Actor a = Actor.current();
+            return a.type() + ":" + a.id();
+        });
+    }
+
+    /** What an audit entry shows of the rules: an uploaded rule by its size and SHA-256 (the job keeps the text). */
+    private static Map<String, Object> auditView(RuleSelection rules) {
+        return switch (rules) {
+            case RuleSelection.Active a -> Map.of("active", true);
+            case RuleSelection.Stored s -> Map.of("refs", s.refs());
+            case RuleSelection.Uploaded u ->
+                Map.of("uploadedChars", u.yaml().length(), "uploadedSha256", sha256(u.yaml()));
+        };
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -350,6 +447,11 @@ final class HuntService implements RetroHunts, AutoCloseable {
 
     private static Timestamp ts(Instant t) {
         return t == null ? null : Timestamp.from(t);
+    }
+
+    /** The hunt pool (tests occupy it to keep a hunt queued while they cancel it). */
+    ExecutorService pool() {
+        return executor;
     }
 
     @Override

@@ -36,6 +36,12 @@ public enum Permission {
     ONCALL_READ,
     ONCALL_WRITE,
     EVENTS_READ,
+    /**
+     * Start retro-hunts, and cancel one's own: a hunt is a background job over the stored events that occupies the
+     * hunt pool (one at a time by default), so read-only roles (auditor, viewer) see hunts but do not start them.
+     * Cancelling another principal's hunt needs {@link #SYSTEM_WRITE} as well.
+     */
+    HUNTS_RUN,
     GOVERNANCE_READ,
     GOVERNANCE_WRITE,
     AUDIT_READ,

@@ -15,9 +15,9 @@ import java.util.Set;
 public enum Role {
     /** Everything, including users, tokens, webhooks and system settings. */
     ADMIN(EnumSet.complementOf(EnumSet.of(PUBLIC))),
-    /** Works incidents and on-call: acknowledges, escalates, searches events. */
-    RESPONDER(with(viewer(), ALERTS_WRITE, INCIDENTS_WRITE, ONCALL_WRITE, EVENTS_READ)),
-    /** Detection engineering: rules, sources, applications, triage, event search. */
+    /** Works incidents and on-call: acknowledges, escalates, searches events, runs retro-hunts. */
+    RESPONDER(with(viewer(), ALERTS_WRITE, INCIDENTS_WRITE, ONCALL_WRITE, EVENTS_READ, HUNTS_RUN)),
+    /** Detection engineering: rules, sources, applications, triage, event search and retro-hunts. */
     ANALYST(with(
             viewer(),
             ALERTS_WRITE,
@@ -26,7 +26,8 @@ public enum Role {
             APPLICATIONS_WRITE,
             INCIDENTS_WRITE,
             INCIDENTS_CONFIGURE,
-            EVENTS_READ)),
+            EVENTS_READ,
+            HUNTS_RUN)),
     /** Reads the operational pages: dashboard, alerts, rules, sources, applications, incidents, on-call. */
     VIEWER(viewer()),
     /** Read-only access to everything, including the audit log, users, tokens and webhooks. */

@@ -6,6 +6,7 @@ import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.api.Paging;
+import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.ApiTokenInfo;
 import dev.vigil.server.security.ApiTokenService;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,16 +37,19 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code /api/v1/tokens}: every token (list: tokens_read; issue and revoke: tokens_write). A token is
  * {@code ingest} (optionally bound to a {@code source}), {@code metrics}, or {@code api} with {@code roles} for an
  * integration or, with {@code userId}, a user. {@code "scope": "admin"} (issue 5) means an api token with the role
- * admin.
+ * admin. Deny by default here too: a caller only issues tokens whose permissions it holds all of and that do not outlive
+ * it ({@link AccessControl#grantable}, {@link AccessControl#issuableUntil}), and only revokes such tokens.
  */
 @RestController
 @RequestMapping("/api/v1/tokens")
 class ApiTokenController {
     private final ApiTokenService tokens;
+    private final AccessControl access;
     private final Clock clock;
 
-    ApiTokenController(ApiTokenService tokens, Clock clock) {
+    ApiTokenController(ApiTokenService tokens, AccessControl access, Clock clock) {
         this.tokens = tokens;
+        this.access = access;
         this.clock = clock;
     }
 
@@ -89,15 +94,21 @@ class ApiTokenController {
     @RequirePermission(Permission.TOKENS_WRITE)
     ResponseEntity<IssuedApiToken> issue(@Valid @RequestBody IssueRequest request) {
         IssuedApiToken issued;
+        Instant expiresAt = access.limitExpiry(request.expiresAt());
         if (request.scope().strip().equalsIgnoreCase("admin")) {
-            issued = tokens.issueApiToken(request.name(), request.userId(), Set.of(Role.ADMIN), request.expiresAt());
+            grantable(Set.of(Role.ADMIN));
+            issued = tokens.issueApiToken(request.name(), request.userId(), Set.of(Role.ADMIN), expiresAt);
         } else {
             ApiScope scope = ApiScope.parse(request.scope());
             if (scope == ApiScope.API) {
-                issued = tokens.issueApiToken(
-                        request.name(), request.userId(), JdbcUserService.roles(request.roles()), request.expiresAt());
+                Set<Role> roles = JdbcUserService.roles(request.roles());
+                grantable(roles);
+                issued = tokens.issueApiToken(request.name(), request.userId(), roles, expiresAt);
             } else {
-                issued = tokens.issue(scope, request.name(), blankToNull(request.source()), request.expiresAt());
+                if (!access.currentPermissions().containsAll(scope.permissions())) {
+                    throw new AccessDeniedException("a token cannot be given permissions the caller lacks");
+                }
+                issued = tokens.issue(scope, request.name(), blankToNull(request.source()), expiresAt);
             }
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(issued);
@@ -106,9 +117,19 @@ class ApiTokenController {
     @DeleteMapping("/{id}")
     @RequirePermission(Permission.TOKENS_WRITE)
     ResponseEntity<Void> revoke(@PathVariable UUID id) {
+        ApiTokenInfo t = tokens.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no token " + id));
+        if (!access.holdsAllOf(t)) {
+            throw new AccessDeniedException("a token with permissions the caller lacks cannot be revoked by it");
+        }
         return tokens.revoke(id)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
+    }
+
+    private void grantable(Set<Role> roles) {
+        if (!access.grantable(roles).equals(roles)) {
+            throw new AccessDeniedException("a token cannot be given roles with permissions the caller lacks");
+        }
     }
 
     private static String blankToNull(String s) {

@@ -5,7 +5,9 @@ import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.security.ApiPrincipal;
 import dev.vigil.server.security.ApiScope;
+import dev.vigil.server.security.ApiTokenInfo;
 import dev.vigil.server.security.User;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -24,9 +26,11 @@ import org.springframework.stereotype.Component;
 @Component("accessControl")
 class CurrentAccess implements AccessControl {
     private final JdbcUserService users;
+    private final JdbcApiTokenService tokens;
 
-    CurrentAccess(JdbcUserService users) {
+    CurrentAccess(JdbcUserService users, JdbcApiTokenService tokens) {
         this.users = users;
+        this.tokens = tokens;
     }
 
     Set<Permission> permissions(Authentication auth) {
@@ -65,6 +69,27 @@ class CurrentAccess implements AccessControl {
     @Override
     public Set<Permission> currentPermissions() {
         return permissions(SecurityContextHolder.getContext().getAuthentication());
+    }
+
+    @Override
+    public boolean mayManageOwn(ApiTokenInfo token) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth == null || !auth.isAuthenticated() || auth instanceof AnonymousAuthenticationToken) {
+            return false;
+        }
+        UUID me = userId(auth.getPrincipal());
+        if (me == null || !me.equals(token.userId())) {
+            return false;
+        }
+        if (auth.getPrincipal() instanceof ApiPrincipal) {
+            return permissions(auth).containsAll(token.permissions());
+        }
+        return true; // a session of the user
+    }
+
+    @Override
+    public Optional<Instant> issuableUntil() {
+        return ApiPrincipal.current().flatMap(p -> tokens.find(p.tokenId())).map(ApiTokenInfo::expiresAt);
     }
 
     @Override

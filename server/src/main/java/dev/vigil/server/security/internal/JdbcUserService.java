@@ -6,8 +6,10 @@ import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.audit.Actor;
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.platform.jdbc.SqlFilter;
+import dev.vigil.server.security.ApiPrincipal;
 import dev.vigil.server.security.Team;
 import dev.vigil.server.security.User;
 import dev.vigil.server.security.UserRequest;
@@ -31,6 +33,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,7 +54,16 @@ class JdbcUserService implements UserService {
             .expireAfterWrite(Duration.ofSeconds(5))
             .build();
 
-    JdbcUserService(JdbcClient jdbc, TransactionTemplate tx, Clock clock, AuditLog audit, PasswordEncoder encoder) {
+    private final SecurityProperties.SignIn limits;
+
+    JdbcUserService(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            Clock clock,
+            AuditLog audit,
+            PasswordEncoder encoder,
+            SecurityProperties properties) {
+        this.limits = properties.signIn();
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
@@ -272,12 +284,53 @@ class JdbcUserService implements UserService {
 
     @Override
     public void changePassword(UUID id, String currentPassword, String newPassword) {
-        String hash = jdbc.sql("select password_hash from users where id = ?")
+        // The password is the user's full credential: an API token (possibly limited to fewer roles) does not hold it
+        // and must neither change it nor serve as an unthrottled oracle for guessing it.
+        if (ApiPrincipal.current().isPresent()) {
+            throw new AccessDeniedException("sign in to change your password: an API token cannot change it");
+        }
+        Credentials c = jdbc.sql("select id, username, display_name, password_hash, enabled, locked_until from users"
+                        + " where id = ?")
                 .param(id)
-                .query(String.class)
+                .query((rs, i) -> new Credentials(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("username"),
+                        rs.getString("display_name"),
+                        rs.getString("password_hash"),
+                        rs.getBoolean("enabled"),
+                        instant(rs, "locked_until")))
                 .optional()
                 .orElseThrow(() -> notFound(id));
+        Instant checkedAt = clock.instant();
+        if (c.lockedUntil() != null && c.lockedUntil().isAfter(checkedAt)) {
+            throw new IllegalStateException("the account is locked after too many wrong passwords until "
+                    + c.lockedUntil() + "; an administrator can unlock it");
+        }
+        String hash = c.passwordHash();
         if (hash == null || currentPassword == null || !encoder.matches(currentPassword, hash)) {
+            // Counts like a failed sign-in (the same lockout), and is audited like one.
+            tx.executeWithoutResult(s -> {
+                boolean locked = signInFailed(id, limits.maxFailures(), limits.lockDuration());
+                audit.record(
+                        "password_change_failed",
+                        "user",
+                        id.toString(),
+                        null,
+                        Map.of("reason", hash == null ? "no local password" : "wrong current password"));
+                if (locked) {
+                    audit.record(
+                            Actor.SYSTEM,
+                            "locked",
+                            "user",
+                            id.toString(),
+                            null,
+                            Map.of(
+                                    "until",
+                                    checkedAt.plus(limits.lockDuration()).toString(),
+                                    "after",
+                                    limits.maxFailures() + " wrong passwords"));
+                }
+            });
             throw new IllegalArgumentException("the current password is wrong");
         }
         User user = require(id);

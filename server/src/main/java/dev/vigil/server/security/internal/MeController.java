@@ -28,7 +28,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/me}: who am I and what may I do; my personal tokens (any signed-in user or role token). A personal
- * token carries some or all of its user's roles and never more than the user has at the time of use.
+ * token carries some or all of its user's roles and never more than the user has at the time of use. A signed-in
+ * session manages all of its user's tokens; a personal token only lists, issues and revokes tokens whose permissions
+ * it holds all of, and issues none that outlives itself ({@link AccessControl#mayManageOwn},
+ * {@link AccessControl#grantable}, {@link AccessControl#issuableUntil}). Issuing and revoking are audited.
  */
 @RestController
 @RequestMapping("/api/v1/me")
@@ -68,7 +71,9 @@ class MeController {
 
     @GetMapping("/tokens")
     List<ApiTokenInfo> myTokens() {
-        return tokens.listForUser(userId());
+        return tokens.listForUser(userId()).stream()
+                .filter(access::mayManageOwn)
+                .toList();
     }
 
     @PostMapping("/tokens")
@@ -85,8 +90,9 @@ class MeController {
                 throw new AccessDeniedException("a token cannot be given roles with permissions the caller lacks");
             }
         }
+        Instant expiresAt = access.limitExpiry(request.expiresAt());
         return ResponseEntity.status(HttpStatus.CREATED)
-                .body(tokens.issueApiToken(request.name(), me, roles, request.expiresAt()));
+                .body(tokens.issueApiToken(request.name(), me, roles, expiresAt));
     }
 
     @DeleteMapping("/tokens/{id}")
@@ -95,6 +101,10 @@ class MeController {
         ApiTokenInfo t = tokens.find(id)
                 .filter(x -> me.equals(x.userId()))
                 .orElseThrow(() -> new NoSuchElementException("no token " + id + " of yours"));
+        if (!access.mayManageOwn(t)) {
+            throw new AccessDeniedException("a token cannot revoke a token with permissions it does not hold itself;"
+                    + " sign in, or use a token that holds them");
+        }
         return tokens.revoke(t.id())
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();

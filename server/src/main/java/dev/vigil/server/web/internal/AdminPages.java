@@ -6,6 +6,7 @@ import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.security.ApiScope;
+import dev.vigil.server.security.ApiTokenInfo;
 import dev.vigil.server.security.ApiTokenService;
 import dev.vigil.server.security.IssuedApiToken;
 import dev.vigil.server.security.User;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -129,10 +131,17 @@ class AdminPages {
             @RequestParam(required = false) List<String> roles,
             @RequestParam(required = false) Integer days,
             RedirectAttributes flash) {
-        Instant expires = days == null || days <= 0 ? null : clock.instant().plus(Duration.ofDays(days));
+        Instant expires = access.limitExpiry(
+                days == null || days <= 0 ? null : clock.instant().plus(Duration.ofDays(days)));
         ApiScope s = ApiScope.parse(scope);
+        Set<Role> granted = roles(roles);
+        if (s == ApiScope.API
+                ? !access.grantable(granted).equals(granted)
+                : !access.currentPermissions().containsAll(s.permissions())) {
+            throw new AccessDeniedException("a token cannot be given permissions the caller lacks");
+        }
         IssuedApiToken t = s == ApiScope.API
-                ? tokens.issueApiToken(name, null, roles(roles), expires)
+                ? tokens.issueApiToken(name, null, granted, expires)
                 : tokens.issue(s, name, source == null || source.isBlank() ? null : source.strip(), expires);
         flash.addFlashAttribute("issued", t);
         return "redirect:/admin/tokens";
@@ -141,6 +150,10 @@ class AdminPages {
     @PostMapping("/admin/tokens/{id}/revoke")
     @RequirePermission(Permission.TOKENS_WRITE)
     String revoke(@PathVariable UUID id, RedirectAttributes flash) {
+        if (!access.holdsAllOf(
+                tokens.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no token " + id)))) {
+            throw new AccessDeniedException("a token with permissions the caller lacks cannot be revoked by it");
+        }
         return Flash.notice(
                 flash, tokens.revoke(id) ? "Token revoked." : "The token was not active.", "redirect:/admin/tokens");
     }
@@ -153,7 +166,13 @@ class AdminPages {
         User me = access.currentUser().orElse(null);
         model.addAttribute("me", me);
         model.addAttribute("permissions", access.currentPermissions());
-        model.addAttribute("tokens", me == null ? List.of() : tokens.listForUser(me.id()));
+        model.addAttribute(
+                "tokens",
+                me == null
+                        ? List.of()
+                        : tokens.listForUser(me.id()).stream()
+                                .filter(access::mayManageOwn)
+                                .toList());
         model.addAttribute("now", clock.instant());
         return "account";
     }
@@ -171,7 +190,8 @@ class AdminPages {
     @RequirePermission(Permission.SELF)
     String issueOwn(@RequestParam String name, @RequestParam(required = false) Integer days, RedirectAttributes flash) {
         User me = access.currentUser().orElseThrow(() -> new IllegalArgumentException("not a user"));
-        Instant expires = days == null || days <= 0 ? null : clock.instant().plus(Duration.ofDays(days));
+        Instant expires = access.limitExpiry(
+                days == null || days <= 0 ? null : clock.instant().plus(Duration.ofDays(days)));
         flash.addFlashAttribute("issued", tokens.issueApiToken(name, me.id(), access.grantable(me.roles()), expires));
         return "redirect:/account";
     }
@@ -180,9 +200,12 @@ class AdminPages {
     @RequirePermission(Permission.SELF)
     String revokeOwn(@PathVariable UUID id, RedirectAttributes flash) {
         User me = access.currentUser().orElseThrow(() -> new IllegalArgumentException("not a user"));
-        tokens.find(id)
-                .filter(t -> me.id().equals(t.userId()))
+        ApiTokenInfo t = tokens.find(id)
+                .filter(x -> me.id().equals(x.userId()))
                 .orElseThrow(() -> new java.util.NoSuchElementException("no token of yours"));
+        if (!access.mayManageOwn(t)) {
+            throw new AccessDeniedException("a token cannot revoke a token with permissions it does not hold itself");
+        }
         tokens.revoke(id);
         return Flash.notice(flash, "Token revoked.", "redirect:/account");
     }

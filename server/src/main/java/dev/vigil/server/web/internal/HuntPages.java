@@ -23,7 +23,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 /**
  * {@code /hunts}: start a retro-hunt (the active rule set, stored rules by id, or a pasted rule) over a stored time
  * range, and the recent hunts; {@code /hunts/{id}}: progress, matches per rule, the kept matches, and cancel. The same
- * jobs as the {@code /api/v1/hunts} API. Log-derived values are rendered as text only.
+ * jobs and rules as the {@code /api/v1/hunts} API (starting and cancelling need {@code hunts_run}; cancelling another's
+ * hunt needs {@code system_write}). Log-derived values are rendered as text only.
  */
 @Controller
 @RequirePermission(Permission.EVENTS_READ)
@@ -45,6 +46,7 @@ class HuntPages {
     }
 
     @PostMapping("/hunts")
+    @RequirePermission(Permission.HUNTS_RUN)
     String start(
             @RequestParam(defaultValue = "active") String what,
             @RequestParam(required = false) String rules,
@@ -89,10 +91,12 @@ class HuntPages {
                 "matches", hunts.matches(id, rule == null || rule.isBlank() ? null : rule, 0, MATCHES_SHOWN));
         model.addAttribute("shown", MATCHES_SHOWN);
         model.addAttribute("percent", Math.round(job.progress() * 100));
+        model.addAttribute("mayCancel", !job.finished() && hunts.mayCancel(id));
         return "hunt";
     }
 
     @PostMapping("/hunts/{id}/cancel")
+    @RequirePermission(Permission.HUNTS_RUN)
     String cancel(@PathVariable UUID id, RedirectAttributes flash) {
         flash.addFlashAttribute("notice", hunts.cancel(id) ? "Cancelling the hunt." : "The hunt had already finished.");
         return "redirect:/hunts/" + id;
