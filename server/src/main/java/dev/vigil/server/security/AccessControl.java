@@ -82,6 +82,28 @@ public interface AccessControl {
         return requested;
     }
 
+    /**
+     * True when the caller is the user {@code userId} (a session or a personal token of theirs) or holds
+     * {@code override}: the owner check for a user's own settings (contact channels, notification rules).
+     */
+    default boolean selfOr(java.util.UUID userId, Permission override) {
+        return allowed(override)
+                || (userId != null
+                        && currentUser().map(User::id).filter(userId::equals).isPresent());
+    }
+
+    /**
+     * Throws {@link org.springframework.security.access.AccessDeniedException} unless {@link #selfOr} allows it.
+     *
+     * @param what what is refused, for the message ("another user's notification rules")
+     */
+    default void requireSelfOr(java.util.UUID userId, Permission override, String what) {
+        if (!selfOr(userId, override)) {
+            throw new org.springframework.security.access.AccessDeniedException(
+                    "only its user, or a caller with " + override.id() + ", may change " + what);
+        }
+    }
+
     /** Throws {@link org.springframework.security.access.AccessDeniedException} unless allowed. */
     void require(Permission p);
 

@@ -7,6 +7,7 @@ import dev.vigil.server.notify.Deliveries;
 import dev.vigil.server.notify.Delivery;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.security.AccessControl;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -27,7 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/notify}: channels (contact points) and deliveries. Secrets are write-only; chat webhook URLs are
- * shown masked.
+ * shown masked. Shared channels (no {@code userId}) need {@code oncall_write}; a user's personal channel (their e-mail,
+ * their chat) may be created, changed or deleted only by that user or an administrator ({@code users_write}), so that
+ * nobody can redirect or silence another person's pages. Every change is audited.
  */
 @RequirePermission(Permission.ONCALL_READ)
 @RestController
@@ -36,9 +39,19 @@ class ChannelController {
     private final ChannelService channels;
     private final Deliveries deliveries;
 
-    ChannelController(ChannelService channels, Deliveries deliveries) {
+    private final AccessControl access;
+
+    ChannelController(ChannelService channels, Deliveries deliveries, AccessControl access) {
         this.channels = channels;
         this.deliveries = deliveries;
+        this.access = access;
+    }
+
+    /** A personal channel is its user's: only they or an administrator change it. */
+    private void requireOwner(UUID userId) {
+        if (userId != null) {
+            access.requireSelfOr(userId, Permission.USERS_WRITE, "another user's notification channel");
+        }
     }
 
     @GetMapping("/channel-types")
@@ -55,6 +68,7 @@ class ChannelController {
     @PostMapping("/channels")
     @ResponseStatus(HttpStatus.CREATED)
     Channel create(@RequestBody ChannelRequest request) {
+        requireOwner(request.userId());
         return channels.create(request);
     }
 
@@ -66,6 +80,12 @@ class ChannelController {
     @RequirePermission(Permission.ONCALL_WRITE)
     @PutMapping("/channels/{id}")
     ResponseEntity<Channel> update(@PathVariable UUID id, @RequestBody ChannelRequest request) {
+        Channel current = channels.get(id).orElse(null);
+        if (current == null) {
+            return ResponseEntity.notFound().build();
+        }
+        requireOwner(current.userId());
+        requireOwner(request.userId()); // nor hand a channel to someone else
         try {
             return ResponseEntity.ok(channels.update(id, request));
         } catch (NoSuchElementException e) {
@@ -76,6 +96,7 @@ class ChannelController {
     @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/channels/{id}")
     ResponseEntity<Void> delete(@PathVariable UUID id) {
+        channels.get(id).ifPresent(c -> requireOwner(c.userId()));
         return channels.delete(id)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();

@@ -13,6 +13,7 @@ import dev.vigil.server.oncall.Shift;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.platform.audit.Actor;
+import dev.vigil.server.security.AccessControl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/oncall}: people, teams, holiday calendars, schedules (with overrides, swaps, timeline, gaps, iCal),
- * leave, escalation policies and notification rules.
+ * leave, escalation policies and notification rules. A person's contact details and notification rules decide where
+ * their pages go: only that person (their user) or an administrator ({@code users_write}) changes them; adding people
+ * to the roster and the rest of on-call configuration need {@code oncall_write}.
  */
 @RequirePermission(Permission.ONCALL_READ)
 @RestController
@@ -50,8 +53,16 @@ class OnCallController {
     private final DefaultOnCallAdmin admin;
     private final Clock clock;
 
+    private final AccessControl access;
+
     OnCallController(
-            OnCallStore store, ScheduleQueries schedules, OutOfBandCheck check, DefaultOnCallAdmin admin, Clock clock) {
+            OnCallStore store,
+            ScheduleQueries schedules,
+            OutOfBandCheck check,
+            DefaultOnCallAdmin admin,
+            Clock clock,
+            AccessControl access) {
+        this.access = access;
         this.admin = admin;
         this.store = store;
         this.schedules = schedules;
@@ -78,6 +89,9 @@ class OnCallController {
     @PostMapping("/people")
     @ResponseStatus(HttpStatus.CREATED)
     Person createPerson(@RequestBody PersonRequest r) {
+        if (r.userId() != null && store.person(r.userId()).isPresent()) { // an upsert: changing someone's contact
+            access.requireSelfOr(r.userId(), Permission.USERS_WRITE, "another person's on-call contact details");
+        }
         return store.savePerson(r.userId(), r.name(), r.email(), r.timeZone());
     }
 
@@ -85,6 +99,7 @@ class OnCallController {
     @PutMapping("/people/{id}")
     Person updatePerson(@PathVariable UUID id, @RequestBody PersonRequest r) {
         store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
+        access.requireSelfOr(id, Permission.USERS_WRITE, "another person's on-call contact details");
         return store.savePerson(id, r.name(), r.email(), r.timeZone());
     }
 
@@ -108,6 +123,7 @@ class OnCallController {
     @PutMapping("/people/{id}/rules")
     RulesBody saveRules(@PathVariable UUID id, @RequestBody RulesBody body) {
         store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
+        access.requireSelfOr(id, Permission.USERS_WRITE, "another person's notification rules");
         store.saveRules(id, false, body.defaultRules() == null ? List.of() : body.defaultRules());
         store.saveRules(id, true, body.importantRules() == null ? List.of() : body.importantRules());
         return rules(id);

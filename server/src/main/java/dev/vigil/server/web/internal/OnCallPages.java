@@ -24,6 +24,7 @@ import dev.vigil.server.oncall.TimeWindow;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.platform.audit.Actor;
+import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.web.DashboardWidget;
 import dev.vigil.server.web.NavEntry;
 import java.time.Clock;
@@ -81,6 +82,7 @@ class OnCallPages {
     private final ChannelService channels;
     private final OutOfBandChecks checks;
     private final Clock clock;
+    private final AccessControl access;
 
     OnCallPages(
             OnCallAdmin admin,
@@ -88,7 +90,9 @@ class OnCallPages {
             PagingService paging,
             ChannelService channels,
             OutOfBandChecks checks,
-            Clock clock) {
+            Clock clock,
+            AccessControl access) {
+        this.access = access;
         this.checks = checks;
         this.admin = admin;
         this.schedules = schedules;
@@ -882,6 +886,8 @@ class OnCallPages {
         Person p = admin.person(id).orElseThrow();
         List<Channel> own = channels.list(id);
         model.addAttribute("person", p);
+        model.addAttribute(
+                "mayEditRules", access.allowed(Permission.ONCALL_WRITE) && access.selfOr(id, Permission.USERS_WRITE));
         model.addAttribute("ruleSets", List.of("default", "important"));
         model.addAttribute("channels", own);
         model.addAttribute("defaults", defaults);
@@ -905,6 +911,7 @@ class OnCallPages {
             Model model,
             RedirectAttributes flash) {
         admin.person(id).orElseThrow(() -> new NoSuchElementException("no on-call person " + id));
+        access.requireSelfOr(id, Permission.USERS_WRITE, "another person's notification rules");
         List<RuleForm> defaults = ruleRows(params, "default");
         List<RuleForm> important = ruleRows(params, "important");
         try {
