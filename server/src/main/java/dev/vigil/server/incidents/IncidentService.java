@@ -38,8 +38,18 @@ public interface IncidentService {
     /** What stops the incident from being closed now (empty: it can be closed). */
     List<String> closureBlockers(UUID id);
 
-    /** The alerts of the incident, oldest first. */
+    /**
+     * Every listed alert of the incident, oldest first. Unbounded (an incident can hold 100,000 alerts): for what
+     * must see all of them; lists shown to people or API clients use {@link #alerts(UUID, PageQuery)}.
+     */
     List<IncidentAlert> alerts(UUID id);
+
+    /**
+     * One page of the incident's listed alerts (duplicates are counted on them), ordered by {@code addedAt} (sort
+     * {@code addedAt,asc}, the default, or {@code addedAt,desc}), the alert id breaking ties; by offset or by keyset
+     * cursor ({@link Page#nextCursor()}).
+     */
+    Page<IncidentAlert> alerts(UUID id, PageQuery page);
 
     /** The incident an alert belongs to. */
     Optional<UUID> incidentOf(UUID alertId);

@@ -1,5 +1,7 @@
 package dev.vigil.server.incidents;
 
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
 import java.io.Reader;
 import java.io.Writer;
 import java.util.List;
@@ -17,8 +19,17 @@ public interface TimelineService {
      */
     TimelineEntry record(UUID incidentId, String kind, String summary, String details);
 
-    /** The entries in time order (ties in the order they were written). */
+    /**
+     * Every entry in time order (ties in the order they were written). Unbounded: for the report and the CSV export;
+     * lists shown to people or API clients use {@link #page}.
+     */
     List<TimelineEntry> list(UUID incidentId);
+
+    /**
+     * One page of the entries ordered by {@code at} (sort {@code at,asc}, the default, or {@code at,desc}), ties in
+     * the order they were written; by offset or by keyset cursor ({@link Page#nextCursor()}).
+     */
+    Page<TimelineEntry> page(UUID incidentId, PageQuery page);
 
     /**
      * Writes the timeline as CSV (RFC 4180, header {@code at,kind,automatic,actor,summary,details,audience,channel}).

@@ -649,6 +649,27 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
     }
 
     @Override
+    public Page<IncidentAlert> alerts(UUID id, PageQuery page) {
+        return repo.alerts(id, page, newestFirst(page, "addedAt"));
+    }
+
+    /**
+     * Whether a keyset list is read newest first: its one sort key ({@code field}, checked by {@code @Paging}) is
+     * descending. Keyset lists take a single key (the tie-breaker is implied).
+     */
+    static boolean newestFirst(PageQuery page, String field) {
+        if (page.sort().size() > 1) {
+            throw new IllegalArgumentException("this list sorts by " + field + " only (asc or desc)");
+        }
+        for (PageQuery.Sort s : page.sort()) {
+            if (!s.field().equals(field)) {
+                throw new IllegalArgumentException("cannot sort by '" + s.field() + "' (sortable: " + field + ")");
+            }
+        }
+        return !page.sort().isEmpty() && page.sort().getFirst().descending();
+    }
+
+    @Override
     public Optional<UUID> incidentOf(UUID alertId) {
         return repo.incidentOf(alertId);
     }
@@ -1144,22 +1165,22 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
         if (alertIds == null || alertIds.isEmpty()) {
             throw new IllegalArgumentException("name the alerts to split off");
         }
-        List<IncidentAlert> listed = repo.alerts(id);
-        Set<UUID> here = new java.util.HashSet<>();
-        listed.forEach(a -> here.add(a.alertId()));
+        if (alertIds.size() > 10_000) {
+            throw new IllegalArgumentException("split at most 10000 alerts at a time");
+        }
+        // Checked in the database, not by loading the incident's alerts (there may be 100,000 of them).
+        Set<UUID> named = new java.util.HashSet<>(alertIds);
+        Set<UUID> here = repo.listedAmong(id, named);
         for (UUID a : alertIds) {
             if (!here.contains(a)) {
                 throw new IllegalArgumentException("alert " + a + " is not listed in " + source.reference());
             }
         }
-        if (here.size() == new java.util.HashSet<>(alertIds).size()) {
+        if (repo.listedCount(id) == named.size()) {
             throw new IllegalArgumentException("splitting off every alert leaves nothing behind: keep at least one");
         }
         Instant now = clock.instant();
-        IncidentAlert firstMoved = listed.stream()
-                .filter(a -> alertIds.contains(a.alertId()))
-                .findFirst()
-                .orElseThrow();
+        IncidentAlert firstMoved = repo.firstAmong(id, named);
         Incident draft = copy(source)
                 .id(UUID.randomUUID())
                 .title(

@@ -212,9 +212,17 @@ class IncidentController {
         return incidents.closureBlockers(id(ref));
     }
 
+    /**
+     * The listed alerts (duplicates are counted on them), oldest first ({@code sort=addedAt,desc}: newest first),
+     * {@code size} up to 500 (default 100); page on with {@code cursor} (the answer's {@code nextCursor}: stable
+     * while alerts keep arriving) or {@code page}.
+     */
     @GetMapping("/{ref}/alerts")
-    List<IncidentAlert> alerts(@PathVariable String ref) {
-        return incidents.alerts(id(ref));
+    Page<IncidentAlert> alerts(
+            @PathVariable String ref,
+            @Paging(defaultSize = 100, maxSize = 500, defaultSort = "addedAt,asc", sortable = "addedAt", cursor = true)
+                    PageQuery page) {
+        return incidents.alerts(id(ref), page);
     }
 
     record Merge(String source, String note) {}
@@ -306,9 +314,17 @@ class IncidentController {
 
     // --- timeline
 
+    /**
+     * The war-room timeline in time order ({@code sort=at,desc}: newest first), {@code size} up to 500 (default 100);
+     * page on with {@code cursor} (the answer's {@code nextCursor}) or {@code page}. The whole timeline: the CSV
+     * export.
+     */
     @GetMapping("/{ref}/timeline")
-    List<TimelineEntry> timeline(@PathVariable String ref) {
-        return timeline.list(id(ref));
+    Page<TimelineEntry> timeline(
+            @PathVariable String ref,
+            @Paging(defaultSize = 100, maxSize = 500, defaultSort = "at,asc", sortable = "at", cursor = true)
+                    PageQuery page) {
+        return timeline.page(id(ref), page);
     }
 
     @RequirePermission(Permission.INCIDENTS_WRITE)

@@ -10,6 +10,7 @@ import dev.vigil.server.incidents.Outcome;
 import dev.vigil.server.incidents.Phase;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.jdbc.Keyset;
 import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -331,24 +332,76 @@ class IncidentRepository {
         }
     }
 
-    /** Listed alerts of an incident (duplicates are counted on them), oldest first. */
+    /** Listed alerts of an incident (duplicates are counted on them), oldest first. Unbounded: see {@link #alerts(UUID, PageQuery, boolean)}. */
     List<IncidentAlert> alerts(UUID incidentId) {
         return jdbc.sql("""
                         select * from incident_alerts where incident_id = ? and duplicate_of is null
-                        order by added_at, alert_id""")
+                        order by added_at, alert_id""").param(incidentId).query((rs, n) -> alert(rs)).list();
+    }
+
+    /**
+     * The order of an incident's listed alerts: when they were added, the alert id breaking ties; served by
+     * {@code incident_alerts_listed_idx (incident_id, added_at, alert_id) where duplicate_of is null}.
+     */
+    static final Keyset ALERT_ORDER =
+            new Keyset("incident-alerts", "added_at", Keyset.Kind.TIMESTAMP, "alert_id", Keyset.Kind.UUID);
+
+    /** One page of the listed alerts of an incident, oldest first (or newest first). */
+    Page<IncidentAlert> alerts(UUID incidentId, PageQuery page, boolean newestFirst) {
+        return ALERT_ORDER.page(
+                jdbc,
+                new SqlFilter().and("incident_id = ?", incidentId).and("duplicate_of is null"),
+                "incident_alerts",
+                "select * from incident_alerts",
+                page,
+                newestFirst,
+                (rs, n) -> alert(rs),
+                IncidentAlert::addedAt,
+                IncidentAlert::alertId);
+    }
+
+    /** Which of {@code alertIds} are listed (not duplicates) in the incident. */
+    java.util.Set<UUID> listedAmong(UUID incidentId, java.util.Collection<UUID> alertIds) {
+        return new java.util.HashSet<>(jdbc.sql("""
+                        select alert_id from incident_alerts
+                        where incident_id = ? and duplicate_of is null and alert_id = any(?)""")
+                .params(incidentId, alertIds.toArray(UUID[]::new))
+                .query(UUID.class)
+                .list());
+    }
+
+    /** How many alerts are listed (not duplicates) in the incident. */
+    long listedCount(UUID incidentId) {
+        return jdbc.sql("select count(*) from incident_alerts where incident_id = ? and duplicate_of is null")
                 .param(incidentId)
-                .query((rs, n) -> new IncidentAlert(
-                        rs.getObject("alert_id", UUID.class),
-                        rs.getObject("incident_id", UUID.class),
-                        rs.getObject("origin_incident", UUID.class),
-                        rs.getString("rule_id"),
-                        rs.getString("rule_title"),
-                        rs.getString("level"),
-                        rs.getInt("duplicate_count"),
-                        instant(rs, "last_seen_at"),
-                        instant(rs, "added_at"),
-                        rs.getString("added_by")))
-                .list();
+                .query(Long.class)
+                .single();
+    }
+
+    /** The first of {@code alertIds} (in the incident's alert order), or null. */
+    IncidentAlert firstAmong(UUID incidentId, java.util.Collection<UUID> alertIds) {
+        return jdbc.sql("""
+                        select * from incident_alerts
+                        where incident_id = ? and duplicate_of is null and alert_id = any(?)
+                        order by added_at, alert_id limit 1""")
+                .params(incidentId, alertIds.toArray(UUID[]::new))
+                .query((rs, n) -> alert(rs))
+                .optional()
+                .orElse(null);
+    }
+
+    private static IncidentAlert alert(ResultSet rs) throws SQLException {
+        return new IncidentAlert(
+                rs.getObject("alert_id", UUID.class),
+                rs.getObject("incident_id", UUID.class),
+                rs.getObject("origin_incident", UUID.class),
+                rs.getString("rule_id"),
+                rs.getString("rule_title"),
+                rs.getString("level"),
+                rs.getInt("duplicate_count"),
+                instant(rs, "last_seen_at"),
+                instant(rs, "added_at"),
+                rs.getString("added_by"));
     }
 
     /** Moves alerts (and their duplicates) to another incident; returns how many rows moved. */

@@ -3,8 +3,12 @@ package dev.vigil.server.incidents.internal;
 import dev.vigil.server.incidents.NewTimelineEntry;
 import dev.vigil.server.incidents.TimelineEntry;
 import dev.vigil.server.incidents.TimelineService;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.Actor;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.jdbc.Keyset;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -165,6 +169,26 @@ class Timeline implements TimelineService {
                 .param(id)
                 .query((rs, n) -> map(rs))
                 .single();
+    }
+
+    /**
+     * The timeline's order: when it happened, then the write sequence (unique); served by
+     * {@code incident_timeline_incident_idx (incident_id, at, seq)}.
+     */
+    static final Keyset ORDER = new Keyset("incident-timeline", "at", Keyset.Kind.TIMESTAMP, "seq", Keyset.Kind.LONG);
+
+    @Override
+    public Page<TimelineEntry> page(UUID incidentId, PageQuery page) {
+        return ORDER.page(
+                jdbc,
+                new SqlFilter().and("incident_id = ?", incidentId),
+                "incident_timeline",
+                "select * from incident_timeline",
+                page,
+                DefaultIncidentService.newestFirst(page, "at"),
+                (rs, n) -> map(rs),
+                TimelineEntry::at,
+                TimelineEntry::seq);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vigil.server.platform.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,13 +10,29 @@ import java.util.function.Function;
 
 /**
  * The response envelope of every list endpoint: {@code {"items":[...],"page":0,"size":50,"total":123,
- * "totalPages":3,"sort":["createdAt,desc"]}}.
+ * "totalPages":3,"sort":["createdAt,desc"]}}. Lists that grow while they are read (an incident's alerts and timeline,
+ * the audit log, ...) also page by keyset ({@link Paging#cursor()}): their answer carries {@code nextCursor} when more
+ * items follow, to be passed back as {@code ?cursor=}; a walk by cursor never skips or repeats an item, however many
+ * are inserted meanwhile (a walk by {@code page} shifts when an item is inserted before the current offset).
+ *
+ * @param nextCursor the keyset position after the last item of this page, when more items follow (null otherwise,
+ *     and always null on lists without cursor paging; then it is left out of the JSON)
  */
-public record Page<T>(List<T> items, int page, int size, long total, List<String> sort) {
+public record Page<T>(
+        List<T> items,
+        int page,
+        int size,
+        long total,
+        List<String> sort,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
 
     public Page {
         items = List.copyOf(items);
         sort = sort == null ? List.of() : List.copyOf(sort);
+    }
+
+    public Page(List<T> items, int page, int size, long total, List<String> sort) {
+        this(items, page, size, total, sort, null);
     }
 
     public static <T> Page<T> of(List<T> items, PageQuery q, long total) {
@@ -32,8 +49,22 @@ public record Page<T>(List<T> items, int page, int size, long total, List<String
         return size == 0 ? 0 : (int) ((total + size - 1) / size);
     }
 
+    /**
+     * A page of a keyset walk: {@code items} in the query's order, {@code nextCursor} when more follow. {@code page}
+     * is the query's (0 when it gave a cursor).
+     */
+    public static <T> Page<T> of(List<T> items, PageQuery q, long total, String nextCursor) {
+        return new Page<>(
+                items,
+                q.page(),
+                q.size(),
+                total,
+                q.sort().stream().map(PageQuery.Sort::toString).toList(),
+                nextCursor);
+    }
+
     public boolean hasNext() {
-        return (long) (page + 1) * size < total;
+        return nextCursor != null || (long) (page + 1) * size < total;
     }
 
     public boolean hasPrevious() {
@@ -41,7 +72,7 @@ public record Page<T>(List<T> items, int page, int size, long total, List<String
     }
 
     public <R> Page<R> map(Function<T, R> f) {
-        return new Page<>(items.stream().map(f).toList(), page, size, total, sort);
+        return new Page<>(items.stream().map(f).toList(), page, size, total, sort, nextCursor);
     }
 
     /**

@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A page request: zero-based {@code page}, {@code size} items, ordered by {@code sort} (first key first). Controllers
- * take it as a parameter annotated with {@link Paging}, which declares the default and maximum size and the fields
- * that may be sorted on; anything else is refused with 400.
+ * A page request: zero-based {@code page}, {@code size} items, ordered by {@code sort} (first key first), or, on lists
+ * that page by keyset ({@link Paging#cursor()}), the {@code size} items after {@code cursor} (a previous answer's
+ * {@link Page#nextCursor()}). Controllers take it as a parameter annotated with {@link Paging}, which declares the
+ * default and maximum size and the fields that may be sorted on; anything else is refused with 400.
  */
-public record PageQuery(int page, int size, List<Sort> sort) {
+public record PageQuery(int page, int size, List<Sort> sort, String cursor) {
 
     public PageQuery {
         if (page < 0) {
@@ -18,6 +19,19 @@ public record PageQuery(int page, int size, List<Sort> sort) {
             throw new IllegalArgumentException("size must be >= 1");
         }
         sort = sort == null ? List.of() : List.copyOf(sort);
+        cursor = cursor == null || cursor.isBlank() ? null : cursor.strip();
+        if (cursor != null && page > 0) {
+            throw new IllegalArgumentException("give either page or cursor, not both");
+        }
+    }
+
+    public PageQuery(int page, int size, List<Sort> sort) {
+        this(page, size, sort, null);
+    }
+
+    /** The same request continuing after {@code nextCursor}. */
+    public PageQuery after(String nextCursor) {
+        return new PageQuery(0, size, sort, nextCursor);
     }
 
     public static PageQuery of(int page, int size, Sort... sort) {

@@ -7,7 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Declares how a {@link PageQuery} parameter is bound: {@code ?page=0&size=50&sort=createdAt,desc&sort=name}.
+ * Declares how a {@link PageQuery} parameter is bound: {@code ?page=0&size=50&sort=createdAt,desc&sort=name} (and
+ * {@code ?cursor=} where {@link #cursor()} allows it).
  * Sizes above {@link #maxSize()} and sort fields outside {@link #sortable()} are refused with 400.
  */
 @Target(ElementType.PARAMETER)
@@ -23,4 +24,11 @@ public @interface Paging {
 
     /** The fields clients may sort on (API names, not columns). */
     String[] sortable() default {};
+
+    /**
+     * True when the list also pages by keyset: {@code ?cursor=} (a previous answer's {@code nextCursor}) instead of
+     * {@code ?page=}. On other lists a {@code cursor} is refused with 400 rather than ignored (ignoring it would give a
+     * client the first page again and again).
+     */
+    boolean cursor() default false;
 }

@@ -80,7 +80,17 @@ class WebConventions implements WebMvcConfigurer {
                     sort.add(PageQuery.Sort.parse(d));
                 }
             }
-            return new PageQuery(page, size, sort);
+            String cursor = request.getParameter("cursor");
+            if (cursor != null && !cursor.isBlank()) {
+                if (paging == null || !paging.cursor()) {
+                    throw new IllegalArgumentException("this list pages with page=, not cursor=");
+                }
+                if (request.getParameter("page") != null
+                        && !request.getParameter("page").isBlank()) {
+                    throw new IllegalArgumentException("give either page or cursor, not both");
+                }
+            }
+            return new PageQuery(page, size, sort, cursor);
         }
 
         private static int integer(String value, int fallback, String name) {

@@ -6,6 +6,7 @@ import dev.vigil.server.evidence.EvidenceLocker;
 import dev.vigil.server.incidents.Classification;
 import dev.vigil.server.incidents.DeadlineStage;
 import dev.vigil.server.incidents.Incident;
+import dev.vigil.server.incidents.IncidentAlert;
 import dev.vigil.server.incidents.IncidentObligation;
 import dev.vigil.server.incidents.IncidentQuery;
 import dev.vigil.server.incidents.IncidentService;
@@ -24,6 +25,7 @@ import dev.vigil.server.incidents.RcaService;
 import dev.vigil.server.incidents.Submission;
 import dev.vigil.server.incidents.TaskService;
 import dev.vigil.server.incidents.TaxonomyService;
+import dev.vigil.server.incidents.TimelineEntry;
 import dev.vigil.server.incidents.TimelineService;
 import dev.vigil.server.oncall.PageHistory;
 import dev.vigil.server.oncall.PageLogEntry;
@@ -246,8 +248,15 @@ class IncidentPages {
         return Flash.notice(flash, "Alert promoted to " + i.reference() + ".", redirect(i));
     }
 
+    /** How many alerts and timeline entries the incident page shows at a time (then "next" links, by cursor). */
+    static final int SECTION_SIZE = 100;
+
     @GetMapping("/incidents/{ref}")
-    String detail(@PathVariable String ref, Model model) {
+    String detail(
+            @PathVariable String ref,
+            @RequestParam(required = false) String alertsAfter,
+            @RequestParam(required = false) String timelineAfter,
+            Model model) {
         Incident i = incident(ref);
         Instant now = clock.instant();
         UUID id = i.id();
@@ -266,7 +275,11 @@ class IncidentPages {
                         .filter(s -> s != IncidentStatus.MERGED)
                         .toList());
         model.addAttribute("blockers", i.status().open() ? incidents.closureBlockers(id) : List.of());
-        model.addAttribute("alerts", incidents.alerts(id));
+        Page<IncidentAlert> alertPage = incidents.alerts(
+                id, new PageQuery(0, SECTION_SIZE, List.of(new PageQuery.Sort("addedAt", false)), alertsAfter));
+        model.addAttribute("alertPage", alertPage);
+        model.addAttribute("alerts", alertPage.items());
+        model.addAttribute("alertsAfter", alertsAfter);
         model.addAttribute(
                 "links",
                 incidents.links(id).stream()
@@ -279,7 +292,11 @@ class IncidentPages {
                         .toList());
         model.addAttribute("observables", incidents.observables(id));
         model.addAttribute("participants", incidents.participants(id));
-        model.addAttribute("timeline", timeline.list(id).reversed());
+        Page<TimelineEntry> timelinePage = timeline.page(
+                id, new PageQuery(0, SECTION_SIZE, List.of(new PageQuery.Sort("at", true)), timelineAfter));
+        model.addAttribute("timelinePage", timelinePage);
+        model.addAttribute("timeline", timelinePage.items());
+        model.addAttribute("timelineAfter", timelineAfter);
         model.addAttribute("tasks", tasks.list(id));
         model.addAttribute("obligations", obligationList);
         model.addAttribute("countdowns", countdowns(obligationList, now));

@@ -1,0 +1,6 @@
+-- Indexes for the keyset/offset order of list endpoints over tables that grow with production use (issue: unbounded
+-- list endpoints). Each matches the list's filter columns followed by its order (sort key, then the tie-breaker), so
+-- a page reads `size` index entries instead of sorting the whole set.
+
+-- GET /api/v1/incidents/{ref}/alerts: listed (non-duplicate) alerts by (added_at, alert_id).
+create index incident_alerts_listed_idx on incident_alerts (incident_id, added_at, alert_id) where duplicate_of is null;
