@@ -126,16 +126,21 @@ public final class RuleCompiler {
                 return or(ops);
             }
             case SigmaValue.Str s -> {
-                return string(field, name, s, keyword);
+                return string(field, name, s, keyword, path);
             }
             case SigmaValue.Num n -> {
-                if (keyword) return string(field, name, dev.vigil.engine.rule.SigmaStrings.literal(n.text()), true);
+                if (keyword)
+                    return string(field, name, dev.vigil.engine.rule.SigmaStrings.literal(n.text()), true, path);
                 return new Leaf.Num(field, name, Leaf.Op.NUM_EQ, n.value(), n.text());
             }
             case SigmaValue.Bool b -> {
                 if (keyword) {
                     return string(
-                            field, name, dev.vigil.engine.rule.SigmaStrings.literal(String.valueOf(b.value())), true);
+                            field,
+                            name,
+                            dev.vigil.engine.rule.SigmaStrings.literal(String.valueOf(b.value())),
+                            true,
+                            path);
                 }
                 return new Leaf.Bool(field, name, b.value());
             }
@@ -173,10 +178,11 @@ public final class RuleCompiler {
     }
 
     /** A Sigma string → the cheapest equivalent leaf. Keywords match as substrings (implicit {@code *…*}). */
-    private static Node string(int field, String name, SigmaValue.Str s, boolean keyword) throws RuleException {
+    private static Node string(int field, String name, SigmaValue.Str s, boolean keyword, String path)
+            throws RuleException {
         List<Object> parts = new ArrayList<>(s.parts());
         if (s.hasPlaceholders()) {
-            throw new RuleException("", "unresolved placeholder in '" + s + "' (use the 'expand' modifier)");
+            throw new RuleException(path, "unresolved placeholder in '" + s + "' (use the 'expand' modifier)");
         }
         if (keyword) {
             if (parts.isEmpty() || parts.get(0) != SigmaValue.Wildcard.MULTI) parts.add(0, SigmaValue.Wildcard.MULTI);

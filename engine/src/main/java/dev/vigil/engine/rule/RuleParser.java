@@ -344,7 +344,12 @@ public final class RuleParser {
         if (m.isEmpty()) throw new RuleException(path, "empty map in search identifier");
         List<Selection.FieldItem> items = new ArrayList<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            String key = String.valueOf(e.getKey());
+            Object rawKey = e.getKey();
+            if (rawKey instanceof Map || rawKey instanceof java.util.Collection || rawKey instanceof byte[]) {
+                throw new RuleException(
+                        path, "a field name must be a plain value, not a YAML collection or binary (!!binary)");
+            }
+            String key = String.valueOf(rawKey);
             String itemPath = path + "." + key;
             String[] parts = key.split("\\|", -1);
             String field = parts[0].isEmpty() ? null : parts[0];
