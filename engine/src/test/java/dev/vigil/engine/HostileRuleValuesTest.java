@@ -63,4 +63,52 @@ class HostileRuleValuesTest {
         assertThat(set.refusals()).isEmpty();
         assertThat(set.size()).isOne();
     }
+
+    private static RuleSet compile(String detection) {
+        String yaml = "title: t\nlogsource: {product: test}\ndetection:\n" + detection;
+        return RuleSet.compile(
+                RuleLoader.create(LoaderOptions.defaults()).loadText("cond.yml", yaml), CompileOptions.defaults());
+    }
+
+    @Test
+    void ofPatternWithManyStarsAgainstALongIdentifierIsLinear() {
+        // the recursive glob was exponential in the stars: C(400, 13) steps for this pair
+        String id = "a".repeat(400);
+        RuleSet set = compile("    " + id + ": {A: x}\n    condition: 1 of *a*a*a*a*a*a*a*a*a*a*a*a*a*b\n");
+        assertThat(set.refusals()).singleElement().satisfies(r -> {
+            assertThat(r.yamlPath()).isEqualTo("detection.condition");
+            assertThat(r.reason()).contains("matches no search identifier");
+        });
+        RuleSet ok = compile("    " + id + "b: {A: x}\n    condition: 1 of *a*a*a*a*a*a*a*a*a*a*a*a*a*b\n");
+        assertThat(ok.refusals()).isEmpty();
+        assertThat(ok.size()).isOne();
+    }
+
+    @Test
+    void conditionWithTooManyTokensIsRefusedWithABoundedReason() {
+        String cond = "sel or ".repeat(5000) + "sel";
+        RuleSet set = compile("    sel: {A: x}\n    condition: " + cond + "\n");
+        assertThat(set.refusals()).singleElement().satisfies(r -> {
+            assertThat(r.yamlPath()).isEqualTo("detection.condition");
+            assertThat(r.reason()).contains("more than 10000 words");
+        });
+        RuleSet bad = compile("    sel: {A: x}\n    condition: sel and " + "x".repeat(1 << 20) + " )\n");
+        assertThat(bad.refusals())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason().length()).isLessThan(500));
+    }
+
+    @Test
+    void ofExpressionsExpandingBeyondTheCapAreRefused() {
+        StringBuilder d = new StringBuilder();
+        for (int i = 0; i < 1000; i++)
+            d.append("    s").append(i).append(": {A: x").append(i).append("}\n");
+        RuleSet ok = compile(d + "    condition: " + "1 of s* and ".repeat(99) + "1 of s*\n");
+        assertThat(ok.refusals()).isEmpty();
+        RuleSet set = compile(d + "    condition: " + "1 of s* and ".repeat(100) + "1 of s*\n");
+        assertThat(set.refusals()).singleElement().satisfies(r -> {
+            assertThat(r.yamlPath()).isEqualTo("detection.condition");
+            assertThat(r.reason()).contains("more than 100000 search identifiers");
+        });
+    }
 }

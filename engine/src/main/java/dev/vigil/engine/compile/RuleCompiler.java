@@ -40,7 +40,14 @@ public final class RuleCompiler {
         return new CompiledRule(index, info, root, applied);
     }
 
+    /** Most identifier references all {@code x of} expressions of one detection may expand to. */
+    static final int MAX_OF_REFERENCES = 100_000;
+
+    /** References expanded so far in the detection being compiled. */
+    private int expanded;
+
     Node detection(DetectionDef d, String base) throws RuleException {
+        expanded = 0;
         Map<String, Node> ids = new HashMap<>();
         for (Map.Entry<String, Selection> e : d.identifiers().entrySet()) {
             ids.put(e.getKey(), selection(e.getValue()));
@@ -76,6 +83,13 @@ public final class RuleCompiler {
             case Condition.Of of -> {
                 List<String> names =
                         RuleParser.resolve(of.pattern(), d.identifiers().keySet());
+                expanded += names.size();
+                if (expanded > MAX_OF_REFERENCES) {
+                    throw new RuleException(
+                            path,
+                            "the condition's 'of' expressions cover more than " + MAX_OF_REFERENCES
+                                    + " search identifiers in all");
+                }
                 if (names.isEmpty())
                     throw new RuleException(path, "'" + of.pattern() + "' matches no search identifier");
                 List<Node> ops = new ArrayList<>();

@@ -283,7 +283,8 @@ public final class RuleParser {
             }
             case Condition.Of of -> {
                 if (resolve(of.pattern(), ids.keySet()).isEmpty()) {
-                    throw new RuleException(path, "'" + of.pattern() + "' matches no search identifier");
+                    throw new RuleException(
+                            path, "'" + Modifiers.abbreviate(of.pattern()) + "' matches no search identifier");
                 }
             }
         }
@@ -294,26 +295,37 @@ public final class RuleParser {
         List<String> out = new ArrayList<>();
         boolean them = pattern.equals("them");
         for (String id : identifiers) {
-            if (them ? !id.startsWith("_") : globMatches(pattern, 0, id, 0)) out.add(id);
+            if (them ? !id.startsWith("_") : globMatches(pattern, id)) out.add(id);
         }
         return out;
     }
 
-    /** Identifier pattern match: {@code *} is any run of characters, everything else literal. */
-    static boolean globMatches(String p, int pi, String s, int si) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                while (pi < p.length() && p.charAt(pi) == '*') pi++;
-                if (pi == p.length()) return true;
-                for (int k = si; k <= s.length(); k++) if (globMatches(p, pi, s, k)) return true;
+    /**
+     * Identifier pattern match: {@code *} is any run of characters, everything else literal. Greedy with a single
+     * backtrack point (the last {@code *}), so O(pattern × name): the recursive form was exponential in the number of
+     * stars ({@code *a*a*a*a*a*a*a*a*a*a*a*b} against a long identifier never finished).
+     */
+    static boolean globMatches(String p, String s) {
+        int pi = 0;
+        int si = 0;
+        int star = -1;
+        int mark = 0;
+        while (si < s.length()) {
+            if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                mark = si;
+            } else if (pi < p.length() && p.charAt(pi) == s.charAt(si)) {
+                pi++;
+                si++;
+            } else if (star >= 0) {
+                pi = star + 1;
+                si = ++mark;
+            } else {
                 return false;
             }
-            if (si >= s.length() || s.charAt(si) != c) return false;
-            pi++;
-            si++;
         }
-        return si == s.length();
+        while (pi < p.length() && p.charAt(pi) == '*') pi++;
+        return pi == p.length();
     }
 
     private Selection selection(Object v, String path) throws RuleException {
