@@ -53,7 +53,7 @@ public final class RuleParser {
     /** The document's {@code id} as text, or null (for refusals before anything else is known). */
     public static String idOf(Map<String, Object> doc) {
         Object id = doc.get("id");
-        return id == null ? null : String.valueOf(id);
+        return id == null || !plain(id) ? null : String.valueOf(id);
     }
 
     public SigmaRule parseRule(Map<String, Object> doc, String file) throws RuleException {
@@ -65,6 +65,7 @@ public final class RuleParser {
     }
 
     public SigmaFilter parseFilter(Map<String, Object> doc, String file) throws RuleException {
+        if (!plain(doc.get("id"))) throw new RuleException("id", "'id' must be a single value");
         String title = string(doc, "title", true);
         Logsource ls = logsource(doc, true);
         Object f = doc.get("filter");
@@ -79,7 +80,7 @@ public final class RuleParser {
             else refs.add(s);
         } else if (rules instanceof List<?> list) {
             for (Object o : list) {
-                if (o == null || o instanceof Map || o instanceof List) {
+                if (o == null || !plain(o)) {
                     throw new RuleException("filter.rules", "rule references must be ids or names");
                 }
                 refs.add(String.valueOf(o));
@@ -154,7 +155,16 @@ public final class RuleParser {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * Whether a YAML value is a single plain value (string, number, boolean): not a map, list, set ({@code !!set}) or
+     * binary ({@code !!binary}), whose text would be Java's ({@code [B@1b6d3586}).
+     */
+    static boolean plain(Object v) {
+        return !(v instanceof Map || v instanceof java.util.Collection || v instanceof byte[]);
+    }
+
     private RuleInfo info(Map<String, Object> doc, String file, boolean needLogsource) throws RuleException {
+        if (!plain(doc.get("id"))) throw new RuleException("id", "'id' must be a single value");
         String title = string(doc, "title", true);
         String level = string(doc, "level", false);
         if (level != null) {
@@ -197,7 +207,7 @@ public final class RuleParser {
     private static String lsValue(Map<?, ?> m, String key) throws RuleException {
         Object v = m.get(key);
         if (v == null) return null;
-        if (v instanceof Map || v instanceof List) {
+        if (!plain(v)) {
             throw new RuleException("logsource." + key, "'" + key + "' must be a single value");
         }
         return String.valueOf(v).toLowerCase(Locale.ROOT);
@@ -209,7 +219,7 @@ public final class RuleParser {
             if (required) throw new RuleException(key, "missing '" + key + "'");
             return null;
         }
-        if (v instanceof Map || v instanceof List) throw new RuleException(key, "'" + key + "' must be a single value");
+        if (!plain(v)) throw new RuleException(key, "'" + key + "' must be a single value");
         String s = String.valueOf(v);
         if (required && s.isBlank()) throw new RuleException(key, "'" + key + "' is empty");
         return s;
@@ -221,11 +231,10 @@ public final class RuleParser {
         if (v instanceof List<?> l) {
             for (Object o : l) {
                 if (o == null) continue;
-                if (o instanceof Map || o instanceof List)
-                    throw new RuleException(path, "'" + path + "' must list plain values");
+                if (!plain(o)) throw new RuleException(path, "'" + path + "' must list plain values");
                 out.add(String.valueOf(o));
             }
-        } else if (v instanceof Map) {
+        } else if (!plain(v)) {
             throw new RuleException(path, "'" + path + "' must be a list");
         } else {
             out.add(String.valueOf(v));

@@ -247,6 +247,16 @@ class HostileRuleSweepTest {
             String origin = e.getKey() + " <" + m.name() + ">";
             String text = mutate(e.getValue(), m, i);
             if (text == null) continue; // a rule without a detection item to mutate
+            if (check(loader, origin, text)) compiled++;
+            else refused++;
+        }
+        assertThat(compiled + refused).as("rules swept").isPositive();
+        System.out.printf("sweep %-30s compiled %5d refused %5d%n", m.name(), compiled, refused);
+    }
+
+    /** Loads and compiles one mutated rule and checks the outcome; true when it compiled. */
+    private static boolean check(RuleLoader loader, String origin, String text) {
+        {
             LoadResult loaded = loader.loadText(origin, text);
             RuleSet set = RuleSet.compile(loaded, CompileOptions.defaults());
             List<Refusal> refusals = set.refusals();
@@ -266,17 +276,123 @@ class HostileRuleSweepTest {
                         .isTrue();
             }
             if (set.size() == 1) {
-                compiled++;
                 match(set, origin);
-            } else {
-                assertThat(refusals)
-                        .as("%s: neither compiled nor refused", origin)
-                        .isNotEmpty();
-                refused++;
+                return true;
             }
+            assertThat(refusals).as("%s: neither compiled nor refused", origin).isNotEmpty();
+            return false;
         }
-        assertThat(compiled + refused).as("rules swept").isPositive();
-        System.out.printf("sweep %-30s compiled %5d refused %5d%n", m.name(), compiled, refused);
+    }
+
+    /** A change to a rule document outside the detection values: metadata, logsource, condition, field names. */
+    record DocMutation(String name, String key, String yaml) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<DocMutation> docMutations() {
+        List<DocMutation> m = new ArrayList<>();
+        m.add(new DocMutation("title 1 MB", "title", "'" + "T".repeat(1 << 20) + "'"));
+        m.add(new DocMutation("title map", "title", "{a: b}"));
+        m.add(new DocMutation("title null", "title", "null"));
+        m.add(new DocMutation("title number", "title", ".inf"));
+        m.add(new DocMutation("id map", "id", "{a: b}"));
+        m.add(new DocMutation("id list", "id", "[a, b]"));
+        m.add(new DocMutation("id number", "id", "12345678901234567890123"));
+        m.add(new DocMutation("id binary", "id", "!!binary aGk="));
+        m.add(new DocMutation("level number", "level", "5"));
+        m.add(new DocMutation("level upper", "level", "CRITICAL"));
+        m.add(new DocMutation("status map", "status", "{a: b}"));
+        m.add(new DocMutation("tags map", "tags", "{a: b}"));
+        m.add(new DocMutation("tags nested", "tags", "[[a]]"));
+        m.add(new DocMutation("tags set", "tags", "!!set {a, b}"));
+        m.add(new DocMutation("date timestamp", "date", "2024-01-01T10:00:00Z"));
+        m.add(new DocMutation("related garbage", "related", "{a: [1, 2]}"));
+        m.add(new DocMutation("logsource number", "logsource", "5"));
+        m.add(new DocMutation("logsource list", "logsource", "[a, b]"));
+        m.add(new DocMutation("logsource product list", "logsource", "{product: [a, b]}"));
+        m.add(new DocMutation("logsource product inf", "logsource", "{product: .inf}"));
+        m.add(new DocMutation("logsource 1 MB", "logsource", "{product: '" + "P".repeat(1 << 20) + "'}"));
+        m.add(new DocMutation("logsource empty", "logsource", "{}"));
+        m.add(new DocMutation("detection list", "detection", "[a, b]"));
+        m.add(new DocMutation("detection string", "detection", "sel"));
+        m.add(new DocMutation("detection only condition", "detection", "{condition: sel}"));
+        m.add(new DocMutation("condition 1 MB parens", "detection.condition", "'" + "(".repeat(1 << 20) + "'"));
+        m.add(new DocMutation("condition deep not", "detection.condition", "'" + "not ".repeat(5000) + "x'"));
+        m.add(new DocMutation("condition aggregation", "detection.condition", "'selection | count() > 5'"));
+        m.add(new DocMutation("condition near", "detection.condition", "'selection | near x'"));
+        m.add(new DocMutation("condition null", "detection.condition", "null"));
+        m.add(new DocMutation("condition map", "detection.condition", "{a: b}"));
+        m.add(new DocMutation("condition empty list", "detection.condition", "[]"));
+        m.add(new DocMutation("condition number list", "detection.condition", "[1, 2]"));
+        m.add(new DocMutation("condition all of them", "detection.condition", "'all of them'"));
+        m.add(new DocMutation("condition 1 of star", "detection.condition", "'1 of *'"));
+        m.add(new DocMutation("condition 99 of them", "detection.condition", "'99 of them'"));
+        m.add(new DocMutation("condition huge count", "detection.condition", "'99999999999999999999 of them'"));
+        m.add(new DocMutation("condition 0 of", "detection.condition", "'0 of them'"));
+        m.add(new DocMutation("condition 1 MB pattern", "detection.condition", "'1 of " + "*".repeat(1 << 20) + "'"));
+        m.add(new DocMutation("condition NUL", "detection.condition", "\"sel\\0\""));
+        m.add(new DocMutation("timeframe garbage", "detection.timeframe", "{a: b}"));
+        m.add(new DocMutation("field name 1 MB", "detection.sel_hostile", "{'" + "F".repeat(1 << 20) + "': x}"));
+        m.add(new DocMutation("field name only modifiers", "detection.sel_hostile", "{'|contains': x}"));
+        m.add(new DocMutation("field name NUL", "detection.sel_hostile", "{\"a\\0b\": x}"));
+        m.add(new DocMutation("field name dots", "detection.sel_hostile", "{'....': x}"));
+        m.add(new DocMutation("field name empty", "detection.sel_hostile", "{'': x}"));
+        m.add(new DocMutation("field name trailing pipe", "detection.sel_hostile", "{'a|': x}"));
+        m.add(new DocMutation("field name number", "detection.sel_hostile", "{4688: x}"));
+        m.add(new DocMutation("field name null", "detection.sel_hostile", "{null: x}"));
+        m.add(new DocMutation("field name bool", "detection.sel_hostile", "{true: x}"));
+        m.add(new DocMutation("identifier list of lists", "detection.sel_hostile", "[[a], [b]]"));
+        m.add(new DocMutation("identifier mixed list", "detection.sel_hostile", "[a, {b: c}]"));
+        m.add(new DocMutation("identifier 10000 keywords", "detection.sel_hostile", "[" + "k, ".repeat(10_000) + "k]"));
+        m.add(new DocMutation("identifier number", "detection.sel_hostile", "5"));
+        m.add(new DocMutation("identifier null", "detection.sel_hostile", "null"));
+        m.add(new DocMutation(
+                "correlation section",
+                "correlation",
+                "{type: event_count, rules: [x], timespan: 5m, condition: {gte: .inf}}"));
+        m.add(new DocMutation("filter section", "filter", "{rules: [x], condition: sel}"));
+        return m;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRuleWithAHostileDocumentPartCompilesOrIsRefusedWithALocatedReason() {
+        List<DocMutation> ms = docMutations();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int mi = 0; mi < ms.size(); mi++) {
+            int index = mi;
+            DocMutation m = ms.get(mi);
+            tests.add(DynamicTest.dynamicTest(
+                    m.name(),
+                    () -> assertTimeoutPreemptively(Duration.ofMinutes(5), () -> sweepDocument(m, index, ms.size()))));
+        }
+        return tests.stream();
+    }
+
+    private static void sweepDocument(DocMutation m, int index, int count) throws IOException {
+        RuleLoader loader =
+                RuleLoader.create(LoaderOptions.defaults().withPlaceholderFile(SigmaCorpusTest.placeholderFile()));
+        int ruleIndex = 0;
+        int swept = 0;
+        int limit = m.yaml().length() > 20_000 ? HEAVY_RULES : 12;
+        for (Map.Entry<String, Map<String, Object>> e : rules.entrySet()) {
+            if (ruleIndex++ % count != index) continue;
+            if (swept++ >= limit) break;
+            Map<String, Object> copy = deepCopy(e.getValue());
+            String[] path = m.key().split("\\.");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parent = path.length == 1 ? copy : (Map<String, Object>) copy.get(path[0]);
+            parent.put(path[path.length - 1], TOKEN);
+            String yaml = new Dump(DumpSettings.builder()
+                            .setDefaultFlowStyle(FlowStyle.BLOCK)
+                            .build())
+                    .dumpToString(copy)
+                    .replace(TOKEN, m.yaml());
+            check(loader, e.getKey() + " <" + m.name() + ">", yaml);
+        }
+        assertThat(swept).isPositive();
     }
 
     /** Matches one event carrying every field the rule names, each with a hostile value. */
