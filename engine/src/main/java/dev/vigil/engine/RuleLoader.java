@@ -18,14 +18,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.constructor.json.ConstructYamlJsonBool;
+import org.snakeyaml.engine.v2.constructor.json.ConstructYamlJsonFloat;
+import org.snakeyaml.engine.v2.constructor.json.ConstructYamlJsonInt;
+import org.snakeyaml.engine.v2.exceptions.ConstructorException;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Reads Sigma rules, filters and correlation rules from files, directories (recursively, {@code *.yml} and {@code
@@ -37,6 +45,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * rejected and alias expansion bounded. Files are parsed in parallel; results keep input order.
  */
 public final class RuleLoader {
+    private static final int MAX_COLLECTION_ALIASES = 50;
     private final LoaderOptions options;
     private final RuleParser parser;
 
@@ -178,10 +187,39 @@ public final class RuleLoader {
                 .setLabel(origin)
                 .setUseMarks(marks)
                 .setAllowDuplicateKeys(false)
-                .setMaxAliasesForCollections(50)
+                .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
                 .setAllowRecursiveKeys(false)
                 .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Math.max(1024, options.maxFileBytes())))
+                .setTagConstructors(STRICT_SCALARS)
                 .build();
+    }
+
+    /**
+     * The JSON schema's constructors for explicitly tagged scalars, made strict and located: {@code !!int 0x1F} or
+     * {@code !!float abc} failed with a bare {@code NumberFormatException} text and no line, and {@code !!bool maybe}
+     * silently became null (a rule matching absent fields).
+     */
+    private static final Map<Tag, ConstructNode> STRICT_SCALARS = Map.of(
+            Tag.INT, strict(new ConstructYamlJsonInt(), "an integer"),
+            Tag.FLOAT, strict(new ConstructYamlJsonFloat(), "a number"),
+            Tag.BOOL, strict(new ConstructYamlJsonBool(), "a boolean"));
+
+    private static ConstructNode strict(ConstructNode delegate, String what) {
+        return node -> {
+            Object v;
+            try {
+                v = delegate.construct(node);
+            } catch (RuntimeException e) {
+                v = null;
+            }
+            if (v == null) {
+                String text = node instanceof ScalarNode sn ? sn.getValue() : String.valueOf(node.getNodeType());
+                if (text.length() > 100) text = text.substring(0, 100) + "…";
+                throw new ConstructorException(
+                        null, Optional.empty(), "'" + text + "' is not " + what, node.getStartMark());
+            }
+            return v;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -263,6 +301,10 @@ public final class RuleLoader {
             return problem;
         }
         String msg = e.getMessage();
+        if (msg != null && msg.startsWith("Number of aliases for non-scalar nodes exceeds")) {
+            return "more than " + MAX_COLLECTION_ALIASES + " aliases to lists or maps in one document (an alias"
+                    + " expansion bomb such as billion laughs is refused)";
+        }
         int nl = msg == null ? -1 : msg.indexOf('\n');
         return nl > 0 ? msg.substring(0, nl) : String.valueOf(msg);
     }

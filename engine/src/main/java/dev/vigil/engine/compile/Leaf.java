@@ -444,12 +444,20 @@ public abstract non-sealed class Leaf extends Node {
 
     // ---- numbers, booleans, null, existence ------------------------------------------------------------------------
 
-    /** Numeric equality or comparison. Values compare numerically when the event value is (or parses as) a number. */
+    /**
+     * Numeric equality or comparison. Values compare numerically when the event value is (or parses as) a number.
+     * Whole numbers compare exactly (also beyond the range of a long, and against integer text of any length), so
+     * two large integers that round to the same double stay different; {@code -0} equals {@code 0}; an event value
+     * that is not a number (NaN) matches nothing.
+     */
     public static final class Num extends Leaf {
         final Op op;
         final double number;
         final long asLong;
         final boolean integral;
+        /** The rule's whole number when it does not fit a long, else null. */
+        final BigInteger big;
+
         final String text;
 
         Num(int field, String fieldName, Op op, Number n, String text) {
@@ -457,9 +465,9 @@ public abstract non-sealed class Leaf extends Node {
             this.op = op;
             this.text = text;
             if (n instanceof BigDecimal bd) {
-                this.number = bd.doubleValue();
+                this.number = bd.doubleValue() + 0.0;
             } else {
-                this.number = n.doubleValue();
+                this.number = n.doubleValue() + 0.0;
             }
             this.integral = (n instanceof Long
                     || n instanceof Integer
@@ -467,6 +475,7 @@ public abstract non-sealed class Leaf extends Node {
                     || n instanceof Byte
                     || (n instanceof BigInteger bi && bi.bitLength() < 64));
             this.asLong = integral ? n.longValue() : 0;
+            this.big = n instanceof BigInteger bi && bi.bitLength() >= 64 ? bi : null;
         }
 
         @Override
@@ -489,17 +498,31 @@ public abstract non-sealed class Leaf extends Node {
         boolean test(Event e, int s) {
             Object v = e.value(s);
             if (op == Op.NUM_EQ && v instanceof String str && str.equals(text)) return true;
-            if (integral && v instanceof Long l) return compare(Long.compare(l, asLong));
+            if (v instanceof Long l) {
+                if (integral) return compare(Long.compare(l, asLong));
+                if (big != null) return compare(-big.signum()); // beyond the long range: below if positive
+            }
             double d;
             if (v instanceof Number num) {
                 d = num.doubleValue();
             } else if (v instanceof String str) {
+                if ((integral || big != null) && Strings.isInteger(str)) return compare(exact(str));
                 d = Strings.parseNumber(str);
-                if (Double.isNaN(d)) return false;
             } else {
                 return false;
             }
-            return compare(Double.compare(d, number));
+            if (Double.isNaN(d)) return false;
+            return compare(d < number ? -1 : d > number ? 1 : 0);
+        }
+
+        /** The event's integer text compared with the rule's whole number, exactly. */
+        private int exact(String str) {
+            if (str.length() <= 18) {
+                long l = Long.parseLong(str.charAt(0) == '+' ? str.substring(1) : str);
+                return big != null ? -big.signum() : Long.compare(l, asLong);
+            }
+            BigInteger b = new BigInteger(str);
+            return b.compareTo(big != null ? big : BigInteger.valueOf(asLong));
         }
 
         private boolean compare(int cmp) {

@@ -40,7 +40,14 @@ public final class RuleCompiler {
         return new CompiledRule(index, info, root, applied);
     }
 
+    /** Most identifier references all {@code x of} expressions of one detection may expand to. */
+    static final int MAX_OF_REFERENCES = 100_000;
+
+    /** References expanded so far in the detection being compiled. */
+    private int expanded;
+
     Node detection(DetectionDef d, String base) throws RuleException {
+        expanded = 0;
         Map<String, Node> ids = new HashMap<>();
         for (Map.Entry<String, Selection> e : d.identifiers().entrySet()) {
             ids.put(e.getKey(), selection(e.getValue()));
@@ -76,6 +83,13 @@ public final class RuleCompiler {
             case Condition.Of of -> {
                 List<String> names =
                         RuleParser.resolve(of.pattern(), d.identifiers().keySet());
+                expanded += names.size();
+                if (expanded > MAX_OF_REFERENCES) {
+                    throw new RuleException(
+                            path,
+                            "the condition's 'of' expressions cover more than " + MAX_OF_REFERENCES
+                                    + " search identifiers in all");
+                }
                 if (names.isEmpty())
                     throw new RuleException(path, "'" + of.pattern() + "' matches no search identifier");
                 List<Node> ops = new ArrayList<>();
@@ -126,16 +140,21 @@ public final class RuleCompiler {
                 return or(ops);
             }
             case SigmaValue.Str s -> {
-                return string(field, name, s, keyword);
+                return string(field, name, s, keyword, path);
             }
             case SigmaValue.Num n -> {
-                if (keyword) return string(field, name, dev.vigil.engine.rule.SigmaStrings.literal(n.text()), true);
+                if (keyword)
+                    return string(field, name, dev.vigil.engine.rule.SigmaStrings.literal(n.text()), true, path);
                 return new Leaf.Num(field, name, Leaf.Op.NUM_EQ, n.value(), n.text());
             }
             case SigmaValue.Bool b -> {
                 if (keyword) {
                     return string(
-                            field, name, dev.vigil.engine.rule.SigmaStrings.literal(String.valueOf(b.value())), true);
+                            field,
+                            name,
+                            dev.vigil.engine.rule.SigmaStrings.literal(String.valueOf(b.value())),
+                            true,
+                            path);
                 }
                 return new Leaf.Bool(field, name, b.value());
             }
@@ -173,10 +192,11 @@ public final class RuleCompiler {
     }
 
     /** A Sigma string → the cheapest equivalent leaf. Keywords match as substrings (implicit {@code *…*}). */
-    private static Node string(int field, String name, SigmaValue.Str s, boolean keyword) throws RuleException {
+    private static Node string(int field, String name, SigmaValue.Str s, boolean keyword, String path)
+            throws RuleException {
         List<Object> parts = new ArrayList<>(s.parts());
         if (s.hasPlaceholders()) {
-            throw new RuleException("", "unresolved placeholder in '" + s + "' (use the 'expand' modifier)");
+            throw new RuleException(path, "unresolved placeholder in '" + s + "' (use the 'expand' modifier)");
         }
         if (keyword) {
             if (parts.isEmpty() || parts.get(0) != SigmaValue.Wildcard.MULTI) parts.add(0, SigmaValue.Wildcard.MULTI);

@@ -107,6 +107,19 @@ public final class Strings {
         }
     }
 
+    /** Whether {@code s} is a whole number in decimal ({@code [-+]?[0-9]+}) of at most 64 characters. */
+    public static boolean isInteger(String s) {
+        int n = s.length();
+        if (n == 0 || n > 64) return false;
+        int i = s.charAt(0) == '-' || s.charAt(0) == '+' ? 1 : 0;
+        if (i == n) return false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
     public static double parseNumber(String s) {
         int n = s.length();
         if (n == 0 || n > 64) return Double.NaN;

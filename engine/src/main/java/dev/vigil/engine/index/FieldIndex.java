@@ -171,7 +171,7 @@ final class FieldIndex {
         } else {
             return;
         }
-        long key = Double.doubleToLongBits(d);
+        long key = Double.doubleToLongBits(d + 0.0); // -0 is 0 (rule numbers are normalised the same way)
         int mask = numKeys.length - 1;
         for (int slot = mix(key) & mask; numAtoms[slot] != null; slot = (slot + 1) & mask) {
             if (numKeys[slot] == key) {

@@ -28,6 +28,12 @@ public final class ConditionParser {
     /** Deepest nesting of parentheses and 'not' accepted (a guard against hostile rules). */
     static final int MAX_DEPTH = 64;
 
+    /**
+     * Most tokens in one condition (SigmaHQ's longest has a few dozen): bounds the work of resolving {@code x of}
+     * patterns against the identifiers.
+     */
+    static final int MAX_TOKENS = 10_000;
+
     private ConditionParser(String text, String path) {
         this.text = text;
         this.path = path;
@@ -38,9 +44,15 @@ public final class ConditionParser {
         ConditionParser p = new ConditionParser(text, path);
         p.tokenize();
         if (p.tokens.isEmpty()) throw new RuleException(path, "empty condition");
+        if (p.tokens.size() > MAX_TOKENS) {
+            throw new RuleException(path, "condition has more than " + MAX_TOKENS + " words and parentheses");
+        }
         Condition c = p.or();
         if (p.pos < p.tokens.size()) {
-            throw new RuleException(path, "unexpected '" + p.tokens.get(p.pos) + "' in condition '" + text + "'");
+            throw new RuleException(
+                    path,
+                    "unexpected '" + Modifiers.abbreviate(p.tokens.get(p.pos)) + "' in condition '"
+                            + Modifiers.abbreviate(text) + "'");
         }
         return c;
     }
@@ -143,18 +155,22 @@ public final class ConditionParser {
 
     private Condition atom() throws RuleException {
         String t = peek();
-        if (t == null) throw new RuleException(path, "condition '" + text + "' ends unexpectedly");
+        if (t == null)
+            throw new RuleException(path, "condition '" + Modifiers.abbreviate(text) + "' ends unexpectedly");
         if (t.equals("(")) {
             pos++;
             enter();
             Condition inner = or();
             depth--;
-            if (!")".equals(peek())) throw new RuleException(path, "missing ')' in condition '" + text + "'");
+            if (!")".equals(peek()))
+                throw new RuleException(path, "missing ')' in condition '" + Modifiers.abbreviate(text) + "'");
             pos++;
             return inner;
         }
         if (t.equals(")") || isKeyword(t)) {
-            throw new RuleException(path, "unexpected '" + t + "' in condition '" + text + "'");
+            throw new RuleException(
+                    path,
+                    "unexpected '" + Modifiers.abbreviate(t) + "' in condition '" + Modifiers.abbreviate(text) + "'");
         }
         if (t.contains("*")) {
             throw new RuleException(path, "wildcard identifier '" + t + "' is only allowed after '1 of' or 'all of'");

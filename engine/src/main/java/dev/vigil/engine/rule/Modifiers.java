@@ -82,6 +82,9 @@ public final class Modifiers {
 
     private static final java.util.regex.Pattern WINDASH =
             java.util.regex.Pattern.compile("\\B[-/]\\b", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("[-+]?\\d+");
+    private static final java.util.regex.Pattern FLOAT =
+            java.util.regex.Pattern.compile("[-+]?(\\d++(\\.\\d*+)?|\\.\\d++)([eE][-+]?\\d++)?");
     private static final String[] DASHES = {"-", "/", "\u2013", "\u2014", "\u2015"};
 
     private Modifiers() {}
@@ -193,12 +196,7 @@ public final class Modifiers {
     /** Types and transforms one raw YAML value. */
     static SigmaValue apply(Object raw, List<String> mods, Placeholders placeholders, String path)
             throws RuleException {
-        if (raw instanceof Map || raw instanceof List) {
-            throw new RuleException(
-                    path,
-                    "a value must be a string, number, boolean or null, not a "
-                            + (raw instanceof Map ? "map" : "list"));
-        }
+        checkScalar(raw, path);
         if (mods.contains("re")) {
             if (raw == null || raw instanceof Boolean) {
                 throw new RuleException(path, "'re' needs a regular expression, not " + raw);
@@ -212,16 +210,18 @@ public final class Modifiers {
             try {
                 return new SigmaValue.Cidr(rawText(raw), CidrBlock.parse(rawText(raw)));
             } catch (IllegalArgumentException e) {
-                throw new RuleException(path, e.getMessage());
+                throw new RuleException(path, abbreviate(String.valueOf(e.getMessage())));
             }
         }
         if (mods.contains("exists")) {
             if (raw instanceof Boolean b) return new SigmaValue.Exists(b);
-            throw new RuleException(path, "'exists' takes true or false, not '" + raw + "'");
+            throw new RuleException(
+                    path, "'exists' takes true or false, not '" + abbreviate(String.valueOf(raw)) + "'");
         }
         if (mods.contains("fieldref")) {
             if (!(raw instanceof String s) || s.isEmpty()) {
-                throw new RuleException(path, "'fieldref' takes a field name, not '" + raw + "'");
+                throw new RuleException(
+                        path, "'fieldref' takes a field name, not '" + abbreviate(String.valueOf(raw)) + "'");
             }
             Str parsed = SigmaStrings.parse(s, false);
             if (parsed.hasWildcards()) throw new RuleException(path, "a field reference must not contain wildcards");
@@ -238,26 +238,79 @@ public final class Modifiers {
         return v;
     }
 
+    /**
+     * Refuses what YAML can produce but a Sigma value cannot be: maps, lists, sets ({@code !!set}), binary ({@code
+     * !!binary}) and numbers that are not finite ({@code .inf}, {@code -.inf}, {@code .nan}, or a literal too large
+     * for a double such as {@code 1e999}, which YAML reads as infinity).
+     */
+    private static void checkScalar(Object raw, String path) throws RuleException {
+        if (raw == null || raw instanceof String || raw instanceof Boolean) return;
+        if (raw instanceof Number n) {
+            if (n instanceof Double || n instanceof Float) {
+                double d = n.doubleValue();
+                if (!Double.isFinite(d)) {
+                    throw new RuleException(
+                            path,
+                            "'" + yamlText(d) + "' is not a finite number (YAML reads .inf, .nan and literals beyond"
+                                    + " ±1.8e308 as such) and can be neither matched nor compared; quote it to match"
+                                    + " the text");
+                }
+            }
+            return;
+        }
+        String what = raw instanceof Map
+                ? "map"
+                : raw instanceof List
+                        ? "list"
+                        : raw instanceof Set
+                                ? "set (!!set)"
+                                : raw instanceof byte[]
+                                        ? "binary value (!!binary)"
+                                        : raw.getClass().getSimpleName();
+        throw new RuleException(path, "a value must be a string, number, boolean or null, not a " + what);
+    }
+
+    private static String yamlText(double d) {
+        return Double.isNaN(d) ? ".nan" : d > 0 ? ".inf" : "-.inf";
+    }
+
     private static String rawText(Object raw) {
-        return raw instanceof String s ? s : numberText(raw);
+        return raw instanceof String s ? s : numberText((Number) raw);
     }
 
     private static SigmaValue initial(Object raw, boolean placeholders) {
         if (raw == null) return new SigmaValue.Null();
         if (raw instanceof Boolean b) return new SigmaValue.Bool(b);
         if (raw instanceof String s) return SigmaStrings.parse(s, placeholders);
-        if (raw instanceof Number num) return new SigmaValue.Num(num, numberText(num));
-        return SigmaStrings.parse(String.valueOf(raw), placeholders);
+        return number((Number) raw);
     }
 
-    static String numberText(Object n) {
-        if (n instanceof Double d) {
-            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
-                return BigDecimal.valueOf(d).setScale(1).toPlainString();
-            }
-            return BigDecimal.valueOf(d).toPlainString();
-        }
-        return String.valueOf(n);
+    /**
+     * A YAML number as a Sigma number, as pySigma's {@code SigmaNumber}: a float with an integral value is that
+     * integer ({@code 1.0} is {@code 1}, text {@code "1"}), other floats keep their shortest decimal form. Only
+     * finite numbers reach here ({@link #checkScalar}).
+     */
+    static SigmaValue.Num number(Number n) {
+        Number v = integral(n);
+        return new SigmaValue.Num(v, numberText(v));
+    }
+
+    private static Number integral(Number n) {
+        if (!(n instanceof Double || n instanceof Float)) return n;
+        double d = n.doubleValue();
+        if (d != Math.rint(d)) return d;
+        if (Math.abs(d) < 0x1p62) return (long) d;
+        return BigDecimal.valueOf(d).toBigInteger();
+    }
+
+    /**
+     * The text of a finite number: integers in full, floats in plain decimal notation (a double has at most ~330
+     * digits that way, so this is bounded).
+     */
+    static String numberText(Number n) {
+        Number v = integral(n);
+        if (v instanceof Double d) return BigDecimal.valueOf(d).toPlainString();
+        return String.valueOf(v);
     }
 
     private static SigmaValue transform(SigmaValue v, String m, Placeholders ph, String path) throws RuleException {
@@ -293,7 +346,7 @@ public final class Modifiers {
                 if (s.hasWildcards() || s.hasPlaceholders()) {
                     throw new RuleException(
                             path,
-                            "'" + m + "' cannot encode wildcards or placeholders ('" + s
+                            "'" + m + "' cannot encode wildcards or placeholders ('" + abbreviate(s.toString())
                                     + "'); put 'contains'/'startswith'/'endswith' after it");
                 }
                 byte[] data = s.bytes()
@@ -316,7 +369,8 @@ public final class Modifiers {
                             if (c > 127) {
                                 throw new RuleException(
                                         path,
-                                        "'" + m + "' supports ASCII text only (as pySigma);" + " '" + lit + "' is not");
+                                        "'" + m + "' supports ASCII text only (as pySigma); '" + abbreviate(lit)
+                                                + "' is not");
                             }
                             if (m.equals("utf16be")) b.append('\0').append(c);
                             else b.append(c).append('\0');
@@ -341,8 +395,11 @@ public final class Modifiers {
             }
             case "minute", "hour", "day", "week", "month", "year" -> {
                 SigmaValue.Num n = asNumber(v, m, path);
-                if (!(n.value() instanceof Integer || n.value() instanceof Long || n.value() instanceof BigInteger)) {
-                    throw new RuleException(path, "'" + m + "' compares with a whole number, not " + n.text());
+                if (!(n.value() instanceof Integer || n.value() instanceof Long)) {
+                    throw new RuleException(
+                            path,
+                            "'" + m + "' compares with a whole number"
+                                    + (n.value() instanceof BigInteger ? " in range" : "") + ", not " + n.text());
                 }
                 return new SigmaValue.TimePart(
                         SigmaValue.TimeUnitPart.valueOf(m.toUpperCase(Locale.ROOT)),
@@ -366,17 +423,30 @@ public final class Modifiers {
         if (v instanceof SigmaValue.Num n) return n;
         if (v instanceof Str s && !s.hasWildcards() && !s.hasPlaceholders()) {
             String t = s.plain().trim();
-            try {
-                if (t.matches("[-+]?\\d{1,18}")) return new SigmaValue.Num(Long.parseLong(t), t);
-                if (t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
-                    double d = Double.parseDouble(t);
-                    return new SigmaValue.Num(d, numberText(d));
+            // bounded before any regex: a megabyte of digits would make the float pattern backtrack quadratically
+            if (t.length() <= 400) {
+                try {
+                    if (INTEGER.matcher(t).matches()) return number(new BigInteger(t));
+                    if (FLOAT.matcher(t).matches()) {
+                        double d = Double.parseDouble(t);
+                        if (!Double.isFinite(d)) {
+                            throw new RuleException(path, "'" + m + "' compares numbers; '" + t + "' is out of range");
+                        }
+                        return number(d);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // fall through to the refusal
                 }
-            } catch (NumberFormatException ignored) {
-                // fall through to the refusal
             }
         }
-        throw new RuleException(path, "'" + m + "' compares numbers; '" + v + "' is not a number");
+        throw new RuleException(
+                path, "'" + m + "' compares numbers; '" + abbreviate(String.valueOf(v)) + "' is not a number");
+    }
+
+    /** A value for an error message: long values (a hostile rule may hold megabytes) are cut with their length. */
+    static String abbreviate(String s) {
+        if (s.length() <= 200) return s;
+        return s.substring(0, 160) + "… (" + s.length() + " characters)";
     }
 
     private static String describe(SigmaValue v) {
@@ -426,7 +496,9 @@ public final class Modifiers {
             long total = (long) variants.size() * pow(DASHES.length, positions.size());
             if (total > MAX_EXPANSION) {
                 throw new RuleException(
-                        path, "'windash' on '" + s + "' expands to " + total + " values (limit " + MAX_EXPANSION + ")");
+                        path,
+                        "'windash' on '" + abbreviate(s.toString()) + "' expands to " + total + " values (limit "
+                                + MAX_EXPANSION + ")");
             }
             List<List<Object>> next = new ArrayList<>();
             int combos = (int) pow(DASHES.length, positions.size());

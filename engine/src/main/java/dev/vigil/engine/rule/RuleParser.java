@@ -53,7 +53,7 @@ public final class RuleParser {
     /** The document's {@code id} as text, or null (for refusals before anything else is known). */
     public static String idOf(Map<String, Object> doc) {
         Object id = doc.get("id");
-        return id == null ? null : String.valueOf(id);
+        return id == null || !plain(id) ? null : String.valueOf(id);
     }
 
     public SigmaRule parseRule(Map<String, Object> doc, String file) throws RuleException {
@@ -65,6 +65,7 @@ public final class RuleParser {
     }
 
     public SigmaFilter parseFilter(Map<String, Object> doc, String file) throws RuleException {
+        if (!plain(doc.get("id"))) throw new RuleException("id", "'id' must be a single value");
         String title = string(doc, "title", true);
         Logsource ls = logsource(doc, true);
         Object f = doc.get("filter");
@@ -79,7 +80,7 @@ public final class RuleParser {
             else refs.add(s);
         } else if (rules instanceof List<?> list) {
             for (Object o : list) {
-                if (o == null || o instanceof Map || o instanceof List) {
+                if (o == null || !plain(o)) {
                     throw new RuleException("filter.rules", "rule references must be ids or names");
                 }
                 refs.add(String.valueOf(o));
@@ -154,7 +155,16 @@ public final class RuleParser {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * Whether a YAML value is a single plain value (string, number, boolean): not a map, list, set ({@code !!set}) or
+     * binary ({@code !!binary}), whose text would be Java's ({@code [B@1b6d3586}).
+     */
+    static boolean plain(Object v) {
+        return !(v instanceof Map || v instanceof java.util.Collection || v instanceof byte[]);
+    }
+
     private RuleInfo info(Map<String, Object> doc, String file, boolean needLogsource) throws RuleException {
+        if (!plain(doc.get("id"))) throw new RuleException("id", "'id' must be a single value");
         String title = string(doc, "title", true);
         String level = string(doc, "level", false);
         if (level != null) {
@@ -197,7 +207,7 @@ public final class RuleParser {
     private static String lsValue(Map<?, ?> m, String key) throws RuleException {
         Object v = m.get(key);
         if (v == null) return null;
-        if (v instanceof Map || v instanceof List) {
+        if (!plain(v)) {
             throw new RuleException("logsource." + key, "'" + key + "' must be a single value");
         }
         return String.valueOf(v).toLowerCase(Locale.ROOT);
@@ -209,7 +219,7 @@ public final class RuleParser {
             if (required) throw new RuleException(key, "missing '" + key + "'");
             return null;
         }
-        if (v instanceof Map || v instanceof List) throw new RuleException(key, "'" + key + "' must be a single value");
+        if (!plain(v)) throw new RuleException(key, "'" + key + "' must be a single value");
         String s = String.valueOf(v);
         if (required && s.isBlank()) throw new RuleException(key, "'" + key + "' is empty");
         return s;
@@ -221,11 +231,10 @@ public final class RuleParser {
         if (v instanceof List<?> l) {
             for (Object o : l) {
                 if (o == null) continue;
-                if (o instanceof Map || o instanceof List)
-                    throw new RuleException(path, "'" + path + "' must list plain values");
+                if (!plain(o)) throw new RuleException(path, "'" + path + "' must list plain values");
                 out.add(String.valueOf(o));
             }
-        } else if (v instanceof Map) {
+        } else if (!plain(v)) {
             throw new RuleException(path, "'" + path + "' must be a list");
         } else {
             out.add(String.valueOf(v));
@@ -283,7 +292,8 @@ public final class RuleParser {
             }
             case Condition.Of of -> {
                 if (resolve(of.pattern(), ids.keySet()).isEmpty()) {
-                    throw new RuleException(path, "'" + of.pattern() + "' matches no search identifier");
+                    throw new RuleException(
+                            path, "'" + Modifiers.abbreviate(of.pattern()) + "' matches no search identifier");
                 }
             }
         }
@@ -294,26 +304,37 @@ public final class RuleParser {
         List<String> out = new ArrayList<>();
         boolean them = pattern.equals("them");
         for (String id : identifiers) {
-            if (them ? !id.startsWith("_") : globMatches(pattern, 0, id, 0)) out.add(id);
+            if (them ? !id.startsWith("_") : globMatches(pattern, id)) out.add(id);
         }
         return out;
     }
 
-    /** Identifier pattern match: {@code *} is any run of characters, everything else literal. */
-    static boolean globMatches(String p, int pi, String s, int si) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                while (pi < p.length() && p.charAt(pi) == '*') pi++;
-                if (pi == p.length()) return true;
-                for (int k = si; k <= s.length(); k++) if (globMatches(p, pi, s, k)) return true;
+    /**
+     * Identifier pattern match: {@code *} is any run of characters, everything else literal. Greedy with a single
+     * backtrack point (the last {@code *}), so O(pattern × name): the recursive form was exponential in the number of
+     * stars ({@code *a*a*a*a*a*a*a*a*a*a*a*b} against a long identifier never finished).
+     */
+    static boolean globMatches(String p, String s) {
+        int pi = 0;
+        int si = 0;
+        int star = -1;
+        int mark = 0;
+        while (si < s.length()) {
+            if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                mark = si;
+            } else if (pi < p.length() && p.charAt(pi) == s.charAt(si)) {
+                pi++;
+                si++;
+            } else if (star >= 0) {
+                pi = star + 1;
+                si = ++mark;
+            } else {
                 return false;
             }
-            if (si >= s.length() || s.charAt(si) != c) return false;
-            pi++;
-            si++;
         }
-        return si == s.length();
+        while (pi < p.length() && p.charAt(pi) == '*') pi++;
+        return pi == p.length();
     }
 
     private Selection selection(Object v, String path) throws RuleException {
@@ -344,7 +365,12 @@ public final class RuleParser {
         if (m.isEmpty()) throw new RuleException(path, "empty map in search identifier");
         List<Selection.FieldItem> items = new ArrayList<>();
         for (Map.Entry<?, ?> e : m.entrySet()) {
-            String key = String.valueOf(e.getKey());
+            Object rawKey = e.getKey();
+            if (rawKey instanceof Map || rawKey instanceof java.util.Collection || rawKey instanceof byte[]) {
+                throw new RuleException(
+                        path, "a field name must be a plain value, not a YAML collection or binary (!!binary)");
+            }
+            String key = String.valueOf(rawKey);
             String itemPath = path + "." + key;
             String[] parts = key.split("\\|", -1);
             String field = parts[0].isEmpty() ? null : parts[0];
