@@ -280,6 +280,9 @@ class IngestConfiguration {
             FunctionCounter.builder("vigil.ingest.bad.bodies", intake, IntakeService::badBodies)
                     .description("HTTP requests refused whole (broken gzip, not OTLP, too large)")
                     .register(meters);
+            FunctionCounter.builder("vigil.ingest.record.failures", intake, IntakeService::recordFailures)
+                    .description("records rejected alone because processing them failed unexpectedly (internal error)")
+                    .register(meters);
             Gauge.builder("vigil.ingest.syslog.connections", syslog, l -> {
                         SyslogServer s = l.server();
                         return s == null ? 0 : s.openConnections();

@@ -55,6 +55,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
     private final LongAdder throttledRequests = new LongAdder();
     private final LongAdder badBodies = new LongAdder();
     private final LongAdder notDurableRequests = new LongAdder();
+    private final RecordFailures failures;
 
     /** Size caps. */
     public record Limits(int maxRecordBytes, long maxBodyBytes, int maxReportedErrors) {}
@@ -64,6 +65,12 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         this.pipeline = pipeline;
         this.clock = clock;
         this.limits = limits;
+        this.failures = new RecordFailures(clock, java.time.Duration.ofMinutes(1));
+    }
+
+    /** Records rejected because processing them failed unexpectedly (an internal error, not a malformed record). */
+    public long recordFailures() {
+        return failures.count();
     }
 
     public SourceRegistry registry() {
@@ -114,13 +121,21 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         PendingBatch batch = new PendingBatch();
         String senderIp = sender == null ? null : sender.getAddress().getHostAddress();
         for (SyslogFrame frame : frames) {
-            switch (frame) {
-                case SyslogFrame.Invalid inv -> {
-                    CompiledSource s = registry.resolve(
-                            Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
-                    batch.reject(s, rejection(now, s, senderIp, inv.reason(), ""));
+            try {
+                switch (frame) {
+                    case SyslogFrame.Invalid inv -> {
+                        CompiledSource s = registry.resolve(
+                                Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
+                        batch.reject(s, rejection(now, s, senderIp, inv.reason(), ""));
+                    }
+                    case SyslogFrame.Text t -> syslogRecord(t.text(), sender, senderIp, now, batch);
                 }
-                case SyslogFrame.Text t -> syslogRecord(t.text(), sender, senderIp, now, batch);
+            } catch (RuntimeException e) {
+                // one record's failure must not lose the others of this read (nor close the connection);
+                // syslogRecord attributes its own failures to the matched source, this is the last resort
+                CompiledSource s = registry.defaultFor(Intake.SYSLOG);
+                String text = frame instanceof SyslogFrame.Text t ? t.text() : "";
+                batch.reject(s, rejection(now, s, senderIp, failures.failed(e, s.name(), senderIp), text));
             }
         }
         if (batch.events.isEmpty()) {
@@ -167,17 +182,19 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 return;
             }
         }
-        Map<String, Object> fields = msg.toFields();
-        if (senderIp != null) {
-            fields.put("log.source.address", senderIp);
-        }
         try {
+            Map<String, Object> fields = msg.toFields();
+            if (senderIp != null) {
+                fields.put("log.source.address", senderIp);
+            }
             if (source.parser() != null) {
                 fields.putAll(source.parser().parse(msg.message(), now));
             }
             batch.add(source, toEvent(source, null, now, text, fields));
         } catch (ParseException e) {
             batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
+        } catch (RuntimeException e) {
+            batch.reject(source, rejection(now, source, senderIp, failures.failed(e, source.name(), senderIp), text));
         }
     }
 
@@ -222,6 +239,8 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                         batch.add(source, toEvent(source, null, now, text, fields));
                     } catch (ParseException e) {
                         reject(number, e.reason(), text);
+                    } catch (RuntimeException e) {
+                        reject(number, failures.failed(e, source.name(), "line " + number), text);
                     }
                 }
 
@@ -381,6 +400,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 items.add(new BulkItem(a, index, id != null ? id : BulkIds.next(), 201, null, null));
             } catch (ParseException e) {
                 refuse(source, number, a, text, 400, "document_parsing_exception", e.reason());
+            } catch (RuntimeException e) {
+                // rejected alone, not retryable (a 5xx item would be resent forever by Beats and Logstash)
+                String reason = failures.failed(e, source.name(), "line " + number);
+                refuse(source, number, a, text, 400, "document_processing_exception", reason);
             }
         }
 
@@ -408,6 +431,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 meta = json.parse(text, now);
             } catch (ParseException e) {
                 throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + e.reason());
+            } catch (RuntimeException e) {
+                String reason = failures.failed(
+                        e, bound != null ? bound.name() : Intake.BULK.defaultSourceName(), "line " + number);
+                throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + reason);
             }
             if (meta.size() != 1) {
                 throw new MalformedAction("Malformed action/metadata line [" + number
@@ -498,7 +525,17 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 }
                 continue;
             }
-            String raw = RAW_JSON.writeValueAsString(r.fields());
+            String raw;
+            try {
+                raw = RAW_JSON.writeValueAsString(r.fields());
+            } catch (RuntimeException e) {
+                String reason = failures.failed(e, source.name(), "record " + n);
+                batch.reject(source, rejection(now, source, "record " + n, reason, ""));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + reason;
+                }
+                continue;
+            }
             if (raw.length() > limits.maxRecordBytes()) {
                 String reason = "log record of " + raw.length() + " characters exceeds the " + limits.maxRecordBytes()
                         + "-byte limit";
@@ -514,6 +551,12 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 batch.reject(source, rejection(now, source, "record " + n, e.reason(), raw));
                 if (firstError == null) {
                     firstError = "record " + n + ": " + e.reason();
+                }
+            } catch (RuntimeException e) {
+                String reason = failures.failed(e, source.name(), "record " + n);
+                batch.reject(source, rejection(now, source, "record " + n, reason, raw));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + reason;
                 }
             }
         }
@@ -581,7 +624,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 note(errors, r.source() + ": " + e.reason());
             } catch (RuntimeException e) {
                 rejected++;
-                note(errors, r.source() + ": " + e.getMessage());
+                note(errors, r.source() + ": " + failures.failed(e, source.name(), "replay of an exercise"));
             }
         }
         if (!events.isEmpty()) {
