@@ -60,11 +60,20 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
     /** Size caps. */
     public record Limits(int maxRecordBytes, long maxBodyBytes, int maxReportedErrors) {}
 
+    private final InFlightGate gate;
+
+    /** An intake without a global in-flight bound (tests, tools). */
     public IntakeService(SourceRegistry registry, IngestPipeline pipeline, InstantSource clock, Limits limits) {
+        this(registry, pipeline, clock, limits, InFlightGate.unlimited());
+    }
+
+    public IntakeService(
+            SourceRegistry registry, IngestPipeline pipeline, InstantSource clock, Limits limits, InFlightGate gate) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.clock = clock;
         this.limits = limits;
+        this.gate = gate;
         this.failures = new RecordFailures(clock, java.time.Duration.ofMinutes(1));
     }
 
@@ -79,6 +88,16 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
 
     public IngestPipeline pipeline() {
         return pipeline;
+    }
+
+    public InFlightGate gate() {
+        return gate;
+    }
+
+    private String inFlightBusy() {
+        throttledRequests.increment();
+        return "too many ingest bytes in flight (the server's limit of " + gate.max()
+                + " bytes across concurrent requests is reached); retry later";
     }
 
     public long throttledRequests() {
@@ -142,6 +161,23 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             batch.commit();
             return true;
         }
+        long bytes = 0;
+        for (SyslogFrame f : frames) {
+            bytes += f instanceof SyslogFrame.Text t ? t.text().length() : 0;
+        }
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (!lease.ensure(bytes)) {
+                // too much in flight across all intakes: TCP stops reading (onDrained), UDP counts a drop
+                if (!canWait) {
+                    batch.commitDropped();
+                }
+                return false;
+            }
+            return offerSyslog(batch, canWait);
+        }
+    }
+
+    private boolean offerSyslog(PendingBatch batch, boolean canWait) {
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
         if (ack != null && ack.isCompletedExceptionally()) {
             // the event store refused the batch (failed): syslog cannot be asked to resend
@@ -202,9 +238,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         return a == null ? null : a.getAddress();
     }
 
+    /** Runs {@code listener} once both the pipeline's queue and the in-flight gate have room again. */
     @Override
     public void onDrained(Runnable listener) {
-        pipeline.onDrained(listener);
+        pipeline.onDrained(() -> gate.onDrained(listener));
     }
 
     // ------------------------------------------------------------------------------------------------ HTTP NDJSON
@@ -215,6 +252,26 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      * @param sourceName the source named in the path; unknown names land in {@code default-http}
      */
     public LinesResult ingestLines(String sourceName, InputStream body, boolean gzip) throws IOException {
+        return ingestLines(sourceName, body, gzip, -1);
+    }
+
+    /**
+     * @param contentLength the body's declared length, or -1: reserved in the in-flight gate before reading, so an
+     *     over-budget request is refused (429) before a byte is read
+     */
+    public LinesResult ingestLines(String sourceName, InputStream body, boolean gzip, long contentLength)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            return ingestLines(sourceName, body, gzip, contentLength, lease);
+        }
+    }
+
+    private LinesResult ingestLines(
+            String sourceName, InputStream body, boolean gzip, long contentLength, InFlightGate.Lease lease)
+            throws IOException {
+        if (contentLength > 0 && !lease.ensure(contentLength)) {
+            return new LinesResult(Status.BUSY, sourceName, 0, 0, List.of(), inFlightBusy());
+        }
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new LinesResult(
@@ -227,36 +284,43 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         List<LineError> errors = new ArrayList<>();
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
-            reader.read(body, gzip, new LineReader.Sink() {
-                @Override
-                public void line(int number, String text) {
-                    checkRoom(batch);
-                    try {
-                        // a syslog source whose parser is "syslog" has no record parser: each line is a syslog line
-                        Map<String, Object> fields = source.parser() != null
-                                ? source.parser().parse(text, now)
-                                : source.syslog().parse(text, now).toFields();
-                        batch.add(source, toEvent(source, null, now, text, fields));
-                    } catch (ParseException e) {
-                        reject(number, e.reason(), text);
-                    } catch (RuntimeException e) {
-                        reject(number, failures.failed(e, source.name(), "line " + number), text);
-                    }
-                }
+            reader.read(
+                    body,
+                    gzip,
+                    new LineReader.Sink() {
+                        @Override
+                        public void line(int number, String text) {
+                            checkRoom(batch);
+                            try {
+                                // a syslog source whose parser is "syslog" has no record parser: each line is a syslog
+                                // line
+                                Map<String, Object> fields = source.parser() != null
+                                        ? source.parser().parse(text, now)
+                                        : source.syslog().parse(text, now).toFields();
+                                batch.add(source, toEvent(source, null, now, text, fields));
+                            } catch (ParseException e) {
+                                reject(number, e.reason(), text);
+                            } catch (RuntimeException e) {
+                                reject(number, failures.failed(e, source.name(), "line " + number), text);
+                            }
+                        }
 
-                @Override
-                public void invalid(int number, String reason, int size) {
-                    reject(number, reason, "");
-                }
+                        @Override
+                        public void invalid(int number, String reason, int size) {
+                            reject(number, reason, "");
+                        }
 
-                private void reject(int number, String reason, String text) {
-                    checkRoom(batch);
-                    batch.reject(source, rejection(now, source, "line " + number, reason, text));
-                    if (errors.size() < limits.maxReportedErrors()) {
-                        errors.add(new LineError(number, reason));
-                    }
-                }
-            });
+                        private void reject(int number, String reason, String text) {
+                            checkRoom(batch);
+                            batch.reject(source, rejection(now, source, "line " + number, reason, text));
+                            if (errors.size() < limits.maxReportedErrors()) {
+                                errors.add(new LineError(number, reason));
+                            }
+                        }
+                    },
+                    total -> lease.require(Math.max(total, contentLength)));
+        } catch (InFlightGate.Full e) {
+            return new LinesResult(Status.BUSY, source.name(), 0, 0, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
             badBodies.increment();
             return new LinesResult(
@@ -266,6 +330,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             return new LinesResult(Status.TOO_LARGE, source.name(), 0, 0, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close(); // the events are the queue's now (or refused); their bytes leave the gate
         if (ack == null) {
             throttledRequests.increment();
             return new LinesResult(
@@ -302,6 +367,29 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      */
     public BulkResult ingestBulk(String pathIndex, InputStream body, boolean gzip, String boundSource)
             throws IOException {
+        return ingestBulk(pathIndex, body, gzip, boundSource, -1);
+    }
+
+    /** @param contentLength the body's declared length, or -1 (see {@link #ingestLines(String, InputStream, boolean, long)}) */
+    public BulkResult ingestBulk(
+            String pathIndex, InputStream body, boolean gzip, String boundSource, long contentLength)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            return ingestBulk(pathIndex, body, gzip, boundSource, contentLength, lease);
+        }
+    }
+
+    private BulkResult ingestBulk(
+            String pathIndex,
+            InputStream body,
+            boolean gzip,
+            String boundSource,
+            long contentLength,
+            InFlightGate.Lease lease)
+            throws IOException {
+        if (contentLength > 0 && !lease.ensure(contentLength)) {
+            return new BulkResult(Status.BUSY, List.of(), inFlightBusy());
+        }
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
@@ -313,8 +401,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         BulkParser parser = new BulkParser(pathIndex, now, bound, batch, items);
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
-            reader.read(body, gzip, parser);
+            reader.read(body, gzip, parser, total -> lease.require(Math.max(total, contentLength)));
             parser.finish();
+        } catch (InFlightGate.Full e) {
+            return new BulkResult(Status.BUSY, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
             badBodies.increment();
             return new BulkResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, List.of(), e.getMessage());
@@ -326,6 +416,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             return new BulkResult(Status.TOO_LARGE, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close();
         if (ack == null) {
             throttledRequests.increment();
             return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
@@ -493,6 +584,45 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      * source names none. A record larger than the record cap is rejected (partial success).
      */
     public OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource) {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (!lease.ensure(body.length)) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            }
+            return ingestOtlp(body, json, boundSource, lease);
+        }
+    }
+
+    /**
+     * Reads the body (decompressing gzip, capped at {@code max-body-size}) under the in-flight gate, then as
+     * {@link #ingestOtlp(byte[], boolean, String)}.
+     *
+     * @param contentLength the body's declared length, or -1 (reserved before reading)
+     */
+    public OtlpResult ingestOtlp(InputStream raw, boolean gzip, long contentLength, boolean json, String boundSource)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (contentLength > 0 && !lease.ensure(contentLength)) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            }
+            if (pipeline.isSaturated()) {
+                throttledRequests.increment();
+                return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
+            }
+            byte[] body;
+            try {
+                body = Bodies.readAll(
+                        raw, gzip, limits.maxBodyBytes(), total -> lease.require(Math.max(total, contentLength)));
+            } catch (InFlightGate.Full e) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            } catch (LineReader.BodyException e) {
+                badBodies.increment();
+                return new OtlpResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, 0, 0, e.getMessage());
+            }
+            return ingestOtlp(body, json, boundSource, lease);
+        }
+    }
+
+    private OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource, InFlightGate.Lease lease) {
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
@@ -561,6 +691,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             }
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close();
         if (ack == null) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
