@@ -245,13 +245,11 @@ public final class IngestPipeline implements AutoCloseable {
                 all.addAll(b.entry().events());
             }
         }
-        if (evaluate(all)) {
-            delivered.add(all.size());
-            for (var l : listeners) {
-                l.accept(all);
-            }
+        Throwable e = attempt(all);
+        if (e == null) {
+            delivered(all);
         } else {
-            failed.add(all.size());
+            isolate(all, e);
         }
         for (Batch b : ready) {
             b.entry().evaluated();
@@ -275,6 +273,79 @@ public final class IngestPipeline implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return null;
             }
+        }
+    }
+
+    /** One call of the sink: null when it took the events, else what it threw. */
+    private Throwable attempt(List<IngestedEvent> events) {
+        try {
+            sink.accept(events);
+            return null;
+        } catch (Exception | LinkageError e) {
+            return e;
+        }
+    }
+
+    private void delivered(List<IngestedEvent> events) {
+        delivered.add(events.size());
+        for (var l : listeners) {
+            l.accept(events);
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong nextPoisonLog = new java.util.concurrent.atomic.AtomicLong();
+    private final LongAdder poisonNotLogged = new LongAdder();
+
+    /**
+     * {@code events} just failed in the sink. One bad event (a value that makes detection throw) must not fail the
+     * thousands of events chunked with it: the halves are tried once each; a half that succeeds is delivered and a
+     * half that fails is split again, down to the single events that fail alone (counted as failed and logged, at most
+     * once a minute with the number not logged). When both halves fail, the failure is not one event's (detection or
+     * its database is down): the whole list goes the usual retry path.
+     */
+    private void isolate(List<IngestedEvent> events, Throwable cause) {
+        if (events.size() == 1) {
+            failed.increment();
+            long now = System.nanoTime();
+            long next = nextPoisonLog.get();
+            if (now - next >= 0 && nextPoisonLog.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
+                long skipped = poisonNotLogged.sumThenReset();
+                log.error(
+                        "detection failed on event {} of source '{}' alone; it is counted as failed and the events"
+                                + " batched with it were evaluated{}{}",
+                        events.get(0).id(),
+                        events.get(0).sourceName(),
+                        journal.durable() ? " (it is stored: a retro-hunt over it evaluates it)" : "",
+                        skipped == 0 ? "" : " (" + skipped + " more such events since the last report)",
+                        cause);
+            } else {
+                poisonNotLogged.increment();
+            }
+            return;
+        }
+        int mid = events.size() / 2;
+        List<IngestedEvent> a = events.subList(0, mid);
+        List<IngestedEvent> b = events.subList(mid, events.size());
+        Throwable ea = attempt(a);
+        Throwable eb = attempt(b);
+        if (ea != null && eb != null) {
+            // nothing of the list was evaluated: retry it whole (with backoff while a durable journal allows)
+            if (evaluate(events)) {
+                delivered(events);
+            } else {
+                failed.add(events.size());
+            }
+            return;
+        }
+        if (ea == null) {
+            delivered(a);
+        } else {
+            isolate(a, ea);
+        }
+        if (eb == null) {
+            delivered(b);
+        } else {
+            isolate(b, eb);
         }
     }
 

@@ -33,12 +33,33 @@ public final class Normalizer {
      */
     public Normalizer(
             String sourceName, String application, String pipeline, String product, String category, String service) {
+        this(sourceName, application, pipeline(pipeline), product, category, service);
+    }
+
+    /** A normalizer with a pipeline object (a custom {@link Pipeline} implementation, e.g. in tests). */
+    public static Normalizer withPipeline(
+            String sourceName, String application, Pipeline pipeline, String product, String category, String service) {
+        return new Normalizer(sourceName, application, pipeline, product, category, service);
+    }
+
+    private Normalizer(
+            String sourceName, String application, Pipeline pipeline, String product, String category, String service) {
         this.sourceName = sourceName;
         this.application = application;
-        this.pipeline = pipeline(pipeline);
+        this.pipeline = java.util.Objects.requireNonNull(pipeline, "pipeline");
         this.product = lower(product);
         this.category = lower(category);
         this.service = lower(service);
+    }
+
+    /** The field-mapping pipeline. */
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The application the source names, or null. */
+    public String application() {
+        return application;
     }
 
     private static Pipeline pipeline(String spec) {

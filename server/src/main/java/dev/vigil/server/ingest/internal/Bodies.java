@@ -39,6 +39,12 @@ final class Bodies {
 
     /** Reads the whole body (decompressing gzip), refusing more than {@code max} bytes. */
     static byte[] readAll(InputStream raw, boolean gzip, long max) throws IOException {
+        return readAll(raw, gzip, max, total -> {});
+    }
+
+    /** As {@link #readAll(InputStream, boolean, long)}, telling {@code progress} the byte count after each read. */
+    static byte[] readAll(InputStream raw, boolean gzip, long max, java.util.function.LongConsumer progress)
+            throws IOException {
         InputStream in;
         try {
             in = gzip ? new GZIPInputStream(raw, 65536) : raw;
@@ -66,6 +72,7 @@ final class Bodies {
                 throw new LineReader.BodyException(
                         "body exceeds the " + max + "-byte limit (after decompression)", true);
             }
+            progress.accept(total);
             out.write(buf, 0, n);
         }
     }

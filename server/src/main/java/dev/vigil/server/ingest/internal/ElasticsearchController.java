@@ -61,7 +61,8 @@ class ElasticsearchController {
         } catch (Bodies.UnsupportedEncoding e) {
             return error(request, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "illegal_argument_exception", e.getMessage());
         }
-        IntakeService.BulkResult r = intake.ingestBulk(index, request.getInputStream(), gzip, bound);
+        IntakeService.BulkResult r =
+                intake.ingestBulk(index, request.getInputStream(), gzip, bound, request.getContentLengthLong());
         return switch (r.status()) {
             case ACCEPTED -> {
                 boolean errors = false;

@@ -96,12 +96,17 @@ class IngestConfiguration {
                 }
             }
         });
+        InFlightGate gate = new InFlightGate(p.maxInFlightBytes());
+        log.info(
+                "ingest: at most {} bytes of request bodies in flight at once (vigil.ingest.max-in-flight)",
+                gate.max());
         return new IntakeService(
                 registry,
                 pipeline,
                 clock,
                 new IntakeService.Limits(
-                        (int) p.maxRecordSize().toBytes(), p.maxBodySize().toBytes(), 100));
+                        (int) p.maxRecordSize().toBytes(), p.maxBodySize().toBytes(), 100),
+                gate);
     }
 
     /** The Elasticsearch handshake and probe endpoints shippers call with their ingest credentials. */
@@ -279,6 +284,21 @@ class IngestConfiguration {
                     .register(meters);
             FunctionCounter.builder("vigil.ingest.bad.bodies", intake, IntakeService::badBodies)
                     .description("HTTP requests refused whole (broken gzip, not OTLP, too large)")
+                    .register(meters);
+            InFlightGate gate = intake.gate();
+            Gauge.builder("vigil.ingest.in.flight.bytes", gate, InFlightGate::used)
+                    .description("request body bytes being read and normalized (vigil.ingest.max-in-flight)")
+                    .baseUnit("bytes")
+                    .register(meters);
+            Gauge.builder("vigil.ingest.in.flight.capacity.bytes", gate, InFlightGate::max)
+                    .baseUnit("bytes")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.in.flight.refused", gate, InFlightGate::refused)
+                    .description("HTTP requests answered 429 and syslog reads paused (TCP) or dropped (UDP) because"
+                            + " vigil.ingest.max-in-flight was reached")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.record.failures", intake, IntakeService::recordFailures)
+                    .description("records rejected alone because processing them failed unexpectedly (internal error)")
                     .register(meters);
             Gauge.builder("vigil.ingest.syslog.connections", syslog, l -> {
                         SyslogServer s = l.server();

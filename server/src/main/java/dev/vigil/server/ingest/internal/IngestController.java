@@ -46,7 +46,8 @@ class IngestController {
         } catch (Bodies.UnsupportedEncoding e) {
             return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
         }
-        IntakeService.LinesResult r = intake.ingestLines(source, request.getInputStream(), gzip);
+        IntakeService.LinesResult r =
+                intake.ingestLines(source, request.getInputStream(), gzip, request.getContentLengthLong());
         return switch (r.status()) {
             case ACCEPTED -> {
                 Map<String, Object> body = new LinkedHashMap<>();

@@ -16,6 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param bulkVersion the Elasticsearch version the {@code _bulk} endpoint reports to clients
  * @param evaluationRetry how long a worker retries detection of a durable batch that failed (database down) before
  *     counting it as failed
+ * @param maxInFlight request bodies (after decompression) being read and normalized at once across all HTTP ingest
+ *     requests and syslog reads; beyond it HTTP answers 429 with Retry-After, syslog TCP stops reading and UDP
+ *     counts drops. Unset: an eighth of the maximum heap
  */
 @ConfigurationProperties("vigil.ingest")
 public record IngestProperties(
@@ -27,7 +30,16 @@ public record IngestProperties(
         @DefaultValue("1") int retryAfterSeconds,
         @DefaultValue("8.17.0") String bulkVersion,
         @DefaultValue Syslog syslog,
-        @DefaultValue("60s") java.time.Duration evaluationRetry) {
+        @DefaultValue("60s") java.time.Duration evaluationRetry,
+        DataSize maxInFlight) {
+
+    /**
+     * {@link #maxInFlight}, or its default: an eighth of the maximum heap. A request alone may exceed it (see
+     * {@link InFlightGate}), so a small value never blocks a large record for good.
+     */
+    public long maxInFlightBytes() {
+        return maxInFlight != null ? maxInFlight.toBytes() : InFlightGate.defaultMax();
+    }
 
     /**
      * @param enabled false starts no syslog listener

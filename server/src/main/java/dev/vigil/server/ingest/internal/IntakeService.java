@@ -55,15 +55,31 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
     private final LongAdder throttledRequests = new LongAdder();
     private final LongAdder badBodies = new LongAdder();
     private final LongAdder notDurableRequests = new LongAdder();
+    private final RecordFailures failures;
 
     /** Size caps. */
     public record Limits(int maxRecordBytes, long maxBodyBytes, int maxReportedErrors) {}
 
+    private final InFlightGate gate;
+
+    /** An intake without a global in-flight bound (tests, tools). */
     public IntakeService(SourceRegistry registry, IngestPipeline pipeline, InstantSource clock, Limits limits) {
+        this(registry, pipeline, clock, limits, InFlightGate.unlimited());
+    }
+
+    public IntakeService(
+            SourceRegistry registry, IngestPipeline pipeline, InstantSource clock, Limits limits, InFlightGate gate) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.clock = clock;
         this.limits = limits;
+        this.gate = gate;
+        this.failures = new RecordFailures(clock, java.time.Duration.ofMinutes(1));
+    }
+
+    /** Records rejected because processing them failed unexpectedly (an internal error, not a malformed record). */
+    public long recordFailures() {
+        return failures.count();
     }
 
     public SourceRegistry registry() {
@@ -72,6 +88,16 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
 
     public IngestPipeline pipeline() {
         return pipeline;
+    }
+
+    public InFlightGate gate() {
+        return gate;
+    }
+
+    private String inFlightBusy() {
+        throttledRequests.increment();
+        return "too many ingest bytes in flight (the server's limit of " + gate.max()
+                + " bytes across concurrent requests is reached); retry later";
     }
 
     public long throttledRequests() {
@@ -114,19 +140,44 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         PendingBatch batch = new PendingBatch();
         String senderIp = sender == null ? null : sender.getAddress().getHostAddress();
         for (SyslogFrame frame : frames) {
-            switch (frame) {
-                case SyslogFrame.Invalid inv -> {
-                    CompiledSource s = registry.resolve(
-                            Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
-                    batch.reject(s, rejection(now, s, senderIp, inv.reason(), ""));
+            try {
+                switch (frame) {
+                    case SyslogFrame.Invalid inv -> {
+                        CompiledSource s = registry.resolve(
+                                Intake.SYSLOG, new SourceMatcher.Attributes(address(sender), null, null, null, null));
+                        batch.reject(s, rejection(now, s, senderIp, inv.reason(), ""));
+                    }
+                    case SyslogFrame.Text t -> syslogRecord(t.text(), sender, senderIp, now, batch);
                 }
-                case SyslogFrame.Text t -> syslogRecord(t.text(), sender, senderIp, now, batch);
+            } catch (RuntimeException e) {
+                // one record's failure must not lose the others of this read (nor close the connection);
+                // syslogRecord attributes its own failures to the matched source, this is the last resort
+                CompiledSource s = registry.defaultFor(Intake.SYSLOG);
+                String text = frame instanceof SyslogFrame.Text t ? t.text() : "";
+                batch.reject(s, rejection(now, s, senderIp, failures.failed(e, s.name(), senderIp), text));
             }
         }
         if (batch.events.isEmpty()) {
             batch.commit();
             return true;
         }
+        long bytes = 0;
+        for (SyslogFrame f : frames) {
+            bytes += f instanceof SyslogFrame.Text t ? t.text().length() : 0;
+        }
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (!lease.ensure(bytes)) {
+                // too much in flight across all intakes: TCP stops reading (onDrained), UDP counts a drop
+                if (!canWait) {
+                    batch.commitDropped();
+                }
+                return false;
+            }
+            return offerSyslog(batch, canWait);
+        }
+    }
+
+    private boolean offerSyslog(PendingBatch batch, boolean canWait) {
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
         if (ack != null && ack.isCompletedExceptionally()) {
             // the event store refused the batch (failed): syslog cannot be asked to resend
@@ -167,17 +218,19 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 return;
             }
         }
-        Map<String, Object> fields = msg.toFields();
-        if (senderIp != null) {
-            fields.put("log.source.address", senderIp);
-        }
         try {
+            Map<String, Object> fields = msg.toFields();
+            if (senderIp != null) {
+                fields.put("log.source.address", senderIp);
+            }
             if (source.parser() != null) {
                 fields.putAll(source.parser().parse(msg.message(), now));
             }
             batch.add(source, toEvent(source, null, now, text, fields));
         } catch (ParseException e) {
             batch.reject(source, rejection(now, source, senderIp, e.reason(), text));
+        } catch (RuntimeException e) {
+            batch.reject(source, rejection(now, source, senderIp, failures.failed(e, source.name(), senderIp), text));
         }
     }
 
@@ -185,9 +238,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         return a == null ? null : a.getAddress();
     }
 
+    /** Runs {@code listener} once both the pipeline's queue and the in-flight gate have room again. */
     @Override
     public void onDrained(Runnable listener) {
-        pipeline.onDrained(listener);
+        pipeline.onDrained(() -> gate.onDrained(listener));
     }
 
     // ------------------------------------------------------------------------------------------------ HTTP NDJSON
@@ -198,6 +252,26 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      * @param sourceName the source named in the path; unknown names land in {@code default-http}
      */
     public LinesResult ingestLines(String sourceName, InputStream body, boolean gzip) throws IOException {
+        return ingestLines(sourceName, body, gzip, -1);
+    }
+
+    /**
+     * @param contentLength the body's declared length, or -1: reserved in the in-flight gate before reading, so an
+     *     over-budget request is refused (429) before a byte is read
+     */
+    public LinesResult ingestLines(String sourceName, InputStream body, boolean gzip, long contentLength)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            return ingestLines(sourceName, body, gzip, contentLength, lease);
+        }
+    }
+
+    private LinesResult ingestLines(
+            String sourceName, InputStream body, boolean gzip, long contentLength, InFlightGate.Lease lease)
+            throws IOException {
+        if (contentLength > 0 && !lease.ensure(contentLength)) {
+            return new LinesResult(Status.BUSY, sourceName, 0, 0, List.of(), inFlightBusy());
+        }
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new LinesResult(
@@ -210,34 +284,43 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         List<LineError> errors = new ArrayList<>();
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
-            reader.read(body, gzip, new LineReader.Sink() {
-                @Override
-                public void line(int number, String text) {
-                    checkRoom(batch);
-                    try {
-                        // a syslog source whose parser is "syslog" has no record parser: each line is a syslog line
-                        Map<String, Object> fields = source.parser() != null
-                                ? source.parser().parse(text, now)
-                                : source.syslog().parse(text, now).toFields();
-                        batch.add(source, toEvent(source, null, now, text, fields));
-                    } catch (ParseException e) {
-                        reject(number, e.reason(), text);
-                    }
-                }
+            reader.read(
+                    body,
+                    gzip,
+                    new LineReader.Sink() {
+                        @Override
+                        public void line(int number, String text) {
+                            checkRoom(batch);
+                            try {
+                                // a syslog source whose parser is "syslog" has no record parser: each line is a syslog
+                                // line
+                                Map<String, Object> fields = source.parser() != null
+                                        ? source.parser().parse(text, now)
+                                        : source.syslog().parse(text, now).toFields();
+                                batch.add(source, toEvent(source, null, now, text, fields));
+                            } catch (ParseException e) {
+                                reject(number, e.reason(), text);
+                            } catch (RuntimeException e) {
+                                reject(number, failures.failed(e, source.name(), "line " + number), text);
+                            }
+                        }
 
-                @Override
-                public void invalid(int number, String reason, int size) {
-                    reject(number, reason, "");
-                }
+                        @Override
+                        public void invalid(int number, String reason, int size) {
+                            reject(number, reason, "");
+                        }
 
-                private void reject(int number, String reason, String text) {
-                    checkRoom(batch);
-                    batch.reject(source, rejection(now, source, "line " + number, reason, text));
-                    if (errors.size() < limits.maxReportedErrors()) {
-                        errors.add(new LineError(number, reason));
-                    }
-                }
-            });
+                        private void reject(int number, String reason, String text) {
+                            checkRoom(batch);
+                            batch.reject(source, rejection(now, source, "line " + number, reason, text));
+                            if (errors.size() < limits.maxReportedErrors()) {
+                                errors.add(new LineError(number, reason));
+                            }
+                        }
+                    },
+                    total -> lease.require(Math.max(total, contentLength)));
+        } catch (InFlightGate.Full e) {
+            return new LinesResult(Status.BUSY, source.name(), 0, 0, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
             badBodies.increment();
             return new LinesResult(
@@ -247,6 +330,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             return new LinesResult(Status.TOO_LARGE, source.name(), 0, 0, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close(); // the events are the queue's now (or refused); their bytes leave the gate
         if (ack == null) {
             throttledRequests.increment();
             return new LinesResult(
@@ -283,6 +367,29 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      */
     public BulkResult ingestBulk(String pathIndex, InputStream body, boolean gzip, String boundSource)
             throws IOException {
+        return ingestBulk(pathIndex, body, gzip, boundSource, -1);
+    }
+
+    /** @param contentLength the body's declared length, or -1 (see {@link #ingestLines(String, InputStream, boolean, long)}) */
+    public BulkResult ingestBulk(
+            String pathIndex, InputStream body, boolean gzip, String boundSource, long contentLength)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            return ingestBulk(pathIndex, body, gzip, boundSource, contentLength, lease);
+        }
+    }
+
+    private BulkResult ingestBulk(
+            String pathIndex,
+            InputStream body,
+            boolean gzip,
+            String boundSource,
+            long contentLength,
+            InFlightGate.Lease lease)
+            throws IOException {
+        if (contentLength > 0 && !lease.ensure(contentLength)) {
+            return new BulkResult(Status.BUSY, List.of(), inFlightBusy());
+        }
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
@@ -294,8 +401,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         BulkParser parser = new BulkParser(pathIndex, now, bound, batch, items);
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
-            reader.read(body, gzip, parser);
+            reader.read(body, gzip, parser, total -> lease.require(Math.max(total, contentLength)));
             parser.finish();
+        } catch (InFlightGate.Full e) {
+            return new BulkResult(Status.BUSY, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
             badBodies.increment();
             return new BulkResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, List.of(), e.getMessage());
@@ -307,6 +416,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             return new BulkResult(Status.TOO_LARGE, List.of(), e.getMessage());
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close();
         if (ack == null) {
             throttledRequests.increment();
             return new BulkResult(Status.BUSY, List.of(), "the intake pipeline is full; retry later");
@@ -381,6 +491,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 items.add(new BulkItem(a, index, id != null ? id : BulkIds.next(), 201, null, null));
             } catch (ParseException e) {
                 refuse(source, number, a, text, 400, "document_parsing_exception", e.reason());
+            } catch (RuntimeException e) {
+                // rejected alone, not retryable (a 5xx item would be resent forever by Beats and Logstash)
+                String reason = failures.failed(e, source.name(), "line " + number);
+                refuse(source, number, a, text, 400, "document_processing_exception", reason);
             }
         }
 
@@ -408,6 +522,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 meta = json.parse(text, now);
             } catch (ParseException e) {
                 throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + e.reason());
+            } catch (RuntimeException e) {
+                String reason = failures.failed(
+                        e, bound != null ? bound.name() : Intake.BULK.defaultSourceName(), "line " + number);
+                throw new MalformedAction("Malformed action/metadata line [" + number + "]: " + reason);
             }
             if (meta.size() != 1) {
                 throw new MalformedAction("Malformed action/metadata line [" + number
@@ -466,6 +584,45 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
      * source names none. A record larger than the record cap is rejected (partial success).
      */
     public OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource) {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (!lease.ensure(body.length)) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            }
+            return ingestOtlp(body, json, boundSource, lease);
+        }
+    }
+
+    /**
+     * Reads the body (decompressing gzip, capped at {@code max-body-size}) under the in-flight gate, then as
+     * {@link #ingestOtlp(byte[], boolean, String)}.
+     *
+     * @param contentLength the body's declared length, or -1 (reserved before reading)
+     */
+    public OtlpResult ingestOtlp(InputStream raw, boolean gzip, long contentLength, boolean json, String boundSource)
+            throws IOException {
+        try (InFlightGate.Lease lease = gate.lease()) {
+            if (contentLength > 0 && !lease.ensure(contentLength)) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            }
+            if (pipeline.isSaturated()) {
+                throttledRequests.increment();
+                return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
+            }
+            byte[] body;
+            try {
+                body = Bodies.readAll(
+                        raw, gzip, limits.maxBodyBytes(), total -> lease.require(Math.max(total, contentLength)));
+            } catch (InFlightGate.Full e) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            } catch (LineReader.BodyException e) {
+                badBodies.increment();
+                return new OtlpResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, 0, 0, e.getMessage());
+            }
+            return ingestOtlp(body, json, boundSource, lease);
+        }
+    }
+
+    private OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource, InFlightGate.Lease lease) {
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
@@ -498,7 +655,17 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 }
                 continue;
             }
-            String raw = RAW_JSON.writeValueAsString(r.fields());
+            String raw;
+            try {
+                raw = RAW_JSON.writeValueAsString(r.fields());
+            } catch (RuntimeException e) {
+                String reason = failures.failed(e, source.name(), "record " + n);
+                batch.reject(source, rejection(now, source, "record " + n, reason, ""));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + reason;
+                }
+                continue;
+            }
             if (raw.length() > limits.maxRecordBytes()) {
                 String reason = "log record of " + raw.length() + " characters exceeds the " + limits.maxRecordBytes()
                         + "-byte limit";
@@ -515,9 +682,16 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 if (firstError == null) {
                     firstError = "record " + n + ": " + e.reason();
                 }
+            } catch (RuntimeException e) {
+                String reason = failures.failed(e, source.name(), "record " + n);
+                batch.reject(source, rejection(now, source, "record " + n, reason, raw));
+                if (firstError == null) {
+                    firstError = "record " + n + ": " + reason;
+                }
             }
         }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
+        lease.close();
         if (ack == null) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
@@ -581,7 +755,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 note(errors, r.source() + ": " + e.reason());
             } catch (RuntimeException e) {
                 rejected++;
-                note(errors, r.source() + ": " + e.getMessage());
+                note(errors, r.source() + ": " + failures.failed(e, source.name(), "replay of an exercise"));
             }
         }
         if (!events.isEmpty()) {

@@ -52,6 +52,15 @@ public final class LineReader {
      * @throws IOException when the client connection fails
      */
     public long read(InputStream raw, boolean gzip, Sink sink) throws IOException {
+        return read(raw, gzip, sink, total -> {});
+    }
+
+    /**
+     * As {@link #read(InputStream, boolean, Sink)}, telling {@code progress} the decoded byte count after each read
+     * (before its lines are delivered); an exception it throws ends the read.
+     */
+    public long read(InputStream raw, boolean gzip, Sink sink, java.util.function.LongConsumer progress)
+            throws IOException {
         InputStream in = raw;
         if (gzip) {
             try {
@@ -84,6 +93,7 @@ public final class LineReader {
             if (total > maxBody) {
                 throw new BodyException("body exceeds the " + maxBody + "-byte limit (after decompression)", true);
             }
+            progress.accept(total);
             int start = 0;
             for (int i = 0; i < n; i++) {
                 if (buf[i] != '\n') {

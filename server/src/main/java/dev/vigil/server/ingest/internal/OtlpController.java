@@ -61,22 +61,14 @@ class OtlpController {
         }
         ApiPrincipal principal = ApiPrincipal.current().orElseThrow();
         String bound = principal.scope() == ApiScope.INGEST ? principal.subject() : null;
-        byte[] body;
+        boolean gzip;
         try {
-            body = Bodies.readAll(
-                    request.getInputStream(),
-                    Bodies.gzip(request.getHeader(HttpHeaders.CONTENT_ENCODING)),
-                    properties.maxBodySize().toBytes());
+            gzip = Bodies.gzip(request.getHeader(HttpHeaders.CONTENT_ENCODING));
         } catch (Bodies.UnsupportedEncoding e) {
             return status(json, HttpStatus.UNSUPPORTED_MEDIA_TYPE, INVALID_ARGUMENT, e.getMessage());
-        } catch (LineReader.BodyException e) {
-            return status(
-                    json,
-                    e.tooLarge() ? HttpStatus.CONTENT_TOO_LARGE : HttpStatus.BAD_REQUEST,
-                    INVALID_ARGUMENT,
-                    e.getMessage());
         }
-        IntakeService.OtlpResult r = intake.ingestOtlp(body, json, bound);
+        IntakeService.OtlpResult r =
+                intake.ingestOtlp(request.getInputStream(), gzip, request.getContentLengthLong(), json, bound);
         return switch (r.status()) {
             case ACCEPTED -> {
                 if (json) {

@@ -28,6 +28,8 @@ public final class SourceRegistry {
     private final InstantSource clock;
     private final Map<String, SourceCounters> counters = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot;
+    /** Applied to each compiled source (identity in production; tests inject faults through it). */
+    private volatile java.util.function.UnaryOperator<CompiledSource> decorator = c -> c;
 
     public SourceRegistry(InstantSource clock) {
         this.clock = clock;
@@ -63,7 +65,7 @@ public final class SourceRegistry {
         Map<String, CompiledSource> byName = new HashMap<>();
         for (LogSource s : sources) {
             try {
-                byName.put(s.name(), CompiledSource.compile(s, countersFor(s.name())));
+                byName.put(s.name(), decorator.apply(CompiledSource.compile(s, countersFor(s.name()))));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("source '" + s.name() + "': " + e.getMessage(), e);
             }
@@ -89,6 +91,14 @@ public final class SourceRegistry {
             matching.put(intake, List.copyOf(list));
         }
         snapshot = new Snapshot(Map.copyOf(byName), matching);
+    }
+
+    /**
+     * Wraps every source compiled from now on (for tests: a source whose pipeline fails on a chosen record, to prove
+     * that one failing record does not lose its neighbours). Identity by default.
+     */
+    void decorateWith(java.util.function.UnaryOperator<CompiledSource> decorator) {
+        this.decorator = decorator;
     }
 
     /** Checks that a source compiles, without installing it. */

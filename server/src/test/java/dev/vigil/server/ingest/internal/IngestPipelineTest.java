@@ -50,22 +50,48 @@ class IngestPipelineTest {
 
     @Test
     void aFailingSinkIsCountedAndTheWorkerCarriesOn() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        CountDownLatch failed = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
         try (IngestPipeline p = new IngestPipeline(100, 1 << 20, 1, b -> {
-            if (calls.incrementAndGet() == 1) {
-                failed.countDown();
+            if (down.get()) {
                 throw new IllegalStateException("database down");
             }
         })) {
             p.offer(batch(5));
-            assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 500 && p.failedEvents() < 5; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(p.failedEvents()).isEqualTo(5);
+            down.set(false);
             p.offer(batch(7));
             for (int i = 0; i < 500 && p.deliveredEvents() < 7; i++) {
                 TimeUnit.MILLISECONDS.sleep(10);
             }
             assertThat(p.failedEvents()).isEqualTo(5);
             assertThat(p.deliveredEvents()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void oneEventDetectionFailsOnDoesNotFailTheEventsBatchedWithIt() throws Exception {
+        List<IngestedEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (IngestPipeline p = new IngestPipeline(10_000, 1 << 24, 1, b -> {
+            for (IngestedEvent e : b) {
+                if (Long.valueOf(777).equals(e.event().get("i"))) {
+                    throw new IllegalStateException("detection bug on a hostile value");
+                }
+            }
+        })) {
+            p.addListener(seen::addAll);
+            p.offer(batch(1000));
+            p.offer(batch(500)); // chunked with the first: evaluated in the same sink call
+            for (int i = 0; i < 500 && p.deliveredEvents() + p.failedEvents() < 1500; i++) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            assertThat(p.failedEvents()).isEqualTo(1);
+            assertThat(p.deliveredEvents()).isEqualTo(1499);
+            assertThat(seen)
+                    .hasSize(1499)
+                    .noneMatch(e -> Long.valueOf(777).equals(e.event().get("i")));
         }
     }
 
