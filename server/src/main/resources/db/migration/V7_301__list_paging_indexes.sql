@@ -10,3 +10,6 @@ create index incident_alerts_listed_idx on incident_alerts (incident_id, added_a
 -- (incident_id, at, seq): both already match.)
 create index evidence_items_listed_idx on evidence_items (incident_id, created_at, id);
 
+
+-- GET /api/v1/incidents/{ref}/observables (taken from every alert's entities): by (created_at, id).
+create index incident_observables_listed_idx on incident_observables (incident_id, created_at, id);

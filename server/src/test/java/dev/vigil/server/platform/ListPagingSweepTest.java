@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The other lists over tables that grow with production use are paged like the incident alerts (real server, real
- * PostgreSQL, HTTP): an incident's evidence, an item's chain of custody (it grows with every access), the log defects
+ * PostgreSQL, HTTP): an incident's evidence and observables, an item's chain of custody (it grows with every access), the log defects
  * and the training records. Each answers the page envelope, walks by cursor without skipping or repeating while rows
  * are added between pages, and refuses a size above its maximum.
  */
@@ -81,6 +81,27 @@ class ListPagingSweepTest {
                         "file-6.txt",
                         "late.txt");
         assertThat(admin.get("/api/v1/incidents/" + ref + "/evidence?size=501").status())
+                .isEqualTo(400);
+
+        // Observables (taken from every alert's entities): 250 in one instant, walked 100 at a time by cursor.
+        UUID incidentId = UUID.fromString(created.json().path("id").asString());
+        jdbc.sql("""
+                        insert into incident_observables (id, incident_id, kind, value, ioc, created_at, created_by)
+                        select gen_random_uuid(), ?, 'ip', '10.0.' || (g / 256) || '.' || (g % 256), false,
+                            '2026-07-01T00:00:00Z', 'test'
+                        from generate_series(0, 249) g""").param(incidentId).update();
+        List<String> observables = new ArrayList<>();
+        JsonNode o = admin.get("/api/v1/incidents/" + ref + "/observables").json();
+        assertThat(o.path("total").asInt()).isEqualTo(250);
+        observables.addAll(values(o, "value"));
+        while (next(o) != null) {
+            o = admin.get("/api/v1/incidents/" + ref + "/observables?cursor=" + next(o))
+                    .json();
+            observables.addAll(values(o, "value"));
+        }
+        assertThat(observables).hasSize(250).doesNotHaveDuplicates();
+        assertThat(admin.get("/api/v1/incidents/" + ref + "/observables?size=501")
+                        .status())
                 .isEqualTo(400);
 
         String item = admin.get("/api/v1/incidents/" + ref + "/evidence?size=1")
