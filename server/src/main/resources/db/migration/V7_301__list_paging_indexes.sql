@@ -4,3 +4,12 @@
 
 -- GET /api/v1/incidents/{ref}/alerts: listed (non-duplicate) alerts by (added_at, alert_id).
 create index incident_alerts_listed_idx on incident_alerts (incident_id, added_at, alert_id) where duplicate_of is null;
+
+-- GET /api/v1/incidents/{ref}/evidence: items by (created_at, id). (The custody chain pages by its primary key seq
+-- within evidence_custody_item_idx (evidence_id, seq); the timeline by incident_timeline_incident_idx
+-- (incident_id, at, seq): both already match.)
+create index evidence_items_listed_idx on evidence_items (incident_id, created_at, id);
+
+
+-- GET /api/v1/incidents/{ref}/observables (taken from every alert's entities): by (created_at, id).
+create index incident_observables_listed_idx on incident_observables (incident_id, created_at, id);

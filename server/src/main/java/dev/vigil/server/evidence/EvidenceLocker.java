@@ -22,7 +22,15 @@ public interface EvidenceLocker {
     /** Attaches an alert's matched event (canonical JSON: sorted keys, UTF-8) as evidence. */
     EvidenceItem attachAlert(UUID incidentId, UUID alertId, String description);
 
+    /** Every item of the incident, oldest first (unbounded: the report and the page; API clients page). */
     List<EvidenceItem> list(UUID incidentId);
+
+    /**
+     * One page of the incident's items by {@code createdAt} ({@code asc}, the default, or {@code desc}), the id
+     * breaking ties; by offset or by keyset cursor.
+     */
+    dev.vigil.server.platform.api.Page<EvidenceItem> list(
+            UUID incidentId, dev.vigil.server.platform.api.PageQuery page);
 
     Optional<EvidenceItem> get(UUID evidenceId);
 
@@ -40,7 +48,12 @@ public interface EvidenceLocker {
     /** Adds a custody entry (transfer to a lab or law enforcement, sealing, analysis, a note). */
     CustodyEntry recordCustody(UUID evidenceId, String action, String location, String details);
 
+    /** The whole chain of custody in order (it grows with every access: API clients page). */
     List<CustodyEntry> custody(UUID evidenceId);
+
+    /** One page of the chain of custody in the order written ({@code seq}, asc or desc); by offset or cursor. */
+    dev.vigil.server.platform.api.Page<CustodyEntry> custody(
+            UUID evidenceId, dev.vigil.server.platform.api.PageQuery page);
 
     /** An open item: its metadata and a stream of the verified bytes (the caller closes it). */
     record Download(EvidenceItem item, InputStream content) {}

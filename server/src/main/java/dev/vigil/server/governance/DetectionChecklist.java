@@ -40,6 +40,12 @@ public interface DetectionChecklist {
     /** Defects, newest first; {@code status} {@code open}, {@code resolved} or null for all. */
     List<LogDefect> defects(String status);
 
+    /**
+     * One page of the log defects ({@code status} open, resolved or null: all) by {@code openedAt} (newest first by
+     * default), the id breaking ties; by offset or keyset cursor. Defects accumulate over the years: the API pages.
+     */
+    dev.vigil.server.platform.api.Page<LogDefect> defects(String status, dev.vigil.server.platform.api.PageQuery page);
+
     LogDefect resolveDefect(UUID id, String resolution);
 
     List<RuleHealth> ruleHealth(Instant asOf);

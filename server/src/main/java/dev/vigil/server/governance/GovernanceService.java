@@ -70,6 +70,13 @@ public interface GovernanceService {
     /** Training records, optionally of one process (null: all), newest first. */
     List<TrainingRecord> training(String processKey);
 
+    /**
+     * One page of the training records (of one process, or all) by {@code completedAt} (newest first by default), the
+     * id breaking ties; by offset or keyset cursor. Records grow with staff and years: the API pages.
+     */
+    dev.vigil.server.platform.api.Page<TrainingRecord> training(
+            String processKey, dev.vigil.server.platform.api.PageQuery page);
+
     // exercises
 
     Exercise recordExercise(ExerciseRequest request);

@@ -80,7 +80,11 @@ public interface IncidentService {
 
     boolean removeObservable(UUID id, UUID observableId);
 
+    /** Every observable (unbounded: the report; they are taken from every alert's entities, so lists page). */
     List<Observable> observables(UUID id);
+
+    /** One page of the observables by {@code createdAt} (asc by default), the id breaking ties; offset or cursor. */
+    Page<Observable> observables(UUID id, PageQuery page);
 
     Participant addParticipant(UUID id, Participant participant);
 

@@ -169,7 +169,7 @@ class ChecklistTest {
         checklist.scanLogDefects(Instant.now());
         JsonNode all = admin.get("/api/v1/governance/defects").json();
         boolean resolved = false;
-        for (JsonNode x : all) {
+        for (JsonNode x : all.path("items")) {
             if (x.get("id").asString().equals(d.id().toString())) {
                 resolved = x.get("status").asString().equals("resolved");
             }

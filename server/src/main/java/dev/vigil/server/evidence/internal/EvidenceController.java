@@ -8,11 +8,13 @@ import dev.vigil.server.incidents.Incident;
 import dev.vigil.server.incidents.IncidentService;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.springframework.core.io.InputStreamResource;
@@ -52,9 +54,18 @@ class EvidenceController {
                 .orElseThrow(() -> new NoSuchElementException("no incident " + ref));
     }
 
+    /** The incident's items, oldest first ({@code sort=createdAt,desc}: newest), paged by {@code page} or {@code cursor}. */
     @GetMapping("/api/v1/incidents/{ref}/evidence")
-    List<EvidenceItem> list(@PathVariable String ref) {
-        return locker.list(incident(ref));
+    Page<EvidenceItem> list(
+            @PathVariable String ref,
+            @Paging(
+                            defaultSize = 100,
+                            maxSize = 500,
+                            defaultSort = "createdAt,asc",
+                            sortable = "createdAt",
+                            cursor = true)
+                    PageQuery page) {
+        return locker.list(incident(ref), page);
     }
 
     /** Raw upload: the body is the file; {@code name} names it. */
@@ -94,9 +105,12 @@ class EvidenceController {
     }
 
     @GetMapping("/api/v1/evidence/{id}/custody")
-    List<CustodyEntry> custody(@PathVariable UUID id) {
+    Page<CustodyEntry> custody(
+            @PathVariable UUID id,
+            @Paging(defaultSize = 100, maxSize = 500, defaultSort = "seq,asc", sortable = "seq", cursor = true)
+                    PageQuery page) {
         get(id);
-        return locker.custody(id);
+        return locker.custody(id, page);
     }
 
     /** The verified bytes; 409 when the integrity check fails. */

@@ -11,8 +11,12 @@ import dev.vigil.server.incidents.Incident;
 import dev.vigil.server.incidents.IncidentService;
 import dev.vigil.server.incidents.TimelineService;
 import dev.vigil.server.platform.DataDirectory;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.Actor;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.jdbc.Keyset;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -232,10 +236,52 @@ class JdbcEvidenceLocker implements EvidenceLocker {
 
     @Override
     public List<EvidenceItem> list(UUID incidentId) {
-        return jdbc.sql("select * from evidence_items where incident_id = ? order by created_at")
+        return jdbc.sql("select * from evidence_items where incident_id = ? order by created_at, id")
                 .param(incidentId)
                 .query((rs, n) -> map(rs))
                 .list();
+    }
+
+    /** By collection time, the id breaking ties; served by {@code evidence_items_listed_idx}. */
+    static final Keyset ITEM_ORDER =
+            new Keyset("evidence-items", "created_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    /** In the order written; {@code seq} is unique; served by {@code evidence_custody_item_idx}. */
+    static final Keyset CUSTODY_ORDER = new Keyset("evidence-custody", "seq", Keyset.Kind.LONG);
+
+    @Override
+    public Page<EvidenceItem> list(UUID incidentId, PageQuery page) {
+        return ITEM_ORDER.page(
+                jdbc,
+                new SqlFilter().and("incident_id = ?", incidentId),
+                "evidence_items",
+                "select * from evidence_items",
+                page,
+                descending(page, "createdAt"),
+                (rs, n) -> map(rs),
+                EvidenceItem::createdAt,
+                EvidenceItem::id);
+    }
+
+    @Override
+    public Page<CustodyEntry> custody(UUID evidenceId, PageQuery page) {
+        return CUSTODY_ORDER.page(
+                jdbc,
+                new SqlFilter().and("evidence_id = ?", evidenceId),
+                "evidence_custody",
+                "select * from evidence_custody",
+                page,
+                descending(page, "seq"),
+                (rs, n) -> mapCustody(rs),
+                CustodyEntry::seq,
+                e -> null);
+    }
+
+    private static boolean descending(PageQuery page, String field) {
+        if (page.sort().size() > 1) {
+            throw new IllegalArgumentException("this list sorts by " + field + " only (asc or desc)");
+        }
+        return !page.sort().isEmpty() && page.sort().getFirst().descending();
     }
 
     @Override

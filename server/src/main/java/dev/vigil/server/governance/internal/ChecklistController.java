@@ -83,9 +83,18 @@ class ChecklistController {
                 .body(checklist.navigatorLayer(clock.instant()));
     }
 
+    /** Newest first ({@code sort=openedAt,asc}: oldest), paged by {@code page} or {@code cursor} (max 500). */
     @GetMapping("/defects")
-    List<LogDefect> defects(@RequestParam(required = false) String status) {
-        return checklist.defects(status);
+    dev.vigil.server.platform.api.Page<LogDefect> defects(
+            @RequestParam(required = false) String status,
+            @dev.vigil.server.platform.api.Paging(
+                            defaultSize = 100,
+                            maxSize = 500,
+                            defaultSort = "openedAt,desc",
+                            sortable = "openedAt",
+                            cursor = true)
+                    dev.vigil.server.platform.api.PageQuery page) {
+        return checklist.defects(status, page);
     }
 
     @PostMapping("/defects/scan")

@@ -191,9 +191,18 @@ class GovernanceController {
 
     // training
 
+    /** Newest first ({@code sort=completedAt,asc}: oldest), paged by {@code page} or {@code cursor} (max 500). */
     @GetMapping("/training")
-    List<TrainingRecord> training(@RequestParam(required = false) String process) {
-        return governance.training(process);
+    dev.vigil.server.platform.api.Page<TrainingRecord> training(
+            @RequestParam(required = false) String process,
+            @dev.vigil.server.platform.api.Paging(
+                            defaultSize = 100,
+                            maxSize = 500,
+                            defaultSort = "completedAt,desc",
+                            sortable = "completedAt",
+                            cursor = true)
+                    dev.vigil.server.platform.api.PageQuery page) {
+        return governance.training(process, page);
     }
 
     @PostMapping("/training")

@@ -670,15 +670,42 @@ class JdbcDetectionChecklist implements DetectionChecklist {
     @Override
     public List<LogDefect> defects(String status) {
         if (status == null) {
-            return jdbc.sql("select * from gov_log_defects order by opened_at desc")
+            return jdbc.sql("select * from gov_log_defects order by opened_at desc, id desc")
                     .query(JdbcDetectionChecklist::defect)
                     .list();
         }
         String s = Checks.oneOf(status, "status", List.of("open", "resolved"), null);
-        return jdbc.sql("select * from gov_log_defects where status = ? order by opened_at desc")
+        return jdbc.sql("select * from gov_log_defects where status = ? order by opened_at desc, id desc")
                 .param(s)
                 .query(JdbcDetectionChecklist::defect)
                 .list();
+    }
+
+    /** Served by {@code gov_log_defects_listed_idx} / {@code gov_log_defects_status_listed_idx}. */
+    static final dev.vigil.server.platform.jdbc.Keyset DEFECT_ORDER = new dev.vigil.server.platform.jdbc.Keyset(
+            "log-defects",
+            "opened_at",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.TIMESTAMP,
+            "id",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.UUID);
+
+    @Override
+    public dev.vigil.server.platform.api.Page<LogDefect> defects(
+            String status, dev.vigil.server.platform.api.PageQuery page) {
+        dev.vigil.server.platform.jdbc.SqlFilter where = new dev.vigil.server.platform.jdbc.SqlFilter();
+        if (status != null) {
+            where.and("status = ?", Checks.oneOf(status, "status", List.of("open", "resolved"), null));
+        }
+        return DEFECT_ORDER.page(
+                jdbc,
+                where,
+                "gov_log_defects",
+                "select * from gov_log_defects",
+                page,
+                Paged.descending(page, "openedAt"),
+                JdbcDetectionChecklist::defect,
+                LogDefect::openedAt,
+                LogDefect::id);
     }
 
     private Optional<LogDefect> defect(UUID id) {

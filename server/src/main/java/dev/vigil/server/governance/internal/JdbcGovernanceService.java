@@ -638,14 +638,41 @@ class JdbcGovernanceService implements GovernanceService {
     @Override
     public List<TrainingRecord> training(String processKey) {
         if (processKey == null) {
-            return jdbc.sql("select * from gov_training order by completed_at desc")
+            return jdbc.sql("select * from gov_training order by completed_at desc, id desc")
                     .query(JdbcGovernanceService::training)
                     .list();
         }
-        return jdbc.sql("select * from gov_training where process_key = ? order by completed_at desc")
+        return jdbc.sql("select * from gov_training where process_key = ? order by completed_at desc, id desc")
                 .param(processKey.strip().toLowerCase(java.util.Locale.ROOT))
                 .query(JdbcGovernanceService::training)
                 .list();
+    }
+
+    /** Served by {@code gov_training_listed_idx} / {@code gov_training_process_listed_idx}. */
+    static final dev.vigil.server.platform.jdbc.Keyset TRAINING_ORDER = new dev.vigil.server.platform.jdbc.Keyset(
+            "training",
+            "completed_at",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.TIMESTAMP,
+            "id",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.UUID);
+
+    @Override
+    public dev.vigil.server.platform.api.Page<TrainingRecord> training(
+            String processKey, dev.vigil.server.platform.api.PageQuery page) {
+        dev.vigil.server.platform.jdbc.SqlFilter where = new dev.vigil.server.platform.jdbc.SqlFilter();
+        if (processKey != null) {
+            where.and("process_key = ?", processKey.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+        return TRAINING_ORDER.page(
+                jdbc,
+                where,
+                "gov_training",
+                "select * from gov_training",
+                page,
+                Paged.descending(page, "completedAt"),
+                JdbcGovernanceService::training,
+                TrainingRecord::completedAt,
+                TrainingRecord::id);
     }
 
     // ---------------------------------------------------------------- exercises

@@ -23,6 +23,8 @@ import dev.vigil.server.incidents.TriageResult;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.jdbc.Keyset;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -1287,18 +1289,40 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
 
     @Override
     public List<Observable> observables(UUID id) {
-        return jdbc.sql("select * from incident_observables where incident_id = ? order by created_at, kind, value")
+        return jdbc.sql("select * from incident_observables where incident_id = ? order by created_at, id")
                 .param(id)
-                .query((rs, n) -> new Observable(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("incident_id", UUID.class),
-                        rs.getString("kind"),
-                        rs.getString("value"),
-                        rs.getString("description"),
-                        rs.getBoolean("ioc"),
-                        IncidentRepository.instant(rs, "created_at"),
-                        rs.getString("created_by")))
+                .query((rs, n) -> observable(rs))
                 .list();
+    }
+
+    /** By when they were added, the id breaking ties; served by {@code incident_observables_listed_idx}. */
+    static final Keyset OBSERVABLE_ORDER =
+            new Keyset("incident-observables", "created_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    @Override
+    public Page<Observable> observables(UUID id, PageQuery page) {
+        return OBSERVABLE_ORDER.page(
+                jdbc,
+                new SqlFilter().and("incident_id = ?", id),
+                "incident_observables",
+                "select * from incident_observables",
+                page,
+                newestFirst(page, "createdAt"),
+                (rs, n) -> observable(rs),
+                Observable::createdAt,
+                Observable::id);
+    }
+
+    private static Observable observable(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Observable(
+                rs.getObject("id", UUID.class),
+                rs.getObject("incident_id", UUID.class),
+                rs.getString("kind"),
+                rs.getString("value"),
+                rs.getString("description"),
+                rs.getBoolean("ioc"),
+                IncidentRepository.instant(rs, "created_at"),
+                rs.getString("created_by"));
     }
 
     @Override

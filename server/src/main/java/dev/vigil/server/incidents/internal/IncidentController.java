@@ -273,9 +273,18 @@ class IncidentController {
 
     record NewObservable(String kind, String value, String description, boolean ioc) {}
 
+    /** Oldest first ({@code sort=createdAt,desc}: newest), {@code size} up to 500; page on by cursor or page. */
     @GetMapping("/{ref}/observables")
-    List<Observable> observables(@PathVariable String ref) {
-        return incidents.observables(id(ref));
+    Page<Observable> observables(
+            @PathVariable String ref,
+            @Paging(
+                            defaultSize = 100,
+                            maxSize = 500,
+                            defaultSort = "createdAt,asc",
+                            sortable = "createdAt",
+                            cursor = true)
+                    PageQuery page) {
+        return incidents.observables(id(ref), page);
     }
 
     @RequirePermission(Permission.INCIDENTS_WRITE)

@@ -16,6 +16,7 @@ import dev.vigil.server.incidents.IncidentUpdate;
 import dev.vigil.server.incidents.NewIncident;
 import dev.vigil.server.incidents.NewTimelineEntry;
 import dev.vigil.server.incidents.ObligationService;
+import dev.vigil.server.incidents.Observable;
 import dev.vigil.server.incidents.Outcome;
 import dev.vigil.server.incidents.Participant;
 import dev.vigil.server.incidents.Phase;
@@ -290,7 +291,10 @@ class IncidentPages {
                                         .orElse(l.linkedId().toString()),
                                 l.kind()))
                         .toList());
-        model.addAttribute("observables", incidents.observables(id));
+        Page<Observable> observablePage =
+                incidents.observables(id, new PageQuery(0, 200, List.of(new PageQuery.Sort("createdAt", false))));
+        model.addAttribute("observables", observablePage.items());
+        model.addAttribute("observableTotal", observablePage.total());
         model.addAttribute("participants", incidents.participants(id));
         Page<TimelineEntry> timelinePage = timeline.page(
                 id, new PageQuery(0, SECTION_SIZE, List.of(new PageQuery.Sort("at", true)), timelineAfter));

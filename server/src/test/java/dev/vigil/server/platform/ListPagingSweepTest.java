@@ -1,0 +1,178 @@
+package dev.vigil.server.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.VigilServerTest;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The other lists over tables that grow with production use are paged like the incident alerts (real server, real
+ * PostgreSQL, HTTP): an incident's evidence and observables, an item's chain of custody (it grows with every access), the log defects
+ * and the training records. Each answers the page envelope, walks by cursor without skipping or repeating while rows
+ * are added between pages, and refuses a size above its maximum.
+ */
+@VigilServerTest
+class ListPagingSweepTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private static List<String> values(JsonNode page, String field) {
+        List<String> out = new ArrayList<>();
+        page.path("items").forEach(i -> out.add(i.path(field).asString()));
+        return out;
+    }
+
+    private static String next(JsonNode page) {
+        return page.path("nextCursor").isMissingNode()
+                ? null
+                : page.path("nextCursor").asString();
+    }
+
+    @Test
+    void evidenceAndItsChainOfCustodyArePagedByCursorWhileTheyGrow() {
+        TestApi admin = TestApi.admin(port);
+        TestApi.Response created = admin.postJson(
+                "/api/v1/incidents",
+                "{\"title\":\"Evidence paging\",\"severity\":\"low\",\"priority\":4,"
+                        + "\"classification\":{\"classKey\":\"intrusions\",\"typeKey\":\"application-compromise\"}}");
+        String ref = created.json().path("reference").asString();
+        for (int i = 0; i < 7; i++) {
+            assertThat(admin.post(
+                                    "/api/v1/incidents/" + ref + "/evidence?name=file-" + i + ".txt",
+                                    "application/octet-stream",
+                                    ("evidence " + i).getBytes())
+                            .status())
+                    .isEqualTo(201);
+        }
+        JsonNode p1 = admin.get("/api/v1/incidents/" + ref + "/evidence?size=3").json();
+        assertThat(p1.path("total").asInt()).isEqualTo(7);
+        assertThat(values(p1, "name")).containsExactly("file-0.txt", "file-1.txt", "file-2.txt");
+        List<String> seen = new ArrayList<>(values(p1, "name"));
+        admin.post("/api/v1/incidents/" + ref + "/evidence?name=late.txt", "application/octet-stream", "x".getBytes());
+        String cursor = next(p1);
+        while (cursor != null) {
+            JsonNode p = admin.get("/api/v1/incidents/" + ref + "/evidence?size=3&cursor=" + cursor)
+                    .json();
+            seen.addAll(values(p, "name"));
+            cursor = next(p);
+        }
+        assertThat(seen)
+                .containsExactly(
+                        "file-0.txt",
+                        "file-1.txt",
+                        "file-2.txt",
+                        "file-3.txt",
+                        "file-4.txt",
+                        "file-5.txt",
+                        "file-6.txt",
+                        "late.txt");
+        assertThat(admin.get("/api/v1/incidents/" + ref + "/evidence?size=501").status())
+                .isEqualTo(400);
+
+        // Observables (taken from every alert's entities): 250 in one instant, walked 100 at a time by cursor.
+        UUID incidentId = UUID.fromString(created.json().path("id").asString());
+        jdbc.sql("""
+                        insert into incident_observables (id, incident_id, kind, value, ioc, created_at, created_by)
+                        select gen_random_uuid(), ?, 'ip', '10.0.' || (g / 256) || '.' || (g % 256), false,
+                            '2026-07-01T00:00:00Z', 'test'
+                        from generate_series(0, 249) g""").param(incidentId).update();
+        List<String> observables = new ArrayList<>();
+        JsonNode o = admin.get("/api/v1/incidents/" + ref + "/observables").json();
+        assertThat(o.path("total").asInt()).isEqualTo(250);
+        observables.addAll(values(o, "value"));
+        while (next(o) != null) {
+            o = admin.get("/api/v1/incidents/" + ref + "/observables?cursor=" + next(o))
+                    .json();
+            observables.addAll(values(o, "value"));
+        }
+        assertThat(observables).hasSize(250).doesNotHaveDuplicates();
+        assertThat(admin.get("/api/v1/incidents/" + ref + "/observables?size=501")
+                        .status())
+                .isEqualTo(400);
+
+        String item = admin.get("/api/v1/incidents/" + ref + "/evidence?size=1")
+                .json()
+                .path("items")
+                .get(0)
+                .path("id")
+                .asString();
+        for (int i = 0; i < 5; i++) {
+            assertThat(admin.postJson(
+                                    "/api/v1/evidence/" + item + "/custody",
+                                    "{\"action\":\"note\",\"details\":\"step " + i + "\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
+        JsonNode c1 = admin.get("/api/v1/evidence/" + item + "/custody?size=2").json();
+        int total = c1.path("total").asInt();
+        assertThat(total).as("collected + 5 notes").isGreaterThanOrEqualTo(6);
+        List<String> chain = new ArrayList<>(values(c1, "seq"));
+        cursor = next(c1);
+        while (cursor != null) {
+            JsonNode p = admin.get("/api/v1/evidence/" + item + "/custody?size=2&cursor=" + cursor)
+                    .json();
+            chain.addAll(values(p, "seq"));
+            cursor = next(p);
+        }
+        assertThat(chain).hasSize(total).doesNotHaveDuplicates();
+        List<Long> seqs = chain.stream().map(Long::parseLong).toList();
+        assertThat(seqs).isSorted();
+        JsonNode newest = admin.get("/api/v1/evidence/" + item + "/custody?size=1&sort=seq,desc")
+                .json();
+        assertThat(newest.path("items").get(0).path("details").asString()).isEqualTo("step 4");
+        assertThat(admin.get("/api/v1/evidence/" + item + "/custody?size=0").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void trainingRecordsAndLogDefectsArePagedNewestFirst() {
+        TestApi admin = TestApi.admin(port);
+        String process = "paging-" + UUID.randomUUID();
+        Instant t0 = Instant.parse("2026-06-01T00:00:00Z");
+        for (int i = 0; i < 9; i++) {
+            jdbc.sql("""
+                            insert into gov_training (id, person, process_key, course, completed_at, created_at)
+                            values (gen_random_uuid(), ?, ?, ?, ?, now())""")
+                    .params("person-" + i, process, "course " + i, Timestamp.from(t0.plusSeconds(i / 3)))
+                    .update();
+        }
+        JsonNode first = admin.get("/api/v1/governance/training?process=" + process + "&size=4")
+                .json();
+        assertThat(first.path("total").asInt()).isEqualTo(9);
+        assertThat(first.path("sort").get(0).asString()).isEqualTo("completedAt,desc");
+        List<String> seen = new ArrayList<>(values(first, "id"));
+        String cursor = next(first);
+        while (cursor != null) {
+            JsonNode p = admin.get("/api/v1/governance/training?process=" + process + "&size=4&cursor=" + cursor)
+                    .json();
+            seen.addAll(values(p, "id"));
+            cursor = next(p);
+        }
+        List<String> expected = jdbc.sql("""
+                        select id::text from gov_training where process_key = ?
+                        order by completed_at desc, id desc""").param(process).query(String.class).list();
+        assertThat(seen).isEqualTo(expected);
+        assertThat(new HashSet<>(seen)).hasSize(9);
+        assertThat(admin.get("/api/v1/governance/training?size=501").status()).isEqualTo(400);
+
+        TestApi.Response defects = admin.get("/api/v1/governance/defects?status=open&size=500");
+        assertThat(defects.status()).as(defects.body()).isEqualTo(200);
+        assertThat(defects.json().path("items").isArray()).isTrue();
+        assertThat(admin.get("/api/v1/governance/defects?size=501").status()).isEqualTo(400);
+        assertThat(admin.get("/api/v1/governance/defects?sort=status").status()).isEqualTo(400);
+    }
+}
