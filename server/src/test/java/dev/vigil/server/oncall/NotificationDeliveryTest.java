@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.platform.crypto.SecretBox;
 import dev.vigil.server.testing.RecordingChannel;
 import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.TestMail;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,6 +51,12 @@ class NotificationDeliveryTest {
 
     @Autowired
     RecordingChannel recorder;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    SecretBox secretBox;
 
     TestApi api;
     HttpServer receiver;
@@ -219,22 +227,8 @@ class NotificationDeliveryTest {
         failFirst.set(2);
         String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
         String page = page(policy, "critical");
-        Received r = Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .until(
-                        () -> received.stream()
-                                .filter(x -> x.path().equals("/hook"))
-                                .findFirst()
-                                .orElse(null),
-                        java.util.Objects::nonNull);
-        String sig = r.headers().get("X-vigil-signature").getFirst();
-        Matcher m = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})").matcher(sig);
-        assertThat(m.matches()).isTrue();
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected =
-                HexFormat.of().formatHex(mac.doFinal((m.group(1) + "." + r.body()).getBytes(StandardCharsets.UTF_8)));
-        assertThat(m.group(2)).isEqualTo(expected);
+        Received r = awaitReceived("/hook", 1);
+        assertThat(signedWith(r, secret)).isTrue();
         JsonNode body = new TestApi.Response(200, r.body(), null).json();
         assertThat(body.get("schema").asString()).isEqualTo("vigil.notification/v1");
         assertThat(body.get("severity").asString()).isEqualTo("critical");
@@ -250,6 +244,110 @@ class NotificationDeliveryTest {
         assertThat(delivery.get("attemptLog"))
                 .extracting(a -> a.get("outcome").asString())
                 .containsExactly("transient", "transient", "delivered");
+    }
+
+    /**
+     * The signing secret is stored sealed: the stored bytes are not the secret, they open (with the server's key) to
+     * it, and the signature of a delivery verifies with the secret given, not with what is stored. Changing it
+     * (audited as a change, without any value) re-seals it and the next delivery is signed with the new one.
+     */
+    @Test
+    void aWebhookSecretIsStoredSealedAndSigningUsesTheOpenedSecret() throws Exception {
+        String secret = "sealed-s3cret-" + UUID.randomUUID();
+        String user = person("Sela Sealed", "sealed@example.test");
+        String channel = channel(user, "webhook", receiverUrl("/sealed"), secret);
+        byte[] stored = storedSecret(channel);
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+        assertThat(new String(stored, StandardCharsets.UTF_8)).doesNotContain(secret);
+        assertThat(secretBox.open(stored)).isEqualTo(secret);
+        // the URL is sealed too; only its masked form is stored in the clear
+        Map<String, Object> row = jdbc.sql("select address, address_box from notify_channels where id = ?")
+                .param(UUID.fromString(channel))
+                .query()
+                .singleRow();
+        assertThat(row.get("address"))
+                .isEqualTo("http://127.0.0.1:" + receiver.getAddress().getPort() + "/…");
+        assertThat(secretBox.open((byte[]) row.get("address_box"))).isEqualTo(receiverUrl("/sealed"));
+        assertThat(api.get("/api/v1/notify/channels/" + channel).body())
+                .doesNotContain(secret)
+                .contains("\"hasSecret\":true");
+
+        String policy = policy("[{\"type\":\"notify\",\"targets\":[{\"type\":\"user\",\"id\":\"" + user + "\"}]}]");
+        page(policy, "high");
+        assertThat(signedWith(awaitReceived("/sealed", 1), secret)).isTrue();
+
+        String rotated = "rotated-s3cret-" + UUID.randomUUID();
+        assertThat(api.putJson("/api/v1/notify/channels/" + channel, "{\"secret\":\"" + rotated + "\"}")
+                        .status())
+                .isEqualTo(200);
+        // an update that does not name the secret keeps it (and does not re-seal it)
+        assertThat(api.putJson("/api/v1/notify/channels/" + channel, "{\"name\":\"renamed\"}")
+                        .status())
+                .isEqualTo(200);
+        byte[] afterRotation = storedSecret(channel);
+        assertThat(secretBox.open(afterRotation)).isEqualTo(rotated);
+        assertThat(new String(afterRotation, StandardCharsets.ISO_8859_1)).doesNotContain(rotated);
+        page(policy, "high");
+        Received second = awaitReceived("/sealed", 2);
+        assertThat(signedWith(second, rotated)).isTrue();
+        assertThat(signedWith(second, secret)).isFalse();
+
+        String audit = api.get("/api/v1/audit?objectType=notify_channel&objectId=" + channel)
+                .body();
+        assertThat(audit).contains("secretChanged").doesNotContain(secret).doesNotContain(rotated);
+    }
+
+    byte[] storedSecret(String channel) {
+        return jdbc.sql("select secret_box from notify_channels where id = ?")
+                .param(UUID.fromString(channel))
+                .query(byte[].class)
+                .single();
+    }
+
+    Received awaitReceived(String path, int n) {
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> received.stream()
+                                .filter(x -> x.path().equals(path))
+                                .toList(),
+                        l -> l.size() >= n)
+                .get(n - 1);
+    }
+
+    static boolean signedWith(Received r, String secret) throws Exception {
+        Matcher m = Pattern.compile("t=(\\d+),v1=([0-9a-f]{64})")
+                .matcher(r.headers().get("X-vigil-signature").getFirst());
+        assertThat(m.matches()).isTrue();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return m.group(2)
+                .equals(HexFormat.of()
+                        .formatHex(mac.doFinal((m.group(1) + "." + r.body()).getBytes(StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void channelNamesAreLimitedTo200CharactersOnCreateAndUpdate() {
+        String longest = "n".repeat(200);
+        TestApi.Response created = api.postJson(
+                "/api/v1/notify/channels",
+                "{\"name\":\"%s\",\"type\":\"email\",\"address\":\"n@example.test\"}".formatted(longest));
+        String id = id(created);
+        assertThat(created.json().get("name").asString()).isEqualTo(longest);
+        TestApi.Response tooLong = api.postJson(
+                "/api/v1/notify/channels",
+                "{\"name\":\"%s\",\"type\":\"email\",\"address\":\"n@example.test\"}".formatted(longest + "n"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("at most 200 characters");
+        TestApi.Response update =
+                api.putJson("/api/v1/notify/channels/" + id, "{\"name\":\"%s\"}".formatted(longest + "n"));
+        assertThat(update.status()).isEqualTo(400);
+        assertThat(update.body()).contains("at most 200 characters");
+        assertThat(api.putJson("/api/v1/notify/channels/" + id, "{\"name\":\"  \"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(api.get("/api/v1/notify/channels/" + id).json().get("name").asString())
+                .isEqualTo(longest);
     }
 
     @Test

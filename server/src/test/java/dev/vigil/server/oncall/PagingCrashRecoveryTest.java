@@ -38,6 +38,9 @@ class PagingCrashRecoveryTest {
     @TempDir
     Path dir;
 
+    /** The at-rest key (base64 of 32 bytes) of every child server. */
+    static final String CLUSTER_KEY = "Y2x1c3Rlci1rZXktb2YtdGhlLXRlc3Qtbm9kZXMtMzI=";
+
     final List<String> received = new CopyOnWriteArrayList<>();
 
     @Test
@@ -149,6 +152,8 @@ class PagingCrashRecoveryTest {
                         "--vigil.database.password=" + TestPostgres.password(),
                         "--vigil.database.pool-size=4",
                         "--vigil.data-dir=" + data,
+                        // every node of a cluster is given the same at-rest key (the data directories differ)
+                        "--vigil.webhooks.secret-key=" + CLUSTER_KEY,
                         "--vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
                         "--server.port=0",
                         "--db-scheduler.polling-interval=2s")

@@ -6,6 +6,7 @@ import dev.vigil.server.notify.ChannelService;
 import dev.vigil.server.notify.ChannelTarget;
 import dev.vigil.server.notify.NotificationChannel;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.crypto.SecretBox;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,19 +21,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Channels in {@code notify_channels}; addresses validated by their type's {@link NotificationChannel}. */
+/**
+ * Channels in {@code notify_channels}; addresses validated by their type's {@link NotificationChannel}. Signing
+ * secrets are stored sealed ({@link SecretBox}, column {@code secret_box}) and opened only to send; the API and the
+ * audit trail see only whether a channel has one. Secret-bearing URLs (a Slack webhook URL is its own credential) are
+ * sealed likewise ({@code address_box}); {@code address} then holds only their masked form.
+ */
 @Service
 class JdbcChannelService implements ChannelService {
+    /** The longest channel name, as for every other name in the API. */
+    static final int MAX_NAME = 200;
+
     private final JdbcClient jdbc;
     private final ChannelRegistry registry;
     private final Clock clock;
     private final AuditLog audit;
+    private final SecretBox secrets;
 
-    JdbcChannelService(JdbcClient jdbc, ChannelRegistry registry, Clock clock, AuditLog audit) {
+    JdbcChannelService(JdbcClient jdbc, ChannelRegistry registry, Clock clock, AuditLog audit, SecretBox secrets) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.clock = clock;
         this.audit = audit;
+        this.secrets = secrets;
     }
 
     @Override
@@ -43,20 +54,21 @@ class JdbcChannelService implements ChannelService {
         }
         String type = r.type().trim().toLowerCase(java.util.Locale.ROOT);
         String address = r.address().trim();
-        registry.require(type).validate(address, r.secret());
-        String name = r.name() == null || r.name().isBlank() ? type : r.name().strip();
+        NotificationChannel channelType = registry.require(type);
+        channelType.validate(address, r.secret());
+        String name = r.name() == null || r.name().isBlank() ? type : name(r.name());
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        jdbc.sql(
-                        "insert into notify_channels (id, user_id, name, type, address, secret, enabled, created_at, updated_at)"
-                                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("insert into notify_channels (id, user_id, name, type, address, address_box, secret_box, enabled,"
+                        + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         id,
                         r.userId(),
                         name,
                         type,
-                        address,
-                        r.secret(),
+                        shownAddress(channelType, address),
+                        addressBox(channelType, address),
+                        r.secret() == null ? null : secrets.seal(r.secret()),
                         r.enabled() == null || r.enabled(),
                         Timestamp.from(now),
                         Timestamp.from(now))
@@ -70,19 +82,22 @@ class JdbcChannelService implements ChannelService {
     @Transactional
     public Channel update(UUID id, ChannelRequest r) {
         ChannelTarget current = target(id).orElseThrow(() -> new java.util.NoSuchElementException("no channel " + id));
+        String name = r.name() == null ? null : name(r.name());
         String type = r.type() == null ? current.type() : r.type().trim().toLowerCase(java.util.Locale.ROOT);
         String address = r.address() == null ? current.address() : r.address().trim();
         String secret = r.secret() == null ? current.secret() : r.secret();
-        registry.require(type).validate(address, secret);
+        NotificationChannel channelType = registry.require(type);
+        channelType.validate(address, secret);
         Channel before = get(id).orElseThrow();
-        jdbc.sql(
-                        "update notify_channels set name = coalesce(?, name), type = ?, address = ?, secret = ?,"
-                                + " enabled = coalesce(?, enabled), user_id = coalesce(?, user_id), updated_at = ? where id = ?")
+        jdbc.sql("update notify_channels set name = coalesce(?, name), type = ?, address = ?, address_box = ?,"
+                        + " secret_box = coalesce(?, secret_box), enabled = coalesce(?, enabled),"
+                        + " user_id = coalesce(?, user_id), updated_at = ? where id = ?")
                 .params(
-                        r.name() == null ? null : r.name().strip(),
+                        name,
                         type,
-                        address,
-                        secret,
+                        shownAddress(channelType, address),
+                        addressBox(channelType, address),
+                        r.secret() == null ? null : secrets.seal(r.secret()),
                         r.enabled(),
                         r.userId(),
                         Timestamp.from(clock.instant()),
@@ -144,8 +159,10 @@ class JdbcChannelService implements ChannelService {
                         rs.getObject("id", UUID.class),
                         rs.getString("type"),
                         rs.getString("name"),
-                        rs.getString("address"),
-                        rs.getString("secret"),
+                        rs.getObject("address_box") == null
+                                ? rs.getString("address")
+                                : open(rs.getBytes("address_box")),
+                        open(rs.getBytes("secret_box")),
                         null))
                 .optional();
     }
@@ -168,11 +185,39 @@ class JdbcChannelService implements ChannelService {
                 rs.getObject("user_id", UUID.class),
                 rs.getString("name"),
                 type,
-                secretUrl ? mask(address) : address,
-                rs.getString("secret") != null,
+                secretUrl && rs.getObject("address_box") == null ? mask(address) : address,
+                rs.getObject("secret_box") != null,
                 rs.getBoolean("enabled"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
+    }
+
+    /**
+     * What {@code address} holds: for types whose address is a secret-bearing URL (chat and signed webhooks) only its
+     * masked form, the URL itself sealed in {@code address_box}; e-mail addresses as they are.
+     */
+    private static String shownAddress(NotificationChannel type, String address) {
+        return type.addressIsSecret() ? mask(address) : address;
+    }
+
+    private byte[] addressBox(NotificationChannel type, String address) {
+        return type.addressIsSecret() ? secrets.seal(address) : null;
+    }
+
+    private String open(byte[] box) {
+        return box == null ? null : secrets.open(box);
+    }
+
+    /** A name of at most {@link #MAX_NAME} characters (stripped; blank only on create, where it means the type). */
+    private static String name(String name) {
+        String n = name.strip();
+        if (n.isEmpty()) {
+            throw new IllegalArgumentException("a channel name must not be blank");
+        }
+        if (n.length() > MAX_NAME) {
+            throw new IllegalArgumentException("a channel name must be at most " + MAX_NAME + " characters");
+        }
+        return n;
     }
 
     /** {@code https://hooks.slack.com/services/T0/B0/xyz} → {@code https://hooks.slack.com/…} */

@@ -1,5 +1,6 @@
 package dev.vigil.server.oncall.internal;
 
+import dev.vigil.server.platform.crypto.SecretBox;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
  * Acknowledge/resolve links for notifications: usable without signing in, so each is a capability that must be
  * unforgeable, single-purpose, expiring and single-use. The token is {@code <id>.<mac>}: a random link id (a row in
  * {@code oncall_action_links} with page, action, user and expiry) and an HMAC-SHA256 over id, action and expiry with
- * a per-installation key (generated once, kept in {@code oncall_secrets}, shared by all instances). A token is
+ * a per-installation key (generated once, kept in {@code oncall_secrets} sealed with the server's {@link SecretBox},
+ * shared by all instances: a database dump alone does not let anyone forge links). A token is
  * accepted only when the MAC verifies (constant-time), the row exists with the same action, it has not expired and it
  * was not used; using it marks it used in the same transaction as the acknowledgement.
  */
@@ -33,10 +35,12 @@ class ActionLinks {
     private final JdbcClient jdbc;
     private final PublicUrl publicUrl;
     private final Duration validity;
+    private final SecretBox secrets;
     private volatile byte[] key;
 
-    ActionLinks(JdbcClient jdbc, PublicUrl publicUrl, OnCallProperties properties) {
+    ActionLinks(JdbcClient jdbc, PublicUrl publicUrl, OnCallProperties properties, SecretBox secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
         this.publicUrl = publicUrl;
         this.validity = properties.actionLinkValidity();
     }
@@ -145,12 +149,13 @@ class ActionLinks {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             jdbc.sql("insert into oncall_secrets (name, value) values (?, ?) on conflict (name) do nothing")
-                    .params(KEY_NAME, fresh)
+                    .params(KEY_NAME, secrets.sealBytes(fresh))
                     .update();
-            k = jdbc.sql("select value from oncall_secrets where name = ?")
+            // another instance may have won the insert: everyone uses the stored key
+            k = secrets.openBytes(jdbc.sql("select value from oncall_secrets where name = ?")
                     .param(KEY_NAME)
                     .query(byte[].class)
-                    .single();
+                    .single());
             key = k;
         }
         return k;

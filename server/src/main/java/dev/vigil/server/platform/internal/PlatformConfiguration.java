@@ -2,6 +2,7 @@ package dev.vigil.server.platform.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.vigil.server.platform.DataDirectory;
+import dev.vigil.server.platform.crypto.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
@@ -9,8 +10,10 @@ import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The data directory, the clock and the database. Without {@code vigil.database.url} the bundled PostgreSQL is
@@ -27,6 +30,22 @@ class PlatformConfiguration {
         DataDirectory dir = new DataDirectory(properties.dataDir());
         dir.directory(".");
         return dir;
+    }
+
+    /**
+     * The one key that encrypts signing secrets at rest (webhook subscriptions, notification channels, the on-call
+     * action-link key): {@code vigil.webhooks.secret-key}, named after its first user and kept so that existing
+     * installations keep decrypting, or a key generated in {@code DATA_DIR/webhook-key}. One key, not one per module:
+     * the secrets are of one kind and face one threat (a database dump or backup), and every node of a cluster must
+     * be given the same key, so a second key would only be a second thing to distribute and to lose.
+     */
+    @Bean
+    SecretBox secretBox(Environment environment, DataDirectory dataDirectory) {
+        // bound like the @ConfigurationProperties it used to be part of (relaxed names: VIGIL_WEBHOOKS_SECRETKEY, ...)
+        String key = Binder.get(environment)
+                .bind("vigil.webhooks.secret-key", String.class)
+                .orElse(null);
+        return SecretBox.load(key, dataDirectory.root().resolve("webhook-key"), "vigil.webhooks.secret-key");
     }
 
     @Bean

@@ -5,10 +5,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code vigil.webhooks.*}.
+ * {@code vigil.webhooks.*}. {@code vigil.webhooks.secret-key}, the key that encrypts subscription secrets at rest, is
+ * read by the platform's {@link dev.vigil.server.platform.crypto.SecretBox}, which every module with signing secrets
+ * shares.
  *
- * @param secretKey base64 of a 32-byte AES key that encrypts subscription secrets at rest (give every node the same);
- *     empty: a key is generated in {@code DATA_DIR/webhook-key}
  * @param timeout connect and response timeout of one delivery attempt
  * @param retryInitial the wait before the first retry; it doubles with every attempt
  * @param retryMax the longest wait between attempts
@@ -20,7 +20,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("vigil.webhooks")
 public record WebhookProperties(
-        String secretKey,
         @DefaultValue("10s") Duration timeout,
         @DefaultValue("30s") Duration retryInitial,
         @DefaultValue("1h") Duration retryMax,

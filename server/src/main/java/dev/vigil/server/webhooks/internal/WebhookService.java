@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.crypto.SecretBox;
 import dev.vigil.server.webhooks.WebhookDelivery;
 import dev.vigil.server.webhooks.WebhookPublisher;
 import dev.vigil.server.webhooks.WebhookSubscription;

@@ -1,0 +1,33 @@
+package dev.vigil.server.testing;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Upgrade tests of Flyway migrations on the shared {@link TestPostgres}: a fresh database migrated up to an older
+ * version (as an installation before the upgrade), then upgraded with the server's Java migrations as Spring Boot
+ * would run them.
+ */
+public final class MigrationFixture {
+    private MigrationFixture() {}
+
+    /** A fresh database with the SQL migrations up to {@code version} applied. */
+    public static DataSource databaseAt(String version) {
+        DataSource ds = new DriverManagerDataSource(
+                TestPostgres.newDatabase(), TestPostgres.username(), TestPostgres.password());
+        flyway(ds).target(version).load().migrate();
+        return ds;
+    }
+
+    /** The server's Flyway configuration ({@code application.yaml}) with these Java migrations. */
+    public static org.flywaydb.core.api.configuration.FluentConfiguration flyway(
+            DataSource ds, JavaMigration... javaMigrations) {
+        return Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .outOfOrder(true)
+                .javaMigrations(javaMigrations);
+    }
+}
