@@ -205,6 +205,11 @@ final class FieldIndex {
         return latin == null ? null : latin.skip;
     }
 
+    /** Whether the Latin-1 CONTAINS literals of long values are scanned by a {@link PackedScanner} (tests). */
+    boolean usesPackedScan() {
+        return latin != null && latin.packed != null;
+    }
+
     /** Whether the Latin-1 CONTAINS literals are scanned by skipping (tests). */
     boolean usesSkipScan() {
         return latin != null && latin.skip != null;
@@ -228,6 +233,8 @@ final class FieldIndex {
         private final GramFilter grams;
         /** All CONTAINS literals when they suit a {@link SkipScanner} (then {@code contains} and {@code grams} are null). */
         private final SkipScanner skip;
+        /** All CONTAINS literals, for long values, when they suit a {@link PackedScanner} and it is available. */
+        private final PackedScanner packed;
 
         /** Most literals a skipping scan takes (more would leave few long jumps). */
         static final int MAX_SKIP_LITERALS = 256;
@@ -265,8 +272,10 @@ final class FieldIndex {
             if (skip != null) {
                 contains = null;
                 grams = null;
+                packed = null;
                 return;
             }
+            packed = mayskip && Simd.AVAILABLE ? PackedScanner.of(b.con.toArray(new String[0]), ints(b.conIds)) : null;
             // CONTAINS: a small automaton stays in cache and is the fastest; many long literals go to the gram filter
             List<String> shortLits = new ArrayList<>();
             List<Integer> shortIds = new ArrayList<>();
@@ -303,6 +312,7 @@ final class FieldIndex {
             if (prefix != null && !scanPrefix(v, folded, sc)) return false;
             if (suffix != null && !scanSuffix(v, folded, sc)) return false;
             if (skip != null) return skip.scan(v, folded, sc);
+            if (packed != null && v.length() >= PackedScanner.MIN_VALUE) return packed.scan(v, folded, sc);
             if (contains != null && grams != null && contains.rows != null) return scanBoth(v, folded, sc);
             if (contains != null && !contains.scan(v, folded, sc)) return false;
             if (grams != null) return grams.scan(v, folded, sc);
@@ -386,6 +396,7 @@ final class FieldIndex {
             if (suffix != null) b += suffix.size * 16L;
             if (contains != null) b += contains.bytes();
             if (skip != null) b += skip.bytes();
+            if (packed != null) b += packed.bytes();
             if (grams != null) b += grams.bytes();
             return b;
         }

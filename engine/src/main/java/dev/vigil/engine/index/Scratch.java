@@ -23,6 +23,9 @@ public final class Scratch {
     /** Per-thread memo of string scans, or null (off). */
     final ValueMemo memo;
 
+    /** Work buffer of {@link PackedScanner} (a value's bytes). */
+    byte[] packed = new byte[256];
+
     SubIndex current;
     private int[] atomRules = new int[0];
     private int[] atomOverflow = new int[0];
