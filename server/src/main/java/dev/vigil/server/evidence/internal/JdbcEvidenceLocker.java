@@ -257,7 +257,7 @@ class JdbcEvidenceLocker implements EvidenceLocker {
                 "evidence_items",
                 "select * from evidence_items",
                 page,
-                descending(page, "createdAt"),
+                page.descendingBy("createdAt"),
                 (rs, n) -> map(rs),
                 EvidenceItem::createdAt,
                 EvidenceItem::id);
@@ -271,17 +271,10 @@ class JdbcEvidenceLocker implements EvidenceLocker {
                 "evidence_custody",
                 "select * from evidence_custody",
                 page,
-                descending(page, "seq"),
+                page.descendingBy("seq"),
                 (rs, n) -> mapCustody(rs),
                 CustodyEntry::seq,
                 e -> null);
-    }
-
-    private static boolean descending(PageQuery page, String field) {
-        if (page.sort().size() > 1) {
-            throw new IllegalArgumentException("this list sorts by " + field + " only (asc or desc)");
-        }
-        return !page.sort().isEmpty() && page.sort().getFirst().descending();
     }
 
     @Override

@@ -702,7 +702,7 @@ class JdbcDetectionChecklist implements DetectionChecklist {
                 "gov_log_defects",
                 "select * from gov_log_defects",
                 page,
-                Paged.descending(page, "openedAt"),
+                page.descendingBy("openedAt"),
                 JdbcDetectionChecklist::defect,
                 LogDefect::openedAt,
                 LogDefect::id);

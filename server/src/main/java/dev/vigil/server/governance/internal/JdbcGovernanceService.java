@@ -669,7 +669,7 @@ class JdbcGovernanceService implements GovernanceService {
                 "gov_training",
                 "select * from gov_training",
                 page,
-                Paged.descending(page, "completedAt"),
+                page.descendingBy("completedAt"),
                 JdbcGovernanceService::training,
                 TrainingRecord::completedAt,
                 TrainingRecord::id);

@@ -652,23 +652,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
 
     @Override
     public Page<IncidentAlert> alerts(UUID id, PageQuery page) {
-        return repo.alerts(id, page, newestFirst(page, "addedAt"));
-    }
-
-    /**
-     * Whether a keyset list is read newest first: its one sort key ({@code field}, checked by {@code @Paging}) is
-     * descending. Keyset lists take a single key (the tie-breaker is implied).
-     */
-    static boolean newestFirst(PageQuery page, String field) {
-        if (page.sort().size() > 1) {
-            throw new IllegalArgumentException("this list sorts by " + field + " only (asc or desc)");
-        }
-        for (PageQuery.Sort s : page.sort()) {
-            if (!s.field().equals(field)) {
-                throw new IllegalArgumentException("cannot sort by '" + s.field() + "' (sortable: " + field + ")");
-            }
-        }
-        return !page.sort().isEmpty() && page.sort().getFirst().descending();
+        return repo.alerts(id, page, page.descendingBy("addedAt"));
     }
 
     @Override
@@ -1307,7 +1291,7 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                 "incident_observables",
                 "select * from incident_observables",
                 page,
-                newestFirst(page, "createdAt"),
+                page.descendingBy("createdAt"),
                 (rs, n) -> observable(rs),
                 Observable::createdAt,
                 Observable::id);

@@ -185,7 +185,7 @@ class Timeline implements TimelineService {
                 "incident_timeline",
                 "select * from incident_timeline",
                 page,
-                DefaultIncidentService.newestFirst(page, "at"),
+                page.descendingBy("at"),
                 (rs, n) -> map(rs),
                 TimelineEntry::at,
                 TimelineEntry::seq);

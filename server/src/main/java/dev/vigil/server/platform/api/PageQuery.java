@@ -38,6 +38,24 @@ public record PageQuery(int page, int size, List<Sort> sort, String cursor) {
         return new PageQuery(page, size, List.of(sort));
     }
 
+    /**
+     * Whether a keyset list ({@link Paging#cursor()}) is read in descending order: its one sort key, which must be
+     * {@code field} (the tie-breaker is implied), is descending; no sort means ascending.
+     *
+     * @throws IllegalArgumentException for more than one sort key or another field
+     */
+    public boolean descendingBy(String field) {
+        if (sort.size() > 1) {
+            throw new IllegalArgumentException("this list sorts by " + field + " only (asc or desc)");
+        }
+        for (Sort s : sort) {
+            if (!s.field().equals(field)) {
+                throw new IllegalArgumentException("cannot sort by '" + s.field() + "' (sortable: " + field + ")");
+            }
+        }
+        return !sort.isEmpty() && sort.getFirst().descending();
+    }
+
     /** The offset of the first item. */
     public long offset() {
         return (long) page * size;
