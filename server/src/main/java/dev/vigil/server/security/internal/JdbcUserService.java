@@ -292,13 +292,7 @@ class JdbcUserService implements UserService {
         Credentials c = jdbc.sql("select id, username, display_name, password_hash, enabled, locked_until from users"
                         + " where id = ?")
                 .param(id)
-                .query((rs, i) -> new Credentials(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("username"),
-                        rs.getString("display_name"),
-                        rs.getString("password_hash"),
-                        rs.getBoolean("enabled"),
-                        instant(rs, "locked_until")))
+                .query(JdbcUserService::credentialsRow)
                 .optional()
                 .orElseThrow(() -> notFound(id));
         Instant checkedAt = clock.instant();
@@ -394,18 +388,22 @@ class JdbcUserService implements UserService {
     record Credentials(
             UUID id, String username, String displayName, String passwordHash, boolean enabled, Instant lockedUntil) {}
 
+    private static Credentials credentialsRow(ResultSet rs, int row) throws SQLException {
+        return new Credentials(
+                rs.getObject("id", UUID.class),
+                rs.getString("username"),
+                rs.getString("display_name"),
+                rs.getString("password_hash"),
+                rs.getBoolean("enabled"),
+                instant(rs, "locked_until"));
+    }
+
     Optional<Credentials> credentials(String username) {
         return jdbc.sql("""
                         select id, username, display_name, password_hash, enabled, locked_until from users
                         where username = ?""")
                 .param(username)
-                .query((rs, i) -> new Credentials(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("username"),
-                        rs.getString("display_name"),
-                        rs.getString("password_hash"),
-                        rs.getBoolean("enabled"),
-                        instant(rs, "locked_until")))
+                .query(JdbcUserService::credentialsRow)
                 .optional();
     }
 
