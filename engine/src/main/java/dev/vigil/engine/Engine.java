@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
  * scoring is configured), each batch's detections are offered to one {@link Correlator} — serialised, since
  * correlation state is shared — and the result holds the base detections (without those of rules referenced only by
  * correlations with {@code generate: false}) followed by the correlation firings completed during the batch.
- * {@link #tick()} and {@link #flush()} release detections held back for event-time ordering.
+ * {@link #tick()} and {@link #flush()} release detections held back for event-time ordering. {@link #matchStaged}
+ * and {@link #correlate(Staged)} split the two steps for a caller that may fail between them and retry the batch
+ * (storing alerts): the correlation state then only ever sees a batch once, after the caller's part succeeded.
  */
 public final class Engine {
     private final EngineOptions options;
@@ -55,6 +57,12 @@ public final class Engine {
         final EvalContext ctx;
         final Scratch index;
         int[] ruleOf = new int[16];
+        /** The last scan's results, handed to the caller and cleared. */
+        List<Detection> found;
+
+        List<RuleFailure> errors;
+        long evals;
+        long unrouted;
         /** The last logsource routed and its route: pipelines reuse logsource instances, so runs of one kind hit. */
         EventLogsource lastLogsource;
 
@@ -114,6 +122,112 @@ public final class Engine {
     public MatchResult match(List<Event> batch) {
         long start = System.nanoTime();
         RuleSet rs = current.get();
+        PerThread s = scan(rs, batch);
+        List<Detection> found = s.found;
+        List<RuleFailure> errors = s.errors;
+        s.found = null;
+        s.errors = null;
+        List<RuleFailure> correlationErrors = correlating(rs) ? new ArrayList<>(0) : null;
+        found = correlate(rs, found, s.ruleOf, correlationErrors);
+        if (correlationErrors != null && !correlationErrors.isEmpty()) {
+            if (errors == null) errors = new ArrayList<>();
+            errors.addAll(correlationErrors);
+        }
+        return finish(batch.size(), found, errors, s, start);
+    }
+
+    /**
+     * Matches a batch like {@link #match} but does not offer its detections to correlation yet: the returned {@link
+     * Staged#result()} holds the base detections to report (without those of {@code generate: false} rules) and the
+     * rule failures; {@link #correlate(Staged)} then folds the detections into the correlation state, once. A caller
+     * that can fail after matching (storing alerts) commits only when that succeeded, so a batch it retries is never
+     * counted twice in a correlation window (the server's ingest path).
+     */
+    public Staged matchStaged(List<Event> batch) {
+        long start = System.nanoTime();
+        RuleSet rs = current.get();
+        PerThread s = scan(rs, batch);
+        List<Detection> found = s.found;
+        List<RuleFailure> errors = s.errors;
+        s.found = null;
+        s.errors = null;
+        CorrelationPlan plan = rs.correlationPlan();
+        boolean correlating = correlating(rs);
+        int[] ruleOf = found == null || !correlating ? null : java.util.Arrays.copyOf(s.ruleOf, found.size());
+        List<Detection> kept = found == null || plan.isEmpty() ? found : emitted(plan, found, ruleOf, false);
+        MatchResult result = finish(batch.size(), kept == null || kept.isEmpty() ? null : kept, errors, s, start);
+        return new Staged(rs, correlating ? found : null, ruleOf, result);
+    }
+
+    /**
+     * Folds a staged batch's detections into the correlation state and returns the firings they (and the clock)
+     * completed, with a failure per detection the correlator threw on. Reports the withheld ({@code generate:
+     * false}) detections to the listener.
+     *
+     * @throws IllegalStateException when the batch was already correlated (it would be counted twice)
+     */
+    public MatchResult correlate(Staged staged) {
+        if (staged.correlated) throw new IllegalStateException("this batch was already correlated");
+        staged.correlated = true;
+        if (!correlating(staged.ruleSet)) return MatchResult.EMPTY;
+        List<RuleFailure> errors = new ArrayList<>(0);
+        List<Detection> firings = offer(staged.ruleSet, staged.found, staged.ruleOf, errors);
+        if (staged.found != null && !staged.ruleSet.correlationPlan().isEmpty()) {
+            emitted(staged.ruleSet.correlationPlan(), staged.found, staged.ruleOf, true);
+        }
+        detections.add(firings.size());
+        failures.add(errors.size());
+        if (firings.isEmpty() && errors.isEmpty()) return MatchResult.EMPTY;
+        return new MatchResult(firings, errors);
+    }
+
+    private boolean correlating(RuleSet rs) {
+        return !rs.correlationPlan().isEmpty() || correlationOptions.killChain() != null;
+    }
+
+    /** A batch matched by {@link #matchStaged} and not yet (or already) correlated. */
+    public static final class Staged {
+        private final RuleSet ruleSet;
+        private final List<Detection> found; // all base detections when correlating, else null
+        private final int[] ruleOf;
+        private final MatchResult result;
+        private boolean correlated;
+
+        private Staged(RuleSet ruleSet, List<Detection> found, int[] ruleOf, MatchResult result) {
+            this.ruleSet = ruleSet;
+            this.found = found;
+            this.ruleOf = ruleOf;
+            this.result = result;
+        }
+
+        /** The base detections to report (in event order, then rule order) and the rule failures. */
+        public MatchResult result() {
+            return result;
+        }
+    }
+
+    /** Counts a matched batch and builds its result. */
+    private MatchResult finish(int size, List<Detection> found, List<RuleFailure> errors, PerThread s, long start) {
+        long evals = s.evals;
+        long unroutedHere = s.unrouted;
+        int nd = found == null ? 0 : found.size();
+        int nf = errors == null ? 0 : errors.size();
+        batches.increment();
+        events.add(size);
+        detections.add(nd);
+        evaluations.add(evals);
+        failures.add(nf);
+        unrouted.add(unroutedHere);
+        options.listener().batchMatched(size, nd, evals, nf, System.nanoTime() - start);
+        if (found == null && errors == null) return MatchResult.EMPTY;
+        return new MatchResult(found == null ? List.of() : found, errors == null ? List.of() : errors);
+    }
+
+    /**
+     * The matching pass over a batch (no correlation): leaves the detections, the rule of each ({@code ruleOf}),
+     * the failures and the counts in the thread's scratch.
+     */
+    private PerThread scan(RuleSet rs, List<Event> batch) {
         PerThread s = scratch.get();
         if (s == null || s.ruleSet != rs) {
             s = new PerThread(rs, options.valueMemo());
@@ -175,56 +289,68 @@ public final class Engine {
                 }
             }
         }
-        found = correlate(rs, found, s.ruleOf);
-        int nd = found == null ? 0 : found.size();
-        int nf = errors == null ? 0 : errors.size();
-        batches.increment();
-        events.add(batch.size());
-        detections.add(nd);
-        evaluations.add(evals);
-        failures.add(nf);
-        unrouted.add(unroutedHere);
-        options.listener().batchMatched(batch.size(), nd, evals, nf, System.nanoTime() - start);
-        if (found == null && errors == null) return MatchResult.EMPTY;
-        return new MatchResult(found == null ? List.of() : found, errors == null ? List.of() : errors);
+        s.found = found;
+        s.errors = errors;
+        s.evals = evals;
+        s.unrouted = unroutedHere;
+        return s;
     }
 
     /**
      * Offers a batch's detections to the correlator; returns the detections to report: base detections that are
      * emitted (honouring {@code generate}), then the correlation firings.
      */
-    private List<Detection> correlate(RuleSet rs, List<Detection> found, int[] ruleOf) {
+    private List<Detection> correlate(RuleSet rs, List<Detection> found, int[] ruleOf, List<RuleFailure> errors) {
         CorrelationPlan plan = rs.correlationPlan();
         if (plan.isEmpty() && correlationOptions.killChain() == null) return found;
-        List<Detection> firings;
-        synchronized (correlationLock) {
-            Correlator c = correlatorFor(rs);
-            c.beginBatch();
-            if (found != null) {
-                for (int k = 0, n = found.size(); k < n; k++) {
-                    c.offer(found.get(k), ruleOf[k], found.get(k).eventIndex());
-                }
-            }
-            c.tick();
-            firings = c.drain();
-        }
-        List<Detection> kept = found;
-        if (found != null && !plan.isEmpty()) {
-            boolean all = true;
-            for (int k = 0, n = found.size(); k < n && all; k++) all = plan.emits(ruleOf[k]);
-            if (!all) {
-                kept = new ArrayList<>(found.size());
-                for (int k = 0, n = found.size(); k < n; k++) {
-                    if (plan.emits(ruleOf[k])) kept.add(found.get(k));
-                    else options.listener().detectionWithheld(found.get(k));
-                }
-            }
-        }
+        List<Detection> firings = offer(rs, found, ruleOf, errors);
+        List<Detection> kept = found == null || plan.isEmpty() ? found : emitted(plan, found, ruleOf, true);
         if (firings.isEmpty()) return kept == null || kept.isEmpty() ? null : kept;
         List<Detection> out = new ArrayList<>((kept == null ? 0 : kept.size()) + firings.size());
         if (kept != null) out.addAll(kept);
         out.addAll(firings);
         return out;
+    }
+
+    /**
+     * Offers detections to the correlator (serialised) and returns the firings. A detection the correlator throws on
+     * is a failure of its rule; the others are still offered.
+     */
+    private List<Detection> offer(RuleSet rs, List<Detection> found, int[] ruleOf, List<RuleFailure> errors) {
+        synchronized (correlationLock) {
+            Correlator c = correlatorFor(rs);
+            c.beginBatch();
+            if (found != null) {
+                for (int k = 0, n = found.size(); k < n; k++) {
+                    Detection d = found.get(k);
+                    try {
+                        c.offer(d, ruleOf[k], d.eventIndex());
+                    } catch (RuntimeException ex) {
+                        RuleFailure f = new RuleFailure(d.ruleId(), d.eventIndex(), "correlation: " + ex);
+                        errors.add(f);
+                        options.listener().ruleFailed(f);
+                    }
+                }
+            }
+            c.tick();
+            return c.drain();
+        }
+    }
+
+    /**
+     * The detections of rules that emit (all of {@code found} when every rule does), reporting the others to the
+     * listener as withheld when {@code report}.
+     */
+    private List<Detection> emitted(CorrelationPlan plan, List<Detection> found, int[] ruleOf, boolean report) {
+        boolean all = true;
+        for (int k = 0, n = found.size(); k < n && all; k++) all = plan.emits(ruleOf[k]);
+        if (all) return found;
+        List<Detection> kept = new ArrayList<>(found.size());
+        for (int k = 0, n = found.size(); k < n; k++) {
+            if (plan.emits(ruleOf[k])) kept.add(found.get(k));
+            else if (report) options.listener().detectionWithheld(found.get(k));
+        }
+        return kept;
     }
 
     /** The correlator for a rule set, rebinding (keeping state of unchanged rules) after a swap. Holds the lock. */

@@ -27,9 +27,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Per-rule statistics are updated per detection; detections below {@code vigil.detection.min-alert-level} or over a
  * rule's per-minute alert budget are counted as suppressed (visible per rule and as a metric), never silently lost.
  * Rule failures are counted against the rule; the batch goes on.
+ *
+ * <p>Correlation is committed after the batch: the engine matches the batch staged ({@link Engine#matchStaged}),
+ * the base alerts are stored, and only then are the batch's detections folded into the correlation windows ({@link
+ * Engine#correlate(Engine.Staged)}). A batch whose alerts cannot be stored throws before the correlation state saw
+ * it, so when the pipeline retries it (whole, or the halves it bisects it into to isolate a bad event) every event
+ * is counted once in event_count/value_count/temporal windows: no spurious correlation alert. Rule statistics,
+ * alert budgets and metrics likewise count a batch only once it succeeded. After the commit nothing fails the batch:
+ * a correlation alert that cannot be stored is deferred and retried every tick (bounded; what is given up is
+ * counted as lost).
  */
 @Service
 class DefaultDetectionService implements DetectionService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DefaultDetectionService.class);
     private static final int MAX_FIELD_VALUE = 4096;
     private static final int MAX_RAW = 1024 * 1024;
 
@@ -73,6 +83,13 @@ class DefaultDetectionService implements DetectionService {
             }
             return used.incrementAndGet() <= limit;
         }
+
+        /** Gives back what {@link #take} charged in the same minute (the alerts were not stored). */
+        void refund(long nowMinute) {
+            if (minute.get() == nowMinute) {
+                used.decrementAndGet();
+            }
+        }
     }
 
     @Override
@@ -90,14 +107,39 @@ class DefaultDetectionService implements DetectionService {
         for (IngestedEvent e : batch) {
             events.add(eventOf(e));
         }
-        handle(engine.match(events), batch, start);
+        Engine.Staged staged = engine.matchStaged(events);
+        // the base detections' alerts first: when storing them throws, the correlation state has not seen the batch,
+        // so the pipeline's retry of it (whole or a half of it) is counted once in every correlation window
+        handle(staged.result(), batch, start, false);
+        correlate(engine, staged, batch);
+    }
+
+    /**
+     * Folds a batch whose base alerts are stored into the correlation state and raises the firings. Never throws:
+     * the batch is done (a retry would count it twice); a firing whose alert cannot be stored is kept and retried.
+     */
+    private void correlate(Engine engine, Engine.Staged staged, List<IngestedEvent> batch) {
+        long start = System.nanoTime();
+        MatchResult firings;
+        try {
+            firings = engine.correlate(staged);
+        } catch (RuntimeException e) {
+            // the engine records a correlator failure per detection; this is a defect beyond one detection
+            metrics.batch(0, 0, 0, 0, 1, 0);
+            log.error("correlation failed for a batch of {} events; its base detections were raised", batch.size(), e);
+            return;
+        }
+        if (firings != MatchResult.EMPTY) {
+            handle(firings, batch, start, true);
+        }
     }
 
     /**
      * Ticks the engine's correlation (see {@link CorrelationDriver}): firings released because the stream went idle
-     * are raised like any other detection.
+     * are raised like any other detection; firings whose alerts could not be stored before are retried.
      */
     void tick() {
+        retryDeferred();
         Engine engine = active.engine();
         if (engine == null) {
             return;
@@ -105,17 +147,23 @@ class DefaultDetectionService implements DetectionService {
         long start = System.nanoTime();
         MatchResult result = engine.tick();
         if (!result.detections().isEmpty()) {
-            handle(result, List.of(), start);
+            handle(result, List.of(), start, true);
         }
     }
 
-    private void handle(MatchResult result, List<IngestedEvent> batch, long start) {
+    /**
+     * Raises the alerts of a result and then counts its detections in the rule statistics and metrics. When storing
+     * fails: base detections ({@code committed} false) leave no trace (budgets refunded, nothing counted) and the
+     * exception reaches the pipeline, which retries the batch; correlation firings ({@code committed}: the
+     * correlation state has moved on and will not produce them again) are counted and their alerts deferred.
+     */
+    private void handle(MatchResult result, List<IngestedEvent> batch, long start, boolean committed) {
         Instant now = clock.instant();
         long nowMinute = now.getEpochSecond() / 60;
-        for (RuleFailure f : result.errors()) {
-            stats.failed(active.refOf(f.ruleId()), f.message(), now);
-        }
         List<NewAlert> raise = new ArrayList<>();
+        List<String> matched = new ArrayList<>();
+        List<String> suppressedRefs = new ArrayList<>();
+        List<Budget> charged = new ArrayList<>();
         int suppressed = 0;
         for (Detection d : result.detections()) {
             String ref = active.refOf(d.ruleId());
@@ -127,26 +175,56 @@ class DefaultDetectionService implements DetectionService {
                 // an exercise's detections are raised (tagged) but neither counted in the rule's production
                 // statistics (rule health, noisy rules) nor charged to its production alert budget: an exercise has
                 // a budget of its own per rule
-                if (level.compareTo(minLevel) >= 0
-                        && budgets.computeIfAbsent(ref + '\u001f' + exercise, k -> new Budget())
-                                .take(nowMinute, budgetPerMinute)) {
-                    raise.add(toAlert(ref, d, level, origin, now, exercise));
+                Budget budget = level.compareTo(minLevel) >= 0
+                        ? budgets.computeIfAbsent(ref + '\u001f' + exercise, k -> new Budget())
+                        : null;
+                if (budget != null && budget.take(nowMinute, budgetPerMinute)) {
+                    charged.add(budget);
+                    addAlert(raise, charged, nowMinute, committed, () -> toAlert(ref, d, level, origin, now, exercise));
                 } else {
+                    if (budget != null) {
+                        charged.add(budget);
+                    }
                     suppressed++;
                 }
                 continue;
             }
-            stats.matched(ref, now);
-            if (level.compareTo(minLevel) < 0
-                    || !budgets.computeIfAbsent(ref, k -> new Budget()).take(nowMinute, budgetPerMinute)) {
-                stats.suppressed(ref);
+            matched.add(ref);
+            if (level.compareTo(minLevel) < 0) {
+                suppressedRefs.add(ref);
                 suppressed++;
                 continue;
             }
-            raise.add(toAlert(ref, d, level, origin, now, null));
+            Budget budget = budgets.computeIfAbsent(ref, k -> new Budget());
+            charged.add(budget);
+            if (!budget.take(nowMinute, budgetPerMinute)) {
+                suppressedRefs.add(ref);
+                suppressed++;
+                continue;
+            }
+            addAlert(raise, charged, nowMinute, committed, () -> toAlert(ref, d, level, origin, now, null));
         }
         if (!raise.isEmpty()) {
-            alerts.raise(raise);
+            try {
+                alerts.raise(raise);
+            } catch (RuntimeException e) {
+                if (!committed) {
+                    for (Budget b : charged) {
+                        b.refund(nowMinute);
+                    }
+                    throw e;
+                }
+                defer(raise, now, e);
+            }
+        }
+        for (RuleFailure f : result.errors()) {
+            stats.failed(active.refOf(f.ruleId()), f.message(), now);
+        }
+        for (String ref : matched) {
+            stats.matched(ref, now);
+        }
+        for (String ref : suppressedRefs) {
+            stats.suppressed(ref);
         }
         metrics.batch(
                 batch.size(),
@@ -155,6 +233,157 @@ class DefaultDetectionService implements DetectionService {
                 suppressed,
                 result.errors().size(),
                 System.nanoTime() - start);
+    }
+
+    /**
+     * Adds the alert {@code make} builds. When building throws (a value the alert cannot carry): for base detections
+     * the budgets are refunded and the exception reaches the pipeline, which isolates the event; for a committed
+     * firing the alert is counted as lost (retrying the batch would count it twice in its windows).
+     */
+    private void addAlert(
+            List<NewAlert> raise,
+            List<Budget> charged,
+            long nowMinute,
+            boolean committed,
+            java.util.function.Supplier<NewAlert> make) {
+        try {
+            raise.add(make.get());
+        } catch (RuntimeException e) {
+            if (!committed) {
+                for (Budget b : charged) {
+                    b.refund(nowMinute);
+                }
+                throw e;
+            }
+            metrics.firingsLost(1);
+            log.error("could not build the alert of a correlation firing; it is lost", e);
+        }
+    }
+
+    /** Correlation alerts kept for a retry (the correlation state will not produce them again). */
+    private record Deferred(NewAlert alert, Instant since) {}
+
+    /** Correlation firings whose alerts are not stored yet, oldest first; guarded by itself. */
+    private final java.util.ArrayDeque<Deferred> deferred = new java.util.ArrayDeque<>();
+
+    /** At most this many firings wait for the alert store; beyond it the oldest is counted as lost. */
+    static final int MAX_DEFERRED = 10_000;
+
+    /** A firing whose alert could not be stored for this long is counted as lost. */
+    static final java.time.Duration MAX_DEFER = java.time.Duration.ofHours(1);
+
+    private void defer(List<NewAlert> raise, Instant now, RuntimeException cause) {
+        int lost = 0;
+        synchronized (deferred) {
+            for (NewAlert a : raise) {
+                deferred.addLast(new Deferred(a, now));
+                if (deferred.size() > MAX_DEFERRED) {
+                    deferred.pollFirst();
+                    lost++;
+                }
+            }
+        }
+        metrics.firingsDeferred(raise.size(), deferredAlerts());
+        log.warn(
+                "could not store {} correlation alerts ({}); they are retried every tick for up to {}",
+                raise.size(),
+                cause.toString(),
+                MAX_DEFER);
+        if (lost > 0) {
+            lost(lost, "more than " + MAX_DEFERRED + " were waiting");
+        }
+    }
+
+    private void lost(int n, String why) {
+        metrics.firingsLost(n);
+        log.error("{} correlation alerts could not be stored and are lost ({})", n, why);
+    }
+
+    /** Number of correlation alerts waiting to be stored. */
+    int deferredAlerts() {
+        synchronized (deferred) {
+            return deferred.size();
+        }
+    }
+
+    /**
+     * Stores the deferred correlation alerts: all at once, and when that fails, by halves down to the single alert
+     * that fails while its sibling half is stored (poison: counted as lost). When both halves fail the store is down:
+     * they wait for the next tick, up to {@link #MAX_DEFER}.
+     */
+    void retryDeferred() {
+        List<Deferred> todo;
+        synchronized (deferred) {
+            if (deferred.isEmpty()) {
+                return;
+            }
+            todo = new ArrayList<>(deferred);
+            deferred.clear();
+        }
+        List<Deferred> left = new ArrayList<>();
+        store(todo, left);
+        if (left.isEmpty()) {
+            metrics.firingsDeferred(0, deferredAlerts());
+            return;
+        }
+        Instant now = clock.instant();
+        int expired = 0;
+        synchronized (deferred) {
+            for (int i = left.size() - 1; i >= 0; i--) {
+                Deferred d = left.get(i);
+                if (java.time.Duration.between(d.since(), now).compareTo(MAX_DEFER) > 0) {
+                    expired++;
+                } else {
+                    deferred.addFirst(d);
+                }
+            }
+        }
+        metrics.firingsDeferred(0, deferredAlerts());
+        if (expired > 0) {
+            lost(expired, "the alert store failed for more than " + MAX_DEFER);
+        }
+    }
+
+    /** Stores {@code todo}; what failed systemically goes to {@code left}. True when all of it was stored. */
+    private boolean store(List<Deferred> todo, List<Deferred> left) {
+        if (tryRaise(todo)) {
+            return true;
+        }
+        if (todo.size() == 1) {
+            left.addAll(todo);
+            return false;
+        }
+        int mid = todo.size() / 2;
+        List<Deferred> a = todo.subList(0, mid);
+        List<Deferred> b = todo.subList(mid, todo.size());
+        boolean okA = tryRaise(a);
+        boolean okB = tryRaise(b);
+        if (!okA && !okB) {
+            left.addAll(todo);
+            return false;
+        }
+        List<Deferred> failedHalf = okA ? b : a;
+        if (okA && okB) {
+            return true;
+        }
+        if (failedHalf.size() == 1) {
+            lost(1, "alert of rule " + failedHalf.get(0).alert().ruleId() + " refused by the alert store");
+            return false;
+        }
+        return store(failedHalf, left);
+    }
+
+    private boolean tryRaise(List<Deferred> todo) {
+        List<NewAlert> batch = new ArrayList<>(todo.size());
+        for (Deferred d : todo) {
+            batch.add(d.alert());
+        }
+        try {
+            alerts.raise(batch);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -21,6 +21,10 @@ class DetectionMetrics {
     private final Counter withheld;
     private final Counter late;
     private final Counter evicted;
+    private final Counter firingsDeferred;
+    private final Counter firingsLost;
+    private final java.util.concurrent.atomic.AtomicInteger firingsWaiting =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     DetectionMetrics(MeterRegistry registry) {
         withheld = counter(
@@ -33,6 +37,15 @@ class DetectionMetrics {
                 "detections older than the correlation watermark, not folded into any window");
         evicted = counter(
                 registry, "vigil.detection.correlation.evicted", "correlation groups evicted to honour the state caps");
+        firingsDeferred = counter(
+                registry,
+                "vigil.detection.correlation.firings.deferred",
+                "correlation alerts that could not be stored at once and were kept for a retry");
+        firingsLost = counter(
+                registry,
+                "vigil.detection.correlation.firings.lost",
+                "correlation alerts given up: refused by the alert store, or waiting beyond the bound");
+        registry.gauge("vigil.detection.correlation.firings.waiting", firingsWaiting);
         events = counter(registry, "vigil.detection.events", "events evaluated by the engine");
         unevaluated =
                 counter(registry, "vigil.detection.events.unevaluated", "events received while no rule was active");
@@ -87,6 +100,16 @@ class DetectionMetrics {
 
     void withheld() {
         withheld.increment();
+    }
+
+    /** {@code n} more correlation alerts deferred; {@code waiting} now wait for the alert store. */
+    void firingsDeferred(int n, int waiting) {
+        firingsDeferred.increment(n);
+        firingsWaiting.set(waiting);
+    }
+
+    void firingsLost(int n) {
+        firingsLost.increment(n);
     }
 
     void late() {

@@ -1,0 +1,347 @@
+package dev.vigil.server.detection.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.engine.EngineOptions;
+import dev.vigil.engine.correlate.CorrelationOptions;
+import dev.vigil.server.alerts.Alert;
+import dev.vigil.server.alerts.AlertQuery;
+import dev.vigil.server.alerts.AlertService;
+import dev.vigil.server.alerts.NewAlert;
+import dev.vigil.server.ingest.DurableJournal;
+import dev.vigil.server.ingest.IngestPipeline;
+import dev.vigil.server.normalize.IngestedEvent;
+import dev.vigil.server.testing.TestEvents;
+import dev.vigil.server.testing.VigilServerTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A batch that fails after matching — storing its alerts throws, for one poisoned record (the pipeline bisects the
+ * batch to isolate it) or for all of them while the alert store is down (the pipeline retries the batch whole) — is
+ * counted once in the Sigma correlation windows: the event_count correlation fires at the event that reaches its
+ * threshold in a clean run, not earlier through events counted again on every retry. Real engine, real ingest
+ * pipeline (durable journal contract, retry with backoff), real alert store in PostgreSQL; only the alert store's
+ * failures are injected.
+ */
+@VigilServerTest
+class CorrelationRetryTest {
+    static final String POISON = "POISON-ALERT";
+
+    @Autowired
+    AlertService realAlerts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
+
+    @Autowired
+    JsonMapper json;
+
+    @Autowired
+    DetectionProperties properties;
+
+    @Autowired
+    MeterRegistry meters;
+
+    /** How many of the next {@code raise} calls throw as if the database were down. */
+    final AtomicInteger storeDownFor = new AtomicInteger();
+
+    final AtomicInteger raiseCalls = new AtomicInteger();
+
+    /**
+     * The real alert store, failing on demand: a batch holding an alert of a poisoned record is refused (the record
+     * stands for a value the store rejects), and the next {@link #storeDownFor} calls fail whole.
+     */
+    AlertService flakyAlerts;
+
+    String correlation;
+    String alarm;
+    String marker;
+    ActiveRules rules;
+    DefaultDetectionService detection;
+
+    @BeforeEach
+    void setUp() {
+        flakyAlerts = (AlertService) Proxy.newProxyInstance(
+                AlertService.class.getClassLoader(), new Class<?>[] {AlertService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("raise")) {
+                        raiseCalls.incrementAndGet();
+                        if (storeDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new org.springframework.dao.DataAccessResourceFailureException(
+                                    "connection refused (injected)");
+                        }
+                        @SuppressWarnings("unchecked")
+                        List<NewAlert> batch = (List<NewAlert>) args[0];
+                        for (NewAlert a : batch) {
+                            if (a.raw() != null && a.raw().contains(POISON)) {
+                                throw new org.springframework.dao.DataIntegrityViolationException(
+                                        "value refused (injected)");
+                            }
+                        }
+                    }
+                    try {
+                        return method.invoke(realAlerts, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        marker = "retry-marker-" + suffix;
+        correlation = UUID.randomUUID().toString();
+        alarm = UUID.randomUUID().toString();
+        String yaml = """
+                title: Failed login %1$s
+                id: %2$s
+                name: failed_login_%1$s
+                status: test
+                logsource:
+                  product: retrytest
+                detection:
+                  selection:
+                    message|contains: '%3$s'
+                  condition: selection
+                level: low
+                ---
+                title: Alarm %1$s
+                id: %4$s
+                status: test
+                logsource:
+                  product: retrytest
+                detection:
+                  selection:
+                    message|contains: 'alarm'
+                  condition: selection
+                level: high
+                ---
+                title: Five failed logins %1$s
+                id: %5$s
+                status: test
+                correlation:
+                  type: event_count
+                  rules:
+                    - failed_login_%1$s
+                  group-by:
+                    - user
+                  timespan: 1h
+                  condition:
+                    gte: 5
+                level: high
+                """.formatted(suffix, UUID.randomUUID(), marker, alarm, correlation);
+        // an engine of its own with no out-of-order allowance, so the firing happens in the batch that completes it
+        rules = new ActiveRules(
+                Set.of(),
+                EngineOptions.defaults(),
+                CorrelationOptions.defaults().withAllowance(Duration.ZERO),
+                e -> {});
+        String origin = "retry-" + suffix + ".yml";
+        Map<String, String> enabled = new HashMap<>();
+        for (ActiveRules.Item i : rules.parse(origin, yaml).items()) {
+            enabled.put(i.ref(), origin);
+        }
+        rules.swap(rules.compile(
+                List.of(new RuleRepository.StoredFile(origin, yaml, ActiveRules.sha256(yaml), Instant.now())),
+                enabled,
+                Set.of()));
+        assertThat(rules.current().refused()).isEmpty();
+        detection = new DefaultDetectionService(
+                rules,
+                flakyAlerts,
+                new RuleStatsRegistry(jdbc),
+                new DetectionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                clock,
+                json,
+                properties);
+    }
+
+    /** A journal that makes every batch durable at once (the contract the event store implements). */
+    static final class InstantJournal implements DurableJournal {
+        final AtomicLong nextId = new AtomicLong(1);
+
+        @Override
+        public Entry append(List<IngestedEvent> events) {
+            long first = nextId.getAndAdd(events.size());
+            List<IngestedEvent> stored = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                stored.add(events.get(i).withId(first + i));
+            }
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            return new Entry() {
+                @Override
+                public List<IngestedEvent> events() {
+                    return stored;
+                }
+
+                @Override
+                public CompletableFuture<Void> durable() {
+                    return done;
+                }
+
+                @Override
+                public void index() {}
+
+                @Override
+                public void evaluated() {}
+            };
+        }
+
+        @Override
+        public Iterator<Entry> unevaluated() {
+            return Collections.emptyIterator();
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+    }
+
+    IngestedEvent event(String user, String message, int second) {
+        Instant t = Instant.parse("2026-03-01T10:00:00Z").plusSeconds(second);
+        IngestedEvent e = TestEvents.ingested(
+                "retry-src", "retry-app", Map.of("message", message, "user", user, "@timestamp", t.toString()));
+        return CorrelationTest.withProduct("retrytest").apply(e);
+    }
+
+    /** Four failed logins of {@code user} with, in the middle, {@code extra}. */
+    List<IngestedEvent> fourFailuresAnd(String user, String extra) {
+        List<IngestedEvent> batch = new ArrayList<>();
+        batch.add(event(user, marker + " 1", 1));
+        batch.add(event(user, marker + " 2", 2));
+        batch.add(event(user, extra, 3));
+        batch.add(event(user, marker + " 3", 4));
+        batch.add(event(user, marker + " 4", 5));
+        return batch;
+    }
+
+    List<Alert> alertsOf(String rule, String user) {
+        return realAlerts.find(new AlertQuery(null, rule, null, null, null, null, null, null, 0, 500)).items().stream()
+                .filter(a -> a.entities().containsValue(user) || a.event().contains(user))
+                .toList();
+    }
+
+    int contributing(Alert a) {
+        JsonNode c = json.readTree(a.correlation());
+        return c.path("contributing").size();
+    }
+
+    static void await(BooleanSupplier c) throws InterruptedException {
+        for (int i = 0; i < 3000 && !c.getAsBoolean(); i++) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        assertThat(c.getAsBoolean()).isTrue();
+    }
+
+    /** Runs batches through a pipeline with a durable journal into the flaky detection, one at a time. */
+    void run(IngestPipeline pipeline, List<IngestedEvent> batch) throws InterruptedException {
+        long before = pipeline.deliveredEvents() + pipeline.failedEvents();
+        assertThat(pipeline.offer(batch)).isNotNull();
+        await(() -> pipeline.deliveredEvents() + pipeline.failedEvents() == before + batch.size());
+    }
+
+    IngestPipeline pipeline() {
+        return new IngestPipeline(10_000, 64 << 20, 1, new InstantJournal(), detection::process, Duration.ofMinutes(1));
+    }
+
+    @Test
+    void aPoisonedRecordIsolatedByBisectionDoesNotCountItsNeighboursTwice() throws Exception {
+        String user = "alice-" + UUID.randomUUID();
+        try (IngestPipeline pipeline = pipeline()) {
+            // the poisoned record matches the failed-login rule too and raises an alarm the store refuses: the first
+            // attempt fails after matching (formerly after the four failures were counted), then each half is
+            // tried, and the halves of the failing half, down to the record alone
+            run(pipeline, fourFailuresAnd(user, marker + " alarm " + POISON));
+            assertThat(pipeline.failedEvents()).isEqualTo(1);
+            assertThat(pipeline.deliveredEvents()).isEqualTo(4);
+            assertThat(raiseCalls.get()).isGreaterThan(1);
+            // four failures counted once (the poisoned one was not evaluated): below the threshold of five
+            assertThat(alertsOf(correlation, user)).isEmpty();
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
+
+            // the fifth failure reaches the threshold: exactly one alert, over exactly five events
+            run(pipeline, List.of(event(user, marker + " 5", 6)));
+            List<Alert> fired = alertsOf(correlation, user);
+            assertThat(fired).hasSize(1);
+            assertThat(contributing(fired.get(0))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aBatchRetriedWholeWhileTheAlertStoreIsDownIsCountedOnce() throws Exception {
+        String user = "bob-" + UUID.randomUUID();
+        try (IngestPipeline pipeline = pipeline()) {
+            // an alarm in each half, so both halves fail too and the batch is retried whole (with backoff)
+            List<IngestedEvent> batch = fourFailuresAnd(user, "alarm 1 for " + user);
+            batch.add(4, event(user, "alarm 2 for " + user, 4));
+            // the alert store is down for the first attempt, both halves and the first whole retry
+            storeDownFor.set(4);
+            run(pipeline, batch);
+            assertThat(storeDownFor.get()).isZero();
+            assertThat(raiseCalls.get()).isEqualTo(5);
+            assertThat(pipeline.failedEvents()).isZero();
+            assertThat(pipeline.deliveredEvents()).isEqualTo(6);
+            assertThat(alertsOf(alarm, user)).hasSize(2);
+            assertThat(alertsOf(correlation, user)).isEmpty();
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
+
+            run(pipeline, List.of(event(user, marker + " 5", 6)));
+            List<Alert> fired = alertsOf(correlation, user);
+            assertThat(fired).hasSize(1);
+            assertThat(contributing(fired.get(0))).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aFiringWhoseAlertCannotBeStoredIsDeferredNotRecounted() throws Exception {
+        String user = "carol-" + UUID.randomUUID();
+        try (IngestPipeline pipeline = pipeline()) {
+            run(pipeline, fourFailuresAnd(user, marker + " 5"));
+            assertThat(alertsOf(correlation, user)).hasSize(1);
+
+            // two hours later five more fire again — while the alert store is down: the batch is done (retrying it
+            // would count it twice), the firing's alert waits
+            List<IngestedEvent> next = new ArrayList<>();
+            for (int i = 6; i <= 10; i++) {
+                next.add(event(user, marker + " " + i, 7200 + i));
+            }
+            storeDownFor.set(1);
+            run(pipeline, next);
+            assertThat(pipeline.failedEvents()).isZero();
+            assertThat(detection.deferredAlerts()).isEqualTo(1);
+            assertThat(alertsOf(correlation, user)).hasSize(1);
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(10);
+
+            // the next tick stores it
+            detection.tick();
+            assertThat(detection.deferredAlerts()).isZero();
+            List<Alert> fired = alertsOf(correlation, user);
+            assertThat(fired).hasSize(2);
+            assertThat(fired).allSatisfy(a -> assertThat(contributing(a)).isEqualTo(5));
+        }
+    }
+}
