@@ -175,7 +175,7 @@ public final class IngestPipeline implements AutoCloseable {
      * journal, roughly four times the raw size, plus object overhead. An estimate that errs high keeps the bound
      * honest.
      */
-    static long estimateBytes(IngestedEvent e) {
+    public static long estimateBytes(IngestedEvent e) {
         return 512L + 4L * (e.raw() == null ? 0 : e.raw().length());
     }
 

@@ -76,6 +76,27 @@ public final class InFlightGate {
             }
         }
 
+        /**
+         * Grows the lease to {@code total} bytes, taking up to {@code ahead} more when they fit (so a reader growing by
+         * small steps takes the gate's lock once per {@code ahead} bytes, not once per record); throws {@link Full}
+         * when not even {@code total} fits.
+         */
+        void require(long total, long ahead) {
+            if (total <= held) {
+                return;
+            }
+            synchronized (InFlightGate.this) {
+                long extra = Math.max(0, Math.min(ahead, max - used - (total - held)));
+                if (extra > 0) {
+                    used += total + extra - held;
+                    held = total + extra;
+                    peak = Math.max(peak, used);
+                    return;
+                }
+            }
+            require(total);
+        }
+
         /** {@link #ensure} that throws {@link Full} instead of returning false (for use inside a reader). */
         void require(long total) {
             if (!ensure(total)) {

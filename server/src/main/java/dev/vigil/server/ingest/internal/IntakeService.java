@@ -130,6 +130,10 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         if ((long) batch.events.size() + batch.rejectedCount() >= pipeline.maxEvents()) {
             throw new TooManyRecords(pipeline.maxEvents());
         }
+        if (batch.budget != null) {
+            // the events parsed so far, charged to the in-flight gate (may throw InFlightGate.Full: 429)
+            batch.budget.parsed(batch.estimatedBytes());
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ syslog
@@ -165,6 +169,8 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         for (SyslogFrame f : frames) {
             bytes += f instanceof SyslogFrame.Text t ? t.text().length() : 0;
         }
+        // the frames' text and the heap of the events parsed from them
+        bytes += batch.estimatedBytes();
         try (InFlightGate.Lease lease = gate.lease()) {
             if (!lease.ensure(bytes)) {
                 // too much in flight across all intakes: TCP stops reading (onDrained), UDP counts a drop
@@ -282,6 +288,8 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         Instant now = clock.instant();
         PendingBatch batch = new PendingBatch();
         List<LineError> errors = new ArrayList<>();
+        RequestBudget budget = new RequestBudget(lease, contentLength);
+        batch.budget = budget;
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
             reader.read(
@@ -318,7 +326,8 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                             }
                         }
                     },
-                    total -> lease.require(Math.max(total, contentLength)));
+                    budget::decoded);
+            budget.parsed(batch.estimatedBytes());
         } catch (InFlightGate.Full e) {
             return new LinesResult(Status.BUSY, source.name(), 0, 0, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
@@ -398,11 +407,14 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         CompiledSource bound = boundSource == null ? null : registry.byName(boundSource);
         PendingBatch batch = new PendingBatch();
         List<BulkItem> items = new ArrayList<>();
+        RequestBudget budget = new RequestBudget(lease, contentLength);
+        batch.budget = budget;
         BulkParser parser = new BulkParser(pathIndex, now, bound, batch, items);
         LineReader reader = new LineReader(limits.maxRecordBytes(), limits.maxBodyBytes());
         try {
-            reader.read(body, gzip, parser, total -> lease.require(Math.max(total, contentLength)));
+            reader.read(body, gzip, parser, budget::decoded);
             parser.finish();
+            budget.parsed(batch.estimatedBytes());
         } catch (InFlightGate.Full e) {
             return new BulkResult(Status.BUSY, List.of(), inFlightBusy());
         } catch (LineReader.BodyException e) {
@@ -588,7 +600,7 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             if (!lease.ensure(body.length)) {
                 return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
             }
-            return ingestOtlp(body, json, boundSource, lease);
+            return ingestOtlp(body, json, boundSource, new RequestBudget(lease, body.length));
         }
     }
 
@@ -608,21 +620,21 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 throttledRequests.increment();
                 return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
             }
+            RequestBudget budget = new RequestBudget(lease, contentLength);
             byte[] body;
             try {
-                body = Bodies.readAll(
-                        raw, gzip, limits.maxBodyBytes(), total -> lease.require(Math.max(total, contentLength)));
+                body = Bodies.readAll(raw, gzip, limits.maxBodyBytes(), budget::decoded);
             } catch (InFlightGate.Full e) {
                 return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
             } catch (LineReader.BodyException e) {
                 badBodies.increment();
                 return new OtlpResult(e.tooLarge() ? Status.TOO_LARGE : Status.BAD_BODY, 0, 0, e.getMessage());
             }
-            return ingestOtlp(body, json, boundSource, lease);
+            return ingestOtlp(body, json, boundSource, budget);
         }
     }
 
-    private OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource, InFlightGate.Lease lease) {
+    private OtlpResult ingestOtlp(byte[] body, boolean json, String boundSource, RequestBudget budget) {
         if (pipeline.isSaturated()) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");
@@ -641,10 +653,16 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         Instant now = clock.instant();
         CompiledSource bound = boundSource == null ? null : registry.byName(boundSource);
         PendingBatch batch = new PendingBatch();
+        batch.budget = budget;
         String firstError = null;
         int n = 0;
         for (OtlpLogsDecoder.Decoded r : records) {
             n++;
+            try {
+                checkRoom(batch);
+            } catch (InFlightGate.Full e) {
+                return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+            }
             CompiledSource source = bound != null
                     ? bound
                     : registry.resolve(Intake.OTLP, new SourceMatcher.Attributes(null, null, null, null, r.service()));
@@ -690,8 +708,13 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
                 }
             }
         }
+        try {
+            budget.parsed(batch.estimatedBytes());
+        } catch (InFlightGate.Full e) {
+            return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+        }
         CompletableFuture<Void> ack = pipeline.offer(batch.events);
-        lease.close();
+        budget.release();
         if (ack == null) {
             throttledRequests.increment();
             return new OtlpResult(Status.BUSY, 0, 0, "the intake pipeline is full; retry later");

@@ -21,7 +21,18 @@ final class PendingBatch {
     void add(CompiledSource source, IngestedEvent event) {
         events.add(event);
         eventSources.add(source);
+        estimatedBytes += dev.vigil.server.ingest.IngestPipeline.estimateBytes(event);
     }
+
+    /** The heap the events taken so far are estimated to occupy (the pipeline's estimate, see its queue budget). */
+    long estimatedBytes() {
+        return estimatedBytes;
+    }
+
+    /** Where a request's reader claims the events' heap from the in-flight gate (null: not gated here). */
+    RequestBudget budget;
+
+    private long estimatedBytes;
 
     void reject(CompiledSource source, Rejection r) {
         rejectedSources.add(source);
