@@ -641,7 +641,32 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
         }
         List<OtlpLogsDecoder.Decoded> records;
         try {
-            records = json ? OtlpLogsDecoder.decodeJson(body) : OtlpLogsDecoder.decodeProtobuf(body);
+            // charged to the gate record by record while decoding (each record's map repeats the resource's and
+            // scope's attributes), and stopped at the pipeline's event budget rather than after decoding it all
+            long maxRecords = pipeline.maxEvents();
+            if (!json) {
+                // protobuf-java materialises the whole request: count its records first, charge them, and refuse
+                // beyond the event budget before any is built
+                long count = OtlpLogsDecoder.countProtobufRecords(body);
+                if (count > maxRecords) {
+                    throw new TooManyRecords(maxRecords);
+                }
+                budget.decoding(Math.max(0, count) * OtlpLogsDecoder.PROTOBUF_RECORD_COST);
+            }
+            java.util.function.LongConsumer perRecord = cost -> {
+                if (budget.records() >= maxRecords) {
+                    throw new TooManyRecords(maxRecords);
+                }
+                budget.decodedRecord(cost);
+            };
+            records = json
+                    ? OtlpLogsDecoder.decodeJson(body, perRecord)
+                    : OtlpLogsDecoder.decodeProtobuf(body, perRecord);
+        } catch (InFlightGate.Full e) {
+            return new OtlpResult(Status.BUSY, 0, 0, inFlightBusy());
+        } catch (TooManyRecords e) {
+            badBodies.increment();
+            return new OtlpResult(Status.TOO_LARGE, 0, 0, e.getMessage());
         } catch (OtlpLogsDecoder.InvalidBody e) {
             badBodies.increment();
             return new OtlpResult(Status.BAD_BODY, 0, 0, e.getMessage());

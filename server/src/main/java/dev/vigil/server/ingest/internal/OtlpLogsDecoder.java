@@ -62,6 +62,68 @@ public final class OtlpLogsDecoder {
     }
 
     public static List<Decoded> decodeProtobuf(byte[] body) throws InvalidBody {
+        return decodeProtobuf(body, cost -> {});
+    }
+
+    /**
+     * The heap one decoded record's field map is estimated to take: every record gets its own map holding the
+     * resource's and scope's attributes too, so a compact export (thousands of tiny records under one resource with
+     * many attributes) expands far beyond its body. Told to the caller per record (it may throw to stop decoding).
+     */
+    static long recordCost(Map<String, Object> fields) {
+        return 64L + 48L * fields.size();
+    }
+
+    /**
+     * Heap a protobuf log record is estimated to take while the whole request is parsed (message objects, their
+     * lists and field values beyond the bytes of the body): an empty record is two bytes on the wire.
+     */
+    static final long PROTOBUF_RECORD_COST = 160;
+
+    /**
+     * The number of log records in a protobuf {@code ExportLogsServiceRequest}, counted without decoding it (one
+     * pass, no allocation per record), so a request is refused for its record count, or charged for them, before
+     * protobuf-java materialises every record; -1 when the body is malformed ({@link #decodeProtobuf} says why).
+     */
+    static long countProtobufRecords(byte[] body) {
+        try {
+            return count(com.google.protobuf.CodedInputStream.newInstance(body), 0);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** resource_logs (1) → scope_logs (2) → log_records (2). */
+    private static final int[] RECORD_PATH = {1, 2, 2};
+
+    private static long count(com.google.protobuf.CodedInputStream in, int depth) throws java.io.IOException {
+        long n = 0;
+        while (true) {
+            int tag = in.readTag();
+            if (tag == 0) {
+                return n;
+            }
+            if (com.google.protobuf.WireFormat.getTagFieldNumber(tag) == RECORD_PATH[depth]
+                    && com.google.protobuf.WireFormat.getTagWireType(tag)
+                            == com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                int length = in.readRawVarint32();
+                if (depth == RECORD_PATH.length - 1) {
+                    in.skipRawBytes(length);
+                    n++;
+                } else {
+                    int limit = in.pushLimit(length);
+                    n += count(in, depth + 1);
+                    in.popLimit(limit);
+                }
+            } else if (!in.skipField(tag)) {
+                return n;
+            }
+        }
+    }
+
+    /** As {@link #decodeProtobuf(byte[])}, telling {@code perRecord} each decoded record's {@link #recordCost}. */
+    public static List<Decoded> decodeProtobuf(byte[] body, java.util.function.LongConsumer perRecord)
+            throws InvalidBody {
         ExportLogsServiceRequest request;
         try {
             request = ExportLogsServiceRequest.parseFrom(body);
@@ -124,6 +186,7 @@ public final class OtlpLogsDecoder {
                     f.putAll(scope);
                     f.putAll(resource);
                     out.add(new Decoded(f, service));
+                    perRecord.accept(recordCost(f));
                 }
             }
         }
@@ -162,6 +225,11 @@ public final class OtlpLogsDecoder {
     // ------------------------------------------------------------------------------------------------ JSON
 
     public static List<Decoded> decodeJson(byte[] body) throws InvalidBody {
+        return decodeJson(body, cost -> {});
+    }
+
+    /** As {@link #decodeJson(byte[])}, telling {@code perRecord} each decoded record's {@link #recordCost}. */
+    public static List<Decoded> decodeJson(byte[] body, java.util.function.LongConsumer perRecord) throws InvalidBody {
         JsonNode root;
         try {
             root = JSON.readTree(body);
@@ -202,9 +270,12 @@ public final class OtlpLogsDecoder {
                 }
                 for (JsonNode r : array(field(sl, "logRecords", "log_records"), "logRecords")) {
                     try {
-                        out.add(new Decoded(jsonRecord(r, scope, resource), service));
+                        Map<String, Object> f = jsonRecord(r, scope, resource);
+                        out.add(new Decoded(f, service));
+                        perRecord.accept(recordCost(f));
                     } catch (InvalidBody e) {
                         out.add(new Decoded(Map.of(), service, e.getMessage()));
+                        perRecord.accept(recordCost(Map.of()));
                     }
                 }
             }

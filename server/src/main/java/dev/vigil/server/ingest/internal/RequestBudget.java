@@ -19,6 +19,8 @@ final class RequestBudget {
     private final long declared;
     private long decoded;
     private long parsed;
+    private long records;
+    private long structures;
 
     RequestBudget(InFlightGate.Lease lease, long declared) {
         this.lease = lease;
@@ -29,6 +31,24 @@ final class RequestBudget {
     void decoded(long total) {
         decoded = total;
         grow();
+    }
+
+    /** Decoding the body is estimated to take {@code bytes} more (beyond the records it yields). */
+    void decoding(long bytes) {
+        structures += bytes;
+        grow();
+    }
+
+    /** One more decoded record (OTLP: decoded whole before its events are made) takes {@code cost} bytes. */
+    void decodedRecord(long cost) {
+        records++;
+        structures += cost;
+        grow();
+    }
+
+    /** Records decoded so far ({@link #decodedRecord}). */
+    long records() {
+        return records;
     }
 
     /** The events parsed so far are estimated to take {@code estimate} bytes of heap. */
@@ -43,7 +63,7 @@ final class RequestBudget {
     }
 
     private void grow() {
-        long need = Math.max(decoded, declared) + parsed;
+        long need = Math.max(decoded, declared) + structures + parsed;
         if (need > lease.held()) {
             lease.require(need, AHEAD);
         }

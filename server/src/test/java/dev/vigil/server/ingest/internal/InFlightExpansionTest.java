@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import dev.vigil.server.ingest.IngestPipeline;
+import dev.vigil.server.testing.TestApi;
 import dev.vigil.server.testing.VigilServerTest;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -133,6 +134,37 @@ class InFlightExpansionTest {
         HttpResponse<String> again =
                 postGzip("/api/v1/ingest/other", "{\"m\":\"gz\"}\n".getBytes(StandardCharsets.UTF_8));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aCompactOtlpExportIsChargedForTheRecordsItDecodesInto() throws Exception {
+        InFlightGate gate = intake.gate();
+        InFlightLimitTest.await(() -> gate.used() == 0);
+        // 1,000 tiny records under one resource of 50 attributes: about 12 KB on the wire; every record's fields (and
+        // its event's raw JSON) repeat the 50 attributes
+        byte[] body = OtlpRecordCountTest.export(1, 1, 1000, 50);
+        assertThat((long) body.length).isLessThan(gate.max() / 10);
+        // another request holds a little of the gate: this one is no longer alone, so it must fit
+        try (InFlightGate.Lease other = gate.lease()) {
+            assertThat(other.ensure(1)).isTrue();
+            var refused = TestApi.admin(port).post("/v1/logs", "application/x-protobuf", body);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isEqualTo("1");
+        }
+        InFlightLimitTest.await(() -> gate.used() == 0);
+        // alone it is admitted (a request alone may exceed the budget, so no client is refused for good)
+        var accepted = TestApi.admin(port).post("/v1/logs", "application/x-protobuf", body);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(200);
+        InFlightLimitTest.await(() -> gate.used() == 0);
+    }
+
+    @Test
+    void anOtlpExportOfMoreRecordsThanTheEventBudgetIsRefusedBeforeDecoding() throws Exception {
+        // 250,000 small records (2 to 20 bytes each on the wire) exceed the pipeline's 200,000-event budget
+        byte[] body = OtlpRecordCountTest.export(1, 1, 250_000, 0);
+        assertThat(body.length).isLessThan(4 * 1024 * 1024);
+        var r = TestApi.admin(port).post("/v1/logs", "application/x-protobuf", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
     }
 
     @Test
