@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  * requests cannot together exhaust the heap.
  *
  * <p>Each request holds a {@link Lease} that grows as its body is read (after decompression; up front by its
- * {@code Content-Length} when it has one, so an over-budget request is refused before a byte is read) and is released
- * once its events are offered to the pipeline. A lease that cannot grow is refused: HTTP answers 429 with
+ * {@code Content-Length} when it has one, so an over-budget request is refused before a byte is read) and as its
+ * records are decoded and parsed into events (their estimated heap, see {@link RequestBudget}), and is released once
+ * its events are offered to the pipeline. A lease that cannot grow is refused: HTTP answers 429 with
  * {@code Retry-After}, syslog TCP stops reading until {@link #onDrained} fires, UDP counts the read as dropped. A lease
  * may always grow while it is the only one holding bytes, so a single request larger than the whole budget (but
  * within {@code max-body-size}) still gets through when it is alone and no client is refused forever.

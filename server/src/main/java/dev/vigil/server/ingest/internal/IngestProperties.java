@@ -16,8 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param bulkVersion the Elasticsearch version the {@code _bulk} endpoint reports to clients
  * @param evaluationRetry how long a worker retries detection of a durable batch that failed (database down) before
  *     counting it as failed
- * @param maxInFlight request bodies (after decompression) being read and normalized at once across all HTTP ingest
- *     requests and syslog reads; beyond it HTTP answers 429 with Retry-After, syslog TCP stops reading and UDP
+ * @param maxInFlight what requests being read and normalized at once hold across all HTTP ingest requests and syslog
+ *     reads: body bytes after decompression plus the estimated heap of their decoded records and parsed events
+ *     ({@link RequestBudget}); beyond it HTTP answers 429 with Retry-After, syslog TCP stops reading and UDP
  *     counts drops. Unset: an eighth of the maximum heap
  */
 @ConfigurationProperties("vigil.ingest")
