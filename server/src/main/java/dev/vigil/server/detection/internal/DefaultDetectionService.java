@@ -227,7 +227,7 @@ class DefaultDetectionService implements DetectionService {
             stats.suppressed(ref);
         }
         metrics.batch(
-                batch.size(),
+                committed ? 0 : batch.size(), // a batch's events are counted with its base detections
                 result.detections().size(),
                 raise.size(),
                 suppressed,
