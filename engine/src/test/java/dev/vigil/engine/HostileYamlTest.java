@@ -180,4 +180,24 @@ class HostileYamlTest {
             assertThat(((Map<?, ?>) det.get("sel")).get("CommandLine")).isEqualTo(value);
         }
     }
+
+    @Test
+    void namesWithInvisibleCharactersAreRefusedAndTheRestOfTheFileLoads() {
+        String zeroWidth = rule("00000000-0000-4000-8000-000000000002", "x")
+                .replace("CommandLine:", "\"CommandLine\\u200b|contains\":");
+        String bidi = rule("00000000-0000-4000-8000-000000000003", "x")
+                .replace("    sel:", "    \"sel\\u202e\":")
+                .replace("condition: sel", "condition: all of them");
+        LoadResult r = RuleLoader.create(LoaderOptions.defaults())
+                .loadText("names.yml", rule(GOOD_ID, "x") + "---\n" + zeroWidth + "---\n" + bidi);
+        assertThat(r.rules()).extracting(x -> x.info().id()).containsExactly(GOOD_ID);
+        assertThat(r.refusals()).hasSize(2);
+        assertThat(r.refusals().get(0).yamlPath()).isEqualTo("document 2: detection.sel.CommandLine\u200b|contains");
+        assertThat(r.refusals().get(0).reason())
+                .isEqualTo("field name contains the invisible or control character U+200B at position 12 (a name"
+                        + " that only looks like another never matches)");
+        assertThat(r.refusals().get(1).yamlPath()).isEqualTo("document 3: detection.sel\u202e");
+        assertThat(r.refusals().get(1).reason())
+                .startsWith("search identifier contains the invisible or control" + " character U+202E at position 4");
+    }
 }
