@@ -248,6 +248,7 @@ public final class RuleParser {
         for (Map.Entry<?, ?> e : det.entrySet()) {
             String name = String.valueOf(e.getKey());
             if (reserved.contains(name)) continue;
+            checkVisible(name, "search identifier", base + "." + name);
             ids.put(name, selection(e.getValue(), base + "." + name));
         }
         if (ids.isEmpty()) throw new RuleException(base, "no search identifiers");
@@ -337,6 +338,33 @@ public final class RuleParser {
         return pi == p.length();
     }
 
+    /**
+     * Refuses a name with a character that is invisible or not text: controls (NUL, tab, newline), format characters
+     * (zero-width space and joiners, bidi overrides, soft hyphen), separators other than the space, lone surrogates.
+     * A field {@code Image\u200b} or an identifier that only looks like the one the condition names would silently
+     * never match. Values are not checked: matching such characters in events is legitimate (e.g. a right-to-left
+     * override in a file name).
+     */
+    static void checkVisible(String name, String what, String path) throws RuleException {
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int type = Character.getType(cp);
+            boolean bad = type == Character.CONTROL
+                    || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.SURROGATE
+                    || (type == Character.SPACE_SEPARATOR && cp != ' ');
+            if (bad) {
+                throw new RuleException(
+                        Modifiers.abbreviate(path),
+                        what + " contains the invisible or control character " + String.format("U+%04X", cp)
+                                + " at position " + (i + 1) + " (a name that only looks like another never matches)");
+            }
+            i += Character.charCount(cp);
+        }
+    }
+
     private Selection selection(Object v, String path) throws RuleException {
         if (v == null) throw new RuleException(path, "empty search identifier");
         if (v instanceof Map<?, ?> m) return allOf(m, path);
@@ -372,6 +400,7 @@ public final class RuleParser {
             }
             String key = String.valueOf(rawKey);
             String itemPath = path + "." + key;
+            checkVisible(key, "field name", itemPath);
             String[] parts = key.split("\\|", -1);
             String field = parts[0].isEmpty() ? null : parts[0];
             List<String> mods = new ArrayList<>();

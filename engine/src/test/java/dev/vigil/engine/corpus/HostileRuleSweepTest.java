@@ -56,10 +56,7 @@ class HostileRuleSweepTest {
 
     /** A mutation: the raw YAML text for the value, and modifiers to put on the field instead of its own (or null). */
     record Mutation(String name, String yaml, String modifiers) {
-        /**
-         * Large values (and the 20,000-deep list, which overflows the parser's stack) cost about a second a rule:
-         * they are tried on one rule each.
-         */
+        /** Large values are tried on one rule each (compiling a 1 MB value with base64offset or windash is slow). */
         int maxRules() {
             return yaml.length() > 20_000 ? HEAVY_RULES : Integer.MAX_VALUE;
         }
@@ -79,6 +76,10 @@ class HostileRuleSweepTest {
         m.add(new Mutation("1 MB string contains", "'" + MEGABYTE + "'", "|contains"));
         m.add(new Mutation("1 MB wildcards", "'" + "*?".repeat(1 << 19) + "'", null));
         m.add(new Mutation("deeply nested list", "[".repeat(20_000) + "]".repeat(20_000), null));
+        m.add(new Mutation("deeply nested maps", "{a: ".repeat(20_000) + "x" + "}".repeat(20_000), null));
+        m.add(new Mutation("map with a list key", "{[a, b]: c}", null));
+        m.add(new Mutation("cyclic alias", "&cycle [a, *cycle]", null));
+        m.add(new Mutation("invisible field name", "x", "\u200b|contains"));
         m.add(new Mutation("nested list", "[[[x]]]", null));
         m.add(new Mutation("empty list", "[]", null));
         m.add(new Mutation("null", "null", null));
