@@ -124,13 +124,6 @@ public final class SecretBox {
         return new SecretBox(current, previous, source);
     }
 
-    /** A fresh random key, base64 (for an operator generating the next key). */
-    public static String newKey() {
-        byte[] fresh = new byte[32];
-        RANDOM.nextBytes(fresh);
-        return Base64.getEncoder().encodeToString(fresh);
-    }
-
     /** The id (16 hex digits) of the current key, which seals. */
     public String keyId() {
         return current.hexId();
