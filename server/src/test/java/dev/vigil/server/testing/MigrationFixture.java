@@ -21,6 +21,31 @@ public final class MigrationFixture {
         return ds;
     }
 
+    /**
+     * A fresh database migrated as the server migrates it: every SQL migration and every Java migration of the server
+     * (the {@link JavaMigration} components under {@code dev.vigil.server}, module-internal, found by classpath
+     * scanning and constructed with {@code box}).
+     */
+    public static DataSource migratedDatabase(dev.vigil.server.platform.crypto.SecretBox box) {
+        DataSource ds = new DriverManagerDataSource(
+                TestPostgres.newDatabase(), TestPostgres.username(), TestPostgres.password());
+        var scanner = new org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new org.springframework.core.type.filter.AssignableTypeFilter(JavaMigration.class));
+        java.util.List<JavaMigration> java = new java.util.ArrayList<>();
+        for (var candidate : scanner.findCandidateComponents("dev.vigil.server")) {
+            try {
+                var ctor = Class.forName(candidate.getBeanClassName())
+                        .getDeclaredConstructor(dev.vigil.server.platform.crypto.SecretBox.class);
+                ctor.setAccessible(true);
+                java.add((JavaMigration) ctor.newInstance(box));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot construct " + candidate.getBeanClassName(), e);
+            }
+        }
+        flyway(ds, java.toArray(JavaMigration[]::new)).load().migrate();
+        return ds;
+    }
+
     /** The server's Flyway configuration ({@code application.yaml}) with these Java migrations. */
     public static org.flywaydb.core.api.configuration.FluentConfiguration flyway(
             DataSource ds, JavaMigration... javaMigrations) {

@@ -30,7 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /api/v1/sources} (admin): log sources with their counters. Creating a source issues its ingest token
- * (shown once in the answer); {@code POST /{name}/token} rotates it; deleting a source revokes its tokens.
+ * (shown once in the answer) when the caller holds {@code ingest} as well as {@code sources_write} ({@code token} is
+ * null otherwise); {@code POST /{name}/token} rotates it and needs both (403 otherwise, audited); deleting a source
+ * revokes its tokens.
  * {@code GET /{name}/rejections} lists its most recent refused records with reasons.
  */
 @RequirePermission(Permission.SOURCES_READ)

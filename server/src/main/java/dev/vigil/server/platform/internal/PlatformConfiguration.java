@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,20 +35,35 @@ class PlatformConfiguration {
     }
 
     /**
-     * The one key that encrypts signing secrets at rest (webhook subscriptions, notification channels, the on-call
-     * action-link key): {@code vigil.webhooks.secret-key}, named after its first user and kept so that existing
-     * installations keep decrypting, or a key generated in {@code DATA_DIR/webhook-key}. One key, not one per module:
-     * the secrets are of one kind and face one threat (a database dump or backup), and every node of a cluster must
-     * be given the same key, so a second key would only be a second thing to distribute and to lose.
+     * The one box that encrypts secrets at rest (webhook subscriptions, notification channels, the on-call action-link
+     * key): its current key is {@code vigil.secrets.key} or, as before that name existed, {@code
+     * vigil.webhooks.secret-key} (both set: they must agree), or a key generated in {@code DATA_DIR/webhook-key};
+     * {@code vigil.secrets.previous-keys} (comma-separated) only open, during a key rotation. One key, not one per
+     * module: the secrets are of one kind and face one threat (a database dump or backup), and every node of a
+     * cluster must be given the same key, so a second key would only be a second thing to distribute and to lose.
      */
     @Bean
     SecretBox secretBox(Environment environment, DataDirectory dataDirectory) {
-        // bound like the @ConfigurationProperties it used to be part of (relaxed names: VIGIL_WEBHOOKS_SECRETKEY, ...)
-        String key = Binder.get(environment)
-                .bind("vigil.webhooks.secret-key", String.class)
-                .orElse(null);
-        return SecretBox.load(key, dataDirectory.root().resolve("webhook-key"), "vigil.webhooks.secret-key");
+        // relaxed binding like @ConfigurationProperties: VIGIL_SECRETS_KEY, VIGIL_SECRETS_PREVIOUSKEYS, ...
+        Binder binder = Binder.get(environment);
+        String key = binder.bind(SECRETS_KEY, String.class).orElse(null);
+        String legacy = binder.bind(LEGACY_SECRET_KEY, String.class).orElse(null);
+        String property = SECRETS_KEY;
+        if (key == null || key.isBlank()) {
+            key = legacy;
+            property = LEGACY_SECRET_KEY;
+        } else if (legacy != null && !legacy.isBlank() && !legacy.strip().equals(key.strip())) {
+            throw new IllegalStateException(SECRETS_KEY + " and " + LEGACY_SECRET_KEY + " are both set and differ: set"
+                    + " only " + SECRETS_KEY + " (and the old key in " + PREVIOUS_KEYS + " while rotating)");
+        }
+        List<String> previous =
+                binder.bind(PREVIOUS_KEYS, Bindable.listOf(String.class)).orElse(List.of());
+        return SecretBox.load(key, previous, dataDirectory.root().resolve("webhook-key"), property);
     }
+
+    static final String SECRETS_KEY = "vigil.secrets.key";
+    static final String LEGACY_SECRET_KEY = "vigil.webhooks.secret-key";
+    static final String PREVIOUS_KEYS = "vigil.secrets.previous-keys";
 
     @Bean
     @ConditionalOnMissingBean

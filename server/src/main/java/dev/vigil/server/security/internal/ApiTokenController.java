@@ -6,11 +6,13 @@ import dev.vigil.server.platform.access.Role;
 import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.api.Paging;
+import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.security.ApiScope;
 import dev.vigil.server.security.ApiTokenInfo;
 import dev.vigil.server.security.ApiTokenService;
 import dev.vigil.server.security.IssuedApiToken;
+import dev.vigil.server.security.User;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -39,6 +41,11 @@ import org.springframework.web.bind.annotation.RestController;
  * integration or, with {@code userId}, a user. {@code "scope": "admin"} (issue 5) means an api token with the role
  * admin. Deny by default here too: a caller only issues tokens whose permissions it holds all of and that do not outlive
  * it ({@link AccessControl#grantable}, {@link AccessControl#issuableUntil}), and only revokes such tokens.
+ *
+ * <p>A personal token ({@code userId}) is issued only to its own user: minting one for another person would let the
+ * issuer act under that person's name (impersonation), and the audit log would attribute the issuer's acts to them.
+ * An administrator revokes anyone's token (audited), but mints none for someone else; the refusal is audited too.
+ * Integration tokens (no {@code userId}) are not a person's and stay with {@code tokens_write}.
  */
 @RestController
 @RequestMapping("/api/v1/tokens")
@@ -47,7 +54,10 @@ class ApiTokenController {
     private final AccessControl access;
     private final Clock clock;
 
-    ApiTokenController(ApiTokenService tokens, AccessControl access, Clock clock) {
+    private final AuditLog audit;
+
+    ApiTokenController(ApiTokenService tokens, AccessControl access, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.tokens = tokens;
         this.access = access;
         this.clock = clock;
@@ -94,6 +104,7 @@ class ApiTokenController {
     @RequirePermission(Permission.TOKENS_WRITE)
     ResponseEntity<IssuedApiToken> issue(@Valid @RequestBody IssueRequest request) {
         IssuedApiToken issued;
+        requireOwnUser(request);
         Instant expiresAt = access.limitExpiry(request.expiresAt());
         if (request.scope().strip().equalsIgnoreCase("admin")) {
             grantable(Set.of(Role.ADMIN));
@@ -124,6 +135,25 @@ class ApiTokenController {
         return tokens.revoke(id)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
+    }
+
+    /** A personal token only for the caller's own user; refused (403, audited) for anyone else's. */
+    private void requireOwnUser(IssueRequest request) {
+        if (request.userId() == null) {
+            return;
+        }
+        UUID me = access.currentUser().map(User::id).orElse(null);
+        if (!request.userId().equals(me)) {
+            String reason = "a personal token can be issued only by its own user (POST /api/v1/me/tokens): issuing one"
+                    + " for another user would be impersonation; an administrator may revoke it";
+            audit.record(
+                    "token_issue_denied",
+                    "user",
+                    request.userId().toString(),
+                    null,
+                    java.util.Map.of("name", request.name(), "reason", reason));
+            throw new AccessDeniedException(reason);
+        }
     }
 
     private void grantable(Set<Role> roles) {

@@ -33,7 +33,7 @@ class SealOnCallSecretsMigrationTest {
         byte[] stored = jdbc.sql("select value from oncall_secrets where name = 'action-link-hmac'")
                 .query(byte[].class)
                 .single();
-        assertThat(stored).isNotEqualTo(key).hasSize(12 + 32 + 16);
+        assertThat(stored).isNotEqualTo(key).hasSize(12 + 12 + 32 + 16); // header with key id, nonce, key, tag
         assertThat(box.openBytes(stored)).isEqualTo(key);
     }
 }

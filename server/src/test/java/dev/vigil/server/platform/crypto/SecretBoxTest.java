@@ -81,4 +81,41 @@ class SecretBoxTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("base64 of 32 bytes");
     }
+
+    @Test
+    void boxesNameTheirKeyAndPreviousKeysOnlyOpen() throws Exception {
+        String old = Base64.getEncoder().encodeToString("o".repeat(32).getBytes(StandardCharsets.US_ASCII));
+        SecretBox oldBox = SecretBox.load(old, dir.resolve("k"), "vigil.secrets.key");
+        SecretBox rotating = SecretBox.load(KEY_B64, java.util.List.of(old, KEY_B64, ""), dir.resolve("k"), "p");
+        assertThat(rotating.previousKeyIds()).containsExactly(oldBox.keyId());
+        assertThat(rotating.keyId()).hasSize(16).isNotEqualTo(oldBox.keyId());
+
+        byte[] sealedOld = oldBox.seal("before");
+        assertThat(SecretBox.keyIdOf(sealedOld)).contains(oldBox.keyId());
+        assertThat(rotating.open(sealedOld)).isEqualTo("before");
+        assertThat(rotating.isCurrent(sealedOld)).isFalse();
+        byte[] resealed = rotating.reseal(sealedOld);
+        assertThat(rotating.isCurrent(resealed)).isTrue();
+        assertThat(SecretBox.keyIdOf(resealed)).contains(rotating.keyId());
+        assertThatThrownBy(() -> oldBox.open(resealed)).hasMessageContaining(rotating.keyId());
+
+        // a legacy box (no key id) of the previous key opens too
+        byte[] nonce = new byte[12];
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(
+                Cipher.ENCRYPT_MODE,
+                new SecretKeySpec(Base64.getDecoder().decode(old), "AES"),
+                new GCMParameterSpec(128, nonce));
+        byte[] ct = c.doFinal("legacy".getBytes(StandardCharsets.UTF_8));
+        byte[] legacy = ByteBuffer.allocate(12 + ct.length).put(nonce).put(ct).array();
+        assertThat(SecretBox.keyIdOf(legacy)).isEmpty();
+        assertThat(rotating.open(legacy)).isEqualTo("legacy");
+        assertThat(rotating.canOpen(legacy)).isTrue();
+
+        // the key id is authenticated: a box relabelled with another configured key's id does not open
+        byte[] relabelled = oldBox.seal("x");
+        byte[] currentId = java.util.HexFormat.of().parseHex(rotating.keyId());
+        System.arraycopy(currentId, 0, relabelled, 4, 8);
+        assertThat(rotating.canOpen(relabelled)).isFalse();
+    }
 }

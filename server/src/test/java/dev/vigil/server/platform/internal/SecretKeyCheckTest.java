@@ -17,8 +17,8 @@ class SecretKeyCheckTest {
 
     @Test
     void aNodeWithAnotherKeyRefusesToStartAndOneWithTheSameKeyStarts() {
-        JdbcClient jdbc = JdbcClient.create(MigrationFixture.databaseAt("latest"));
         SecretBox first = SecretBox.load(null, dir.resolve("first-key"), "vigil.webhooks.secret-key");
+        JdbcClient jdbc = JdbcClient.create(MigrationFixture.migratedDatabase(first));
         new SecretKeyCheck(jdbc, first).afterSingletonsInstantiated();
         assertThatCode(() -> new SecretKeyCheck(jdbc, SecretBox.load(null, dir.resolve("first-key"), "k"))
                         .afterSingletonsInstantiated())
