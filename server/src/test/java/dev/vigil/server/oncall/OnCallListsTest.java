@@ -286,8 +286,8 @@ class OnCallListsTest {
         jdbc.sql("""
                         insert into oncall_overrides (id, schedule_id, kind, user_id, starts_at, ends_at, reason,
                             created_at, created_by)
-                        select gen_random_uuid(), ?, 'override', ?, ? + g * interval '1 hour',
-                            ? + g * interval '1 hour' + interval '30 minutes', 'ov-' || g, now(), 'test'
+                        select gen_random_uuid(), ?, 'override', ?, cast(? as timestamptz) + g * interval '1 hour',
+                            cast(? as timestamptz) + g * interval '1 hour' + interval '30 minutes', 'ov-' || g, now(), 'test'
                         from generate_series(0, 59) g""")
                 .params(
                         UUID.fromString(schedule),
@@ -298,8 +298,8 @@ class OnCallListsTest {
         Instant future = Instant.now().plus(Duration.ofDays(30));
         jdbc.sql("""
                         insert into oncall_leave (id, user_id, starts_at, ends_at, reason, created_at)
-                        select gen_random_uuid(), ?, ? + g * interval '1 day', ? + g * interval '1 day'
-                            + interval '2 hours', 'leave-' || g, now()
+                        select gen_random_uuid(), ?, cast(? as timestamptz) + g * interval '1 day',
+                            cast(? as timestamptz) + g * interval '1 day' + interval '2 hours', 'leave-' || g, now()
                         from generate_series(0, 54) g""")
                 .params(UUID.fromString(carol), Timestamp.from(future), Timestamp.from(future))
                 .update();
