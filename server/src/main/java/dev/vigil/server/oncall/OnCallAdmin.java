@@ -1,5 +1,6 @@
 package dev.vigil.server.oncall;
 
+import dev.vigil.server.platform.api.PageQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,15 @@ public interface OnCallAdmin {
     /** Overrides and swaps of a schedule overlapping [from, to) (null: unbounded). */
     List<ScheduleOverride> overrides(UUID scheduleId, Instant from, Instant to);
 
+    /**
+     * One page of a schedule's overrides and swaps overlapping [from, to) (null: unbounded), by start ({@code start},
+     * ascending unless {@code start,desc}); pages by offset or by keyset cursor.
+     *
+     * @throws IllegalArgumentException for an empty or inverted range, another sort or an invalid cursor
+     */
+    dev.vigil.server.platform.api.Page<ScheduleOverride> overrides(
+            UUID scheduleId, Instant from, Instant to, PageQuery page);
+
     ScheduleOverride addOverride(ScheduleOverride override);
 
     boolean deleteOverride(UUID scheduleId, UUID overrideId);
@@ -36,9 +46,28 @@ public interface OnCallAdmin {
     /** Leave of a person overlapping [from, to) (null: unbounded). */
     List<Leave> leave(UUID userId, Instant from, Instant to);
 
-    /** Adds leave: the person's layer shifts in [start, end) fall through to lower layers (or a gap). */
+    /** One page of a person's leave overlapping [from, to) (null: unbounded), by start; as {@link #overrides}. */
+    dev.vigil.server.platform.api.Page<Leave> leave(UUID userId, Instant from, Instant to, PageQuery page);
+
+    /**
+     * Whether the caller may add or remove {@code userId}'s leave: leave takes a person out of their rotations, so
+     * only that person (their user: a session or a personal token) or a caller with {@code users_write} may; another
+     * responder may not. Anyone else, including callers without a user, is refused.
+     */
+    boolean mayManageLeave(UUID userId);
+
+    /**
+     * Adds leave: the person's layer shifts in [start, end) fall through to lower layers (or a gap). Audited.
+     *
+     * @throws org.springframework.security.access.AccessDeniedException unless {@link #mayManageLeave}
+     */
     Leave addLeave(UUID userId, Instant start, Instant end, String reason);
 
+    /**
+     * Removes one leave of a person; false when there was none. Audited.
+     *
+     * @throws org.springframework.security.access.AccessDeniedException unless {@link #mayManageLeave}
+     */
     boolean deleteLeave(UUID userId, UUID leaveId);
 
     List<EscalationPolicy> policies();

@@ -175,4 +175,111 @@ class ListPagingSweepTest {
         assertThat(admin.get("/api/v1/governance/defects?size=501").status()).isEqualTo(400);
         assertThat(admin.get("/api/v1/governance/defects?sort=status").status()).isEqualTo(400);
     }
+
+    /** Walks a keyset list by cursor from {@code first}: the ids of every page, in order. */
+    private static List<String> walk(TestApi api, String path, JsonNode first) {
+        List<String> seen = new ArrayList<>(values(first, "id"));
+        String cursor = next(first);
+        String sep = path.contains("?") ? "&" : "?";
+        while (cursor != null) {
+            JsonNode p = api.get(path + sep + "cursor=" + cursor).json();
+            seen.addAll(values(p, "id"));
+            cursor = next(p);
+        }
+        return seen;
+    }
+
+    @Test
+    void onCallOverridesLeaveAndNotifyDeliveriesArePagedByCursorWhileTheyGrow() {
+        TestApi admin = TestApi.admin(port);
+        String person = admin.postJson("/api/v1/oncall/people", "{\"name\":\"Paging\",\"timeZone\":\"UTC\"}")
+                .json()
+                .path("userId")
+                .asString();
+        String schedule = admin.postJson(
+                        "/api/v1/oncall/schedules",
+                        "{\"name\":\"paging " + UUID.randomUUID()
+                                + "\",\"timeZone\":\"UTC\",\"layers\":[{\"name\":\"l\","
+                                + "\"rotation\":{\"type\":\"weekly\"},\"start\":\"2026-01-05T09:00\","
+                                + "\"participants\":[\"" + person + "\"]}]}")
+                .json()
+                .path("id")
+                .asString();
+        String override = "{\"userId\":\"" + person + "\",\"start\":\"%s\",\"end\":\"%s\"}";
+        String leave = "{\"start\":\"%s\",\"end\":\"%s\"}";
+        Instant t0 = Instant.parse("2027-05-01T00:00:00Z");
+        for (int i = 0; i < 7; i++) {
+            Instant start = t0.plusSeconds(3600L * (i / 2)); // pairs share a start: the id breaks the tie
+            assertThat(admin.postJson(
+                                    "/api/v1/oncall/schedules/" + schedule + "/overrides",
+                                    override.formatted(start, start.plusSeconds(600)))
+                            .status())
+                    .isEqualTo(201);
+            assertThat(admin.postJson(
+                                    "/api/v1/oncall/people/" + person + "/leave",
+                                    leave.formatted(start, start.plusSeconds(600)))
+                            .status())
+                    .isEqualTo(201);
+        }
+        String overrides = "/api/v1/oncall/schedules/" + schedule + "/overrides?size=3";
+        String leaves = "/api/v1/oncall/people/" + person + "/leave?size=3";
+        JsonNode o1 = admin.get(overrides).json();
+        JsonNode l1 = admin.get(leaves).json();
+        assertThat(o1.path("total").asInt()).isEqualTo(7);
+        assertThat(l1.path("total").asInt()).isEqualTo(7);
+        assertThat(values(o1, "id")).hasSize(3);
+        // rows added behind the first page (later starts) are part of the walk; nothing is skipped or repeated
+        Instant late = t0.plusSeconds(86_400);
+        admin.postJson(
+                "/api/v1/oncall/schedules/" + schedule + "/overrides", override.formatted(late, late.plusSeconds(60)));
+        admin.postJson("/api/v1/oncall/people/" + person + "/leave", leave.formatted(late, late.plusSeconds(60)));
+        assertThat(walk(admin, overrides, o1))
+                .isEqualTo(jdbc.sql("select id::text from oncall_overrides where schedule_id = ?::uuid"
+                                + " order by starts_at, id")
+                        .param(schedule)
+                        .query(String.class)
+                        .list())
+                .hasSize(8)
+                .doesNotHaveDuplicates();
+        assertThat(walk(admin, leaves, l1))
+                .isEqualTo(jdbc.sql("select id::text from oncall_leave where user_id = ?::uuid order by starts_at, id")
+                        .param(person)
+                        .query(String.class)
+                        .list())
+                .hasSize(8)
+                .doesNotHaveDuplicates();
+        JsonNode o1desc = admin.get(overrides + "&sort=start,desc").json();
+        assertThat(walk(admin, overrides + "&sort=start,desc", o1desc))
+                .hasSize(8)
+                .doesNotHaveDuplicates();
+        // a forged cursor, one of another list or of the other direction, a size above the maximum: 400
+        for (String bad : List.of(
+                overrides + "&cursor=forged",
+                overrides + "&cursor=" + next(l1),
+                overrides + "&sort=start,desc&cursor=" + next(o1),
+                leaves + "&cursor=" + next(o1),
+                "/api/v1/oncall/schedules/" + schedule + "/overrides?size=501",
+                "/api/v1/oncall/people/" + person + "/leave?size=501",
+                overrides + "&page=1&cursor=" + next(o1))) {
+            TestApi.Response r = admin.get(bad);
+            assertThat(r.status()).as(bad + ": " + r.body()).isEqualTo(400);
+        }
+
+        // Deliveries: 250 of one page in one instant, walked 50 (the default) at a time by cursor.
+        String correlation = "page:" + UUID.randomUUID();
+        jdbc.sql("""
+                        insert into notify_deliveries (id, dedup_key, correlation, channel_id, channel_type, kind,
+                            message, status, not_before, next_attempt_at, created_at)
+                        select gen_random_uuid(), ? || g, ?, gen_random_uuid(), 'email', 'page', '{}', 'sent',
+                            '2027-05-01T00:00:00Z', '2027-05-01T00:00:00Z', '2027-05-01T00:00:00Z'
+                        from generate_series(0, 249) g""").params(correlation, correlation).update();
+        String deliveries = "/api/v1/notify/deliveries?correlation=" + correlation;
+        JsonNode d1 = admin.get(deliveries).json();
+        assertThat(d1.path("total").asInt()).isEqualTo(250);
+        assertThat(values(d1, "id")).hasSize(50);
+        assertThat(walk(admin, deliveries, d1)).hasSize(250).doesNotHaveDuplicates();
+        assertThat(admin.get(deliveries + "&size=501").status()).isEqualTo(400);
+        assertThat(admin.get(deliveries + "&cursor=" + next(o1)).status()).isEqualTo(400);
+        assertThat(admin.get(deliveries + "&cursor=bm90LWEtY3Vyc29y").status()).isEqualTo(400);
+    }
 }

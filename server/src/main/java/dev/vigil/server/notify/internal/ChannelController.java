@@ -7,9 +7,11 @@ import dev.vigil.server.notify.Deliveries;
 import dev.vigil.server.notify.Delivery;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import dev.vigil.server.security.AccessControl;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
@@ -107,8 +109,24 @@ class ChannelController {
         return ResponseEntity.of(deliveries.get(id));
     }
 
+    /**
+     * Deliveries with their attempts, oldest first ({@code sort=createdAt,desc}: newest first), optionally only those
+     * of one correlation ({@code page:<page id>}, {@code check:<run id>}), channel, recipient or status; paged by
+     * {@code page} or by {@code cursor}.
+     */
     @GetMapping("/deliveries")
-    Map<String, List<Delivery>> byCorrelation(@RequestParam String correlation) {
-        return Map.of("items", deliveries.byCorrelation(correlation));
+    Page<Delivery> deliveries(
+            @RequestParam(required = false) String correlation,
+            @RequestParam(required = false) UUID channel,
+            @RequestParam(required = false) UUID recipient,
+            @RequestParam(required = false) String status,
+            @Paging(
+                            defaultSize = 50,
+                            maxSize = 500,
+                            defaultSort = "createdAt,asc",
+                            sortable = "createdAt",
+                            cursor = true)
+                    PageQuery page) {
+        return deliveries.search(new Deliveries.Filter(correlation, channel, recipient, status), page);
     }
 }

@@ -11,6 +11,10 @@ import dev.vigil.server.notify.DeliverySucceeded;
 import dev.vigil.server.notify.Notification;
 import dev.vigil.server.notify.NotificationChannel;
 import dev.vigil.server.platform.DurableTimers;
+import dev.vigil.server.platform.api.Page;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.jdbc.Keyset;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -161,22 +166,54 @@ class JdbcDeliveries implements Deliveries {
                 .map(d -> withAttempts(List.of(d)).getFirst());
     }
 
+    /**
+     * The order of the delivery list: by creation, the id breaking ties; served by
+     * {@code notify_deliveries_correlation_keyset_idx (correlation, created_at, id)} and
+     * {@code notify_deliveries_created_idx (created_at, id)}.
+     */
+    static final Keyset ORDER =
+            new Keyset("notify-deliveries", "created_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    @Override
+    public Page<Delivery> search(Filter filter, PageQuery page) {
+        SqlFilter where = new SqlFilter()
+                .whenPresent("correlation = ?", filter.correlation())
+                .whenPresent("channel_id = ?", filter.channelId())
+                .whenPresent("recipient = ?", filter.recipient())
+                .whenPresent("status = ?", filter.status());
+        Page<Delivery> found = ORDER.page(
+                jdbc,
+                where,
+                "notify_deliveries",
+                "select * from notify_deliveries",
+                page,
+                page.descendingBy("createdAt"),
+                this::map,
+                Delivery::createdAt,
+                Delivery::id);
+        List<Delivery> items = withAttempts(found.items());
+        return new Page<>(items, found.page(), found.size(), found.total(), found.sort(), found.nextCursor());
+    }
+
+    /** The deliveries with their attempts (read in one query). */
     private List<Delivery> withAttempts(List<Delivery> list) {
         if (list.isEmpty()) {
             return list;
         }
+        Map<UUID, List<Delivery.Attempt>> attempts = new HashMap<>();
+        jdbc.sql("select * from notify_attempts where delivery_id = any(?) order by delivery_id, attempt")
+                .param(list.stream().map(Delivery::id).toArray(UUID[]::new))
+                .query(rs -> {
+                    attempts.computeIfAbsent(rs.getObject("delivery_id", UUID.class), k -> new ArrayList<>())
+                            .add(new Delivery.Attempt(
+                                    rs.getInt("attempt"),
+                                    rs.getTimestamp("at").toInstant(),
+                                    rs.getString("outcome"),
+                                    rs.getString("detail"),
+                                    rs.getLong("duration_ms")));
+                });
         List<Delivery> out = new ArrayList<>(list.size());
         for (Delivery d : list) {
-            List<Delivery.Attempt> attempts = jdbc.sql(
-                            "select * from notify_attempts where delivery_id = ? order by attempt")
-                    .param(d.id())
-                    .query((rs, n) -> new Delivery.Attempt(
-                            rs.getInt("attempt"),
-                            rs.getTimestamp("at").toInstant(),
-                            rs.getString("outcome"),
-                            rs.getString("detail"),
-                            rs.getLong("duration_ms")))
-                    .list();
             out.add(new Delivery(
                     d.id(),
                     d.correlation(),
@@ -190,7 +227,7 @@ class JdbcDeliveries implements Deliveries {
                     d.createdAt(),
                     d.finishedAt(),
                     d.lastError(),
-                    attempts));
+                    List.copyOf(attempts.getOrDefault(d.id(), List.of()))));
         }
         return out;
     }

@@ -11,6 +11,9 @@ import dev.vigil.server.oncall.Page;
 import dev.vigil.server.oncall.Person;
 import dev.vigil.server.oncall.Schedule;
 import dev.vigil.server.oncall.ScheduleOverride;
+import dev.vigil.server.platform.access.Permission;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.security.AccessControl;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +26,10 @@ class DefaultOnCallAdmin implements OnCallAdmin {
     private final OnCallStore store;
     private final PageRepository pages;
     private final ChannelService channels;
+    private final AccessControl access;
 
-    DefaultOnCallAdmin(OnCallStore store, PageRepository pages, ChannelService channels) {
+    DefaultOnCallAdmin(OnCallStore store, PageRepository pages, ChannelService channels, AccessControl access) {
+        this.access = access;
         this.store = store;
         this.pages = pages;
         this.channels = channels;
@@ -87,6 +92,13 @@ class DefaultOnCallAdmin implements OnCallAdmin {
     }
 
     @Override
+    public dev.vigil.server.platform.api.Page<ScheduleOverride> overrides(
+            UUID scheduleId, Instant from, Instant to, PageQuery page) {
+        store.schedule(scheduleId).orElseThrow(() -> new java.util.NoSuchElementException("no schedule " + scheduleId));
+        return store.overrides(scheduleId, from, to, page);
+    }
+
+    @Override
     public ScheduleOverride addOverride(ScheduleOverride o) {
         store.schedule(o.scheduleId())
                 .orElseThrow(() -> new java.util.NoSuchElementException("no schedule " + o.scheduleId()));
@@ -104,8 +116,28 @@ class DefaultOnCallAdmin implements OnCallAdmin {
     }
 
     @Override
+    public dev.vigil.server.platform.api.Page<Leave> leave(UUID userId, Instant from, Instant to, PageQuery page) {
+        store.person(userId).orElseThrow(() -> new java.util.NoSuchElementException("no person " + userId));
+        return store.leave(userId, from, to, page);
+    }
+
+    /** What {@link #mayManageLeave} refuses, for the 403's message. */
+    static final String OTHERS_LEAVE = "another person's leave";
+
+    @Override
+    public boolean mayManageLeave(UUID userId) {
+        return access.allowed(Permission.ONCALL_WRITE) && access.selfOr(userId, Permission.USERS_WRITE);
+    }
+
+    private void requireMayManageLeave(UUID userId) {
+        access.require(Permission.ONCALL_WRITE);
+        access.requireSelfOr(userId, Permission.USERS_WRITE, OTHERS_LEAVE);
+    }
+
+    @Override
     public Leave addLeave(UUID userId, Instant start, Instant end, String reason) {
         store.person(userId).orElseThrow(() -> new java.util.NoSuchElementException("no person " + userId));
+        requireMayManageLeave(userId);
         if (start == null || end == null || !end.isAfter(start)) {
             throw new IllegalArgumentException("leave needs a start and an end after it");
         }
@@ -114,6 +146,7 @@ class DefaultOnCallAdmin implements OnCallAdmin {
 
     @Override
     public boolean deleteLeave(UUID userId, UUID leaveId) {
+        requireMayManageLeave(userId);
         return store.deleteLeave(userId, leaveId);
     }
 

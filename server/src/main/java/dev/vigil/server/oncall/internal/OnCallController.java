@@ -12,6 +12,8 @@ import dev.vigil.server.oncall.ScheduleService;
 import dev.vigil.server.oncall.Shift;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.PageQuery;
+import dev.vigil.server.platform.api.Paging;
 import dev.vigil.server.platform.audit.Actor;
 import dev.vigil.server.security.AccessControl;
 import java.time.Clock;
@@ -40,8 +42,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code /api/v1/oncall}: people, teams, holiday calendars, schedules (with overrides, swaps, timeline, gaps, iCal),
  * leave, escalation policies and notification rules. A person's contact details and notification rules decide where
- * their pages go: only that person (their user) or an administrator ({@code users_write}) changes them; adding people
- * to the roster and the rest of on-call configuration need {@code oncall_write}.
+ * their pages go, and their leave takes them out of their rotations: only that person (their user) or an administrator
+ * ({@code users_write}) changes them; adding people to the roster and the rest of on-call configuration need
+ * {@code oncall_write}. The lists that grow with use (a schedule's overrides, a person's leave) are paged.
  */
 @RequirePermission(Permission.ONCALL_READ)
 @RestController
@@ -131,23 +134,34 @@ class OnCallController {
 
     record LeaveRequest(Instant start, Instant end, String reason) {}
 
+    /**
+     * A person's leave overlapping [from, to) (both optional), by start ({@code sort=start,desc}: latest first); paged by
+     * {@code page} or by {@code cursor}.
+     */
     @GetMapping("/people/{id}/leave")
-    List<Leave> leave(@PathVariable UUID id) {
-        return store.leave(id, null, null);
+    dev.vigil.server.platform.api.Page<Leave> leave(
+            @PathVariable UUID id,
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @Paging(defaultSize = 50, maxSize = 500, defaultSort = "start,asc", sortable = "start", cursor = true)
+                    PageQuery page) {
+        return admin.leave(id, from, to, page);
     }
 
+    /** Adds leave: the person themselves, or a caller with {@code users_write} (not any responder). Audited. */
     @RequirePermission(Permission.ONCALL_WRITE)
     @PostMapping("/people/{id}/leave")
     @ResponseStatus(HttpStatus.CREATED)
     Leave addLeave(@PathVariable UUID id, @RequestBody LeaveRequest r) {
-        store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
-        return store.addLeave(id, r.start(), r.end(), r.reason());
+        return admin.addLeave(id, r.start(), r.end(), r.reason());
     }
 
+    /** Removes leave: as {@link #addLeave}. Audited. */
     @RequirePermission(Permission.ONCALL_WRITE)
     @DeleteMapping("/people/{id}/leave/{leaveId}")
     ResponseEntity<Void> deleteLeave(@PathVariable UUID id, @PathVariable UUID leaveId) {
-        return store.deleteLeave(id, leaveId)
+        store.person(id).orElseThrow(() -> new NoSuchElementException("no person " + id));
+        return admin.deleteLeave(id, leaveId)
                 ? ResponseEntity.noContent().build()
                 : ResponseEntity.notFound().build();
     }
@@ -318,13 +332,18 @@ class OnCallController {
     record OverrideRequest(
             ScheduleOverride.Kind kind, UUID userId, UUID replaces, Instant start, Instant end, String reason) {}
 
+    /**
+     * A schedule's overrides and swaps overlapping [from, to) (both optional), by start ({@code sort=start,desc}:
+     * latest first); paged by {@code page} or by {@code cursor}.
+     */
     @GetMapping("/schedules/{id}/overrides")
-    List<ScheduleOverride> overrides(
+    dev.vigil.server.platform.api.Page<ScheduleOverride> overrides(
             @PathVariable UUID id,
             @RequestParam(required = false) Instant from,
-            @RequestParam(required = false) Instant to) {
-        schedule(id);
-        return store.overrides(id, from, to);
+            @RequestParam(required = false) Instant to,
+            @Paging(defaultSize = 50, maxSize = 500, defaultSort = "start,asc", sortable = "start", cursor = true)
+                    PageQuery page) {
+        return admin.overrides(id, from, to, page);
     }
 
     @RequirePermission(Permission.ONCALL_WRITE)

@@ -11,7 +11,10 @@ import dev.vigil.server.oncall.Person;
 import dev.vigil.server.oncall.Schedule;
 import dev.vigil.server.oncall.ScheduleOverride;
 import dev.vigil.server.oncall.TimeWindow;
+import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
+import dev.vigil.server.platform.jdbc.Keyset;
+import dev.vigil.server.platform.jdbc.SqlFilter;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -469,44 +472,89 @@ class OnCallStore {
                         now(),
                         o.createdBy())
                 .update();
-        ScheduleOverride created = overrides(o.scheduleId(), null, null).stream()
-                .filter(x -> x.id().equals(id))
-                .findFirst()
-                .orElseThrow();
+        ScheduleOverride created = jdbc.sql("select * from oncall_overrides where id = ?")
+                .param(id)
+                .query(OnCallStore::override)
+                .single();
         audit.record("created", "schedule_" + created.kind().id(), id.toString(), null, created);
         return created;
     }
 
-    /** Overrides of a schedule overlapping [from, to) (null: unbounded). */
+    /** Overrides of a schedule overlapping [from, to) (null: unbounded), by start. */
     List<ScheduleOverride> overrides(UUID scheduleId, Instant from, Instant to) {
-        return jdbc.sql(
-                        "select * from oncall_overrides where schedule_id = ? and ends_at > coalesce(cast(? as timestamptz), '-infinity'::timestamptz)"
-                                + " and starts_at < coalesce(cast(? as timestamptz), 'infinity'::timestamptz) order by starts_at, created_at")
-                .params(scheduleId, from == null ? null : Timestamp.from(from), to == null ? null : Timestamp.from(to))
-                .query((rs, n) -> new ScheduleOverride(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("schedule_id", UUID.class),
-                        ScheduleOverride.Kind.parse(rs.getString("kind")),
-                        rs.getObject("user_id", UUID.class),
-                        rs.getObject("replaces", UUID.class),
-                        rs.getTimestamp("starts_at").toInstant(),
-                        rs.getTimestamp("ends_at").toInstant(),
-                        rs.getString("reason"),
-                        rs.getTimestamp("created_at").toInstant(),
-                        rs.getString("created_by")))
+        SqlFilter where = overlapping(new SqlFilter().and("schedule_id = ?", scheduleId), from, to);
+        return jdbc.sql("select * from oncall_overrides" + where.sql() + OVERRIDE_ORDER.orderBy(false))
+                .params(where.params())
+                .query(OnCallStore::override)
                 .list();
+    }
+
+    /**
+     * The order of a schedule's overrides: by start, the id breaking ties; served by
+     * {@code oncall_overrides_keyset_idx (schedule_id, starts_at, id)}.
+     */
+    static final Keyset OVERRIDE_ORDER =
+            new Keyset("oncall-overrides", "starts_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    /** One page of the overrides of a schedule overlapping [from, to) (null: unbounded), by start. */
+    dev.vigil.server.platform.api.Page<ScheduleOverride> overrides(
+            UUID scheduleId, Instant from, Instant to, PageQuery page) {
+        requireRange(from, to);
+        return OVERRIDE_ORDER.page(
+                jdbc,
+                overlapping(new SqlFilter().and("schedule_id = ?", scheduleId), from, to),
+                "oncall_overrides",
+                "select * from oncall_overrides",
+                page,
+                page.descendingBy("start"),
+                OnCallStore::override,
+                ScheduleOverride::start,
+                ScheduleOverride::id);
+    }
+
+    /** A range a client asked for: an empty or inverted one is refused rather than answered with nothing. */
+    static void requireRange(Instant from, Instant to) {
+        if (from != null && to != null && !to.isAfter(from)) {
+            throw new IllegalArgumentException("'to' must be after 'from'");
+        }
+    }
+
+    /**
+     * Restricts a period table ({@code starts_at}, {@code ends_at}) to the rows overlapping [from, to); a null bound is
+     * open.
+     */
+    static SqlFilter overlapping(SqlFilter where, Instant from, Instant to) {
+        if (from != null) {
+            where.and("ends_at > ?", Timestamp.from(from));
+        }
+        if (to != null) {
+            where.and("starts_at < ?", Timestamp.from(to));
+        }
+        return where;
+    }
+
+    private static ScheduleOverride override(ResultSet rs, int n) throws SQLException {
+        return new ScheduleOverride(
+                rs.getObject("id", UUID.class),
+                rs.getObject("schedule_id", UUID.class),
+                ScheduleOverride.Kind.parse(rs.getString("kind")),
+                rs.getObject("user_id", UUID.class),
+                rs.getObject("replaces", UUID.class),
+                rs.getTimestamp("starts_at").toInstant(),
+                rs.getTimestamp("ends_at").toInstant(),
+                rs.getString("reason"),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getString("created_by"));
     }
 
     @Transactional
     boolean deleteOverride(UUID scheduleId, UUID id) {
-        return audited(
-                "schedule_override",
-                id,
-                null,
-                jdbc.sql("delete from oncall_overrides where schedule_id = ? and id = ?")
-                                .params(scheduleId, id)
-                                .update()
-                        > 0);
+        ScheduleOverride before = jdbc.sql("delete from oncall_overrides where schedule_id = ? and id = ? returning *")
+                .params(scheduleId, id)
+                .query(OnCallStore::override)
+                .optional()
+                .orElse(null);
+        return audited("schedule_override", id, before, before != null);
     }
 
     @Transactional
@@ -525,32 +573,56 @@ class OnCallStore {
         return created;
     }
 
-    /** Leave overlapping [from, to) of anyone (userId null) or one person. */
+    /** Leave overlapping [from, to) (null: unbounded) of anyone (userId null) or one person, by start. */
     List<Leave> leave(UUID userId, Instant from, Instant to) {
-        return jdbc.sql("select * from oncall_leave where (cast(? as uuid) is null or user_id = ?)"
-                        + " and ends_at > coalesce(cast(? as timestamptz), '-infinity'::timestamptz) and starts_at < coalesce(cast(? as timestamptz), 'infinity'::timestamptz)"
-                        + " order by starts_at")
-                .params(
-                        userId,
-                        userId,
-                        from == null ? null : Timestamp.from(from),
-                        to == null ? null : Timestamp.from(to))
-                .query((rs, n) -> new Leave(
-                        rs.getObject("id", UUID.class),
-                        rs.getObject("user_id", UUID.class),
-                        rs.getTimestamp("starts_at").toInstant(),
-                        rs.getTimestamp("ends_at").toInstant(),
-                        rs.getString("reason"),
-                        rs.getTimestamp("created_at").toInstant()))
+        SqlFilter where = overlapping(new SqlFilter().whenPresent("user_id = ?", userId), from, to);
+        return jdbc.sql("select * from oncall_leave" + where.sql() + LEAVE_ORDER.orderBy(false))
+                .params(where.params())
+                .query(OnCallStore::leave)
                 .list();
     }
 
+    /**
+     * The order of a person's leave: by start, the id breaking ties; served by
+     * {@code oncall_leave_keyset_idx (user_id, starts_at, id)}.
+     */
+    static final Keyset LEAVE_ORDER =
+            new Keyset("oncall-leave", "starts_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    /** One page of a person's leave overlapping [from, to) (null: unbounded), by start. */
+    dev.vigil.server.platform.api.Page<Leave> leave(UUID userId, Instant from, Instant to, PageQuery page) {
+        requireRange(from, to);
+        return LEAVE_ORDER.page(
+                jdbc,
+                overlapping(new SqlFilter().and("user_id = ?", userId), from, to),
+                "oncall_leave",
+                "select * from oncall_leave",
+                page,
+                page.descendingBy("start"),
+                OnCallStore::leave,
+                Leave::start,
+                Leave::id);
+    }
+
+    private static Leave leave(ResultSet rs, int n) throws SQLException {
+        return new Leave(
+                rs.getObject("id", UUID.class),
+                rs.getObject("user_id", UUID.class),
+                rs.getTimestamp("starts_at").toInstant(),
+                rs.getTimestamp("ends_at").toInstant(),
+                rs.getString("reason"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+
+    /** Deletes one leave of a person and audits its last state; false when there was none. */
     @Transactional
     boolean deleteLeave(UUID userId, UUID id) {
-        return jdbc.sql("delete from oncall_leave where user_id = ? and id = ?")
-                        .params(userId, id)
-                        .update()
-                > 0;
+        Leave before = jdbc.sql("delete from oncall_leave where user_id = ? and id = ? returning *")
+                .params(userId, id)
+                .query(OnCallStore::leave)
+                .optional()
+                .orElse(null);
+        return audited("oncall_leave", id, before, before != null);
     }
 
     // --- policies

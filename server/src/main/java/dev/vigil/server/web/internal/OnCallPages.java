@@ -23,6 +23,7 @@ import dev.vigil.server.oncall.Shift;
 import dev.vigil.server.oncall.TimeWindow;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
+import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.Actor;
 import dev.vigil.server.security.AccessControl;
 import dev.vigil.server.web.DashboardWidget;
@@ -188,6 +189,7 @@ class OnCallPages {
             @PathVariable UUID id,
             @RequestParam(defaultValue = "week") String view,
             @RequestParam(required = false) LocalDate date,
+            @RequestParam(required = false) String overridesAfter,
             Model model) {
         Schedule s = admin.schedule(id).orElseThrow(() -> new NoSuchElementException("no schedule " + id));
         ZoneId zone = s.timeZone();
@@ -209,8 +211,16 @@ class OnCallPages {
         Map<UUID, String> names = names();
         Set<UUID> people = new LinkedHashSet<>();
         s.layers().forEach(l -> people.addAll(l.participants()));
-        List<ScheduleOverride> overrides = admin.overrides(id, from, to);
-        overrides.forEach(o -> people.add(o.userId()));
+        shifts.stream().map(Shift::userId).filter(u -> u != null).forEach(people::add);
+        // The table of overrides in view: a page at a time (the calendar above shows them all, as shifts).
+        dev.vigil.server.platform.api.Page<ScheduleOverride> overridePage = admin.overrides(
+                id, from, to, new PageQuery(0, LIST_SIZE, List.of(new PageQuery.Sort("start", false)), overridesAfter));
+        overridePage.items().forEach(o -> {
+            people.add(o.userId());
+            if (o.replaces() != null) {
+                people.add(o.replaces());
+            }
+        });
         List<Leave> leave = new ArrayList<>();
         for (UUID u : people) {
             leave.addAll(admin.leave(u, from, to));
@@ -275,7 +285,9 @@ class OnCallPages {
         model.addAttribute("anchor", anchor);
         model.addAttribute("gapMinutes", gapMinutes);
         model.addAttribute("onCallNow", schedules.onCall(id, clock.instant()));
-        model.addAttribute("overrides", overrides);
+        model.addAttribute("overrides", overridePage.items());
+        model.addAttribute("overridePage", overridePage);
+        model.addAttribute("overridesAfter", overridesAfter);
         model.addAttribute("names", names);
         model.addAttribute("people", admin.people());
         model.addAttribute("zone", zone.getId());
@@ -868,10 +880,13 @@ class OnCallPages {
     /** One rule as typed in the form. */
     public record RuleForm(String channel, String delay) {}
 
+    /** How many overrides (schedule page) and leave entries (person page) are shown at a time, then a "more" link. */
+    static final int LIST_SIZE = 50;
+
     @GetMapping("/oncall/people/{id}")
-    String person(@PathVariable UUID id, Model model) {
+    String person(@PathVariable UUID id, @RequestParam(required = false) String leaveAfter, Model model) {
         admin.person(id).orElseThrow(() -> new NoSuchElementException("no on-call person " + id));
-        return rulesForm(model, id, rows(admin.rules(id, false)), rows(admin.rules(id, true)), null);
+        return rulesForm(model, id, rows(admin.rules(id, false)), rows(admin.rules(id, true)), null, leaveAfter);
     }
 
     private static List<RuleForm> rows(List<NotificationRule> rules) {
@@ -882,7 +897,8 @@ class OnCallPages {
         return out;
     }
 
-    private String rulesForm(Model model, UUID id, List<RuleForm> defaults, List<RuleForm> important, String error) {
+    private String rulesForm(
+            Model model, UUID id, List<RuleForm> defaults, List<RuleForm> important, String error, String leaveAfter) {
         Person p = admin.person(id).orElseThrow();
         List<Channel> own = channels.list(id);
         model.addAttribute("person", p);
@@ -897,7 +913,13 @@ class OnCallPages {
         }
         model.addAttribute("zone", p.timeZone() == null ? "UTC" : p.timeZone().getId());
         Instant now = clock.instant();
-        model.addAttribute("leave", admin.leave(id, now, null));
+        // Current and planned leave, a page at a time (past leave stays in the API: GET .../leave?from=&to=).
+        dev.vigil.server.platform.api.Page<Leave> leavePage = admin.leave(
+                id, now, null, new PageQuery(0, LIST_SIZE, List.of(new PageQuery.Sort("start", false)), leaveAfter));
+        model.addAttribute("leave", leavePage.items());
+        model.addAttribute("leavePage", leavePage);
+        model.addAttribute("leaveAfter", leaveAfter);
+        model.addAttribute("mayEditLeave", admin.mayManageLeave(id));
         model.addAttribute("zoneFormat", (Function<Instant, String>)
                 i -> SHOWN.format(i.atZone(p.timeZone() == null ? ZoneId.of("UTC") : p.timeZone())));
         return "oncall/person";
@@ -925,7 +947,7 @@ class OnCallPages {
             d.add(new RuleForm("", ""));
             List<RuleForm> i = new ArrayList<>(important);
             i.add(new RuleForm("", ""));
-            return rulesForm(model, id, d, i, e.getMessage());
+            return rulesForm(model, id, d, i, e.getMessage(), null);
         }
     }
 
@@ -978,6 +1000,7 @@ class OnCallPages {
             @RequestParam(defaultValue = "") String reason,
             RedirectAttributes flash) {
         Person p = admin.person(id).orElseThrow(() -> new NoSuchElementException("no on-call person " + id));
+        requireMayManageLeave(id); // before reading the form: a colleague gets 403, not a form error
         ZoneId zone = p.timeZone() == null ? ZoneId.of("UTC") : p.timeZone();
         try {
             admin.addLeave(
@@ -995,10 +1018,20 @@ class OnCallPages {
     @PostMapping("/oncall/people/{id}/leave/{leaveId}/delete")
     @RequirePermission(Permission.ONCALL_WRITE)
     String deleteLeave(@PathVariable UUID id, @PathVariable UUID leaveId, RedirectAttributes flash) {
+        admin.person(id).orElseThrow(() -> new NoSuchElementException("no on-call person " + id));
+        requireMayManageLeave(id);
         return Flash.notice(
                 flash,
                 admin.deleteLeave(id, leaveId) ? "Leave removed." : "No such leave.",
                 "redirect:/oncall/people/" + id);
+    }
+
+    /** A person's leave is theirs (or an administrator's, {@code users_write}) to change; the service checks it too. */
+    private void requireMayManageLeave(UUID id) {
+        if (!admin.mayManageLeave(id)) {
+            throw new org.springframework.security.access.AccessDeniedException(
+                    "only its user, or a caller with users_write, may change another person's leave");
+        }
     }
 
     // --- page history
