@@ -34,6 +34,9 @@ class ListPagingSweepTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     private static List<String> values(JsonNode page, String field) {
         List<String> out = new ArrayList<>();
         page.path("items").forEach(i -> out.add(i.path(field).asString()));
@@ -347,5 +350,62 @@ class ListPagingSweepTest {
                         values (gen_random_uuid(), ?, 'demo', 'completed', ?, ?, ?)""")
                 .params(exercise, by, Timestamp.from(startedAt), Timestamp.from(startedAt.plusSeconds(30)))
                 .update();
+    }
+
+    /**
+     * The hidden-exercise counts and the new pages' reads are served by an index (with sequential scans priced out,
+     * so the answer does not depend on how few rows the test database holds): the counts by the partial
+     * {@code *_exercise_idx} indexes (or, with more filters, another index the planner prefers), the facts and replay
+     * pages by their listed indexes, in both directions.
+     */
+    @Test
+    void theHiddenExerciseCountsAndTheNewPagesReadAnIndex() throws java.sql.SQLException {
+        String day = "'2026-01-01T00:00:00Z'::timestamptz";
+        String[][] cases = {
+            {"select count(*) from incidents where exercise_id is not null", "incidents_exercise_idx"},
+            {
+                "select count(*) from incidents where status not in ('closed', 'merged') and exercise_id is not null",
+                "Index" // the planner may prefer the open-incidents partial index: either is an index
+            },
+            {"select count(*) from alerts where exercise_id is not null", "alerts_exercise_idx"},
+            {
+                "select count(*) from incidents where created_at >= " + day + " and created_at < " + day
+                        + " + interval '90 days' and exercise_id is not null",
+                "Index"
+            },
+            {
+                "select * from incidents where created_at >= " + day + " and created_at < " + day
+                        + " + interval '90 days' and exercise_id is null and (created_at, id) > (" + day
+                        + ", gen_random_uuid()) order by created_at asc, id asc limit 101",
+                "incidents_created_listed_idx"
+            },
+            {
+                "select * from incidents where created_at >= " + day + " and created_at < " + day
+                        + " + interval '90 days' and exercise_id is null order by created_at desc, id desc limit 101",
+                "incidents_created_listed_idx"
+            },
+            {
+                "select * from gov_exercise_replays where exercise_id = gen_random_uuid() and (started_at, id) < ("
+                        + day + ", gen_random_uuid()) order by started_at desc, id desc limit 51",
+                "gov_exercise_replays_listed_idx"
+            },
+        };
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("set enable_seqscan = off");
+            try {
+                for (String[] k : cases) {
+                    StringBuilder plan = new StringBuilder();
+                    try (java.sql.ResultSet rs = st.executeQuery("explain " + k[0])) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                    assertThat(plan.toString()).as(k[0]).contains(k[1]).doesNotContain("Seq Scan");
+                }
+            } finally {
+                st.execute("reset enable_seqscan");
+            }
+        }
     }
 }
