@@ -109,6 +109,15 @@ public interface ExerciseReplays {
 
     Optional<Replay> replay(UUID replay);
 
-    /** The exercise's replays, newest first. */
+    /** The exercise's replays, newest first. Unbounded: lists shown to people use the paged variant. */
     List<Replay> replays(UUID exercise);
+
+    /**
+     * One page of the exercise's replays by start time ({@code startedAt,desc}, newest first, or {@code startedAt,asc}),
+     * the id breaking ties; by offset or keyset cursor ({@link dev.vigil.server.platform.api.Page#nextCursor()}).
+     */
+    dev.vigil.server.platform.api.Page<Replay> replays(UUID exercise, dev.vigil.server.platform.api.PageQuery page);
+
+    /** The exercise's running (or settling) replay, if any (at most one runs at a time). */
+    Optional<Replay> active(UUID exercise);
 }

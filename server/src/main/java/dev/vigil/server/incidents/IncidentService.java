@@ -27,6 +27,17 @@ public interface IncidentService {
     /** How many incidents match (e.g. how many exercise incidents a production-only list leaves out). */
     long count(IncidentQuery query);
 
+    /**
+     * How many exercise incidents a list with this query leaves out: with
+     * {@link dev.vigil.server.alerts.AlertQuery.Exercises#EXCLUDE} (the lists' default), those matching the other
+     * filters (one count, served by {@code incidents_exercise_idx}); otherwise 0, without a query.
+     */
+    default long exercisesHidden(IncidentQuery query) {
+        return query.exercises() == dev.vigil.server.alerts.AlertQuery.Exercises.EXCLUDE
+                ? count(query.withExercises(dev.vigil.server.alerts.AlertQuery.Exercises.ONLY))
+                : 0;
+    }
+
     Incident update(UUID id, IncidentUpdate update);
 
     /**

@@ -166,6 +166,9 @@ class AlertsTest {
                 .isEqualTo(2);
         assertThat(production.get("items"))
                 .allSatisfy(a -> assertThat(a.get("source").asString()).isEqualTo("winlog"));
+        assertThat(production.get("exercisesHidden").asLong())
+                .as("the list says how many exercise alerts it leaves out")
+                .isEqualTo(1);
         assertThat(api.get("/api/v1/alerts?rule=" + rule + "&exercise=exclude")
                         .json()
                         .get("total")
@@ -175,6 +178,7 @@ class AlertsTest {
                 api.get("/api/v1/alerts?rule=" + rule + "&exercise=only").json();
         assertThat(only.get("total").asLong()).isEqualTo(1);
         assertThat(only.get("items").get(0).get("source").asString()).isEqualTo(drill);
+        assertThat(only.get("exercisesHidden").asLong()).isZero();
         assertThat(api.get("/api/v1/alerts?rule=" + rule + "&exercise=ALL")
                         .json()
                         .get("total")

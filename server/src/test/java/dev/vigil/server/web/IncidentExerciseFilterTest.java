@@ -81,6 +81,22 @@ class IncidentExerciseFilterTest {
         assertThat(total(api.get("/api/v1/incidents?q=" + token + "&exercise=ALL")))
                 .isEqualTo(3);
 
+        assertThat(production.get("exercisesHidden").asLong())
+                .as("the default list says how many exercise incidents it leaves out")
+                .isEqualTo(1);
+        assertThat(only.get("exercisesHidden").asLong()).isZero();
+        assertThat(api.get("/api/v1/incidents?q=" + token + "&exercise=all")
+                        .json()
+                        .get("exercisesHidden")
+                        .asLong())
+                .isZero();
+        assertThat(api.get("/api/v1/incidents?q=" + token + "&size=1&page=1")
+                        .json()
+                        .get("exercisesHidden")
+                        .asLong())
+                .as("every page of the list says it")
+                .isEqualTo(1);
+
         TestApi.Response bad = api.get("/api/v1/incidents?exercise=maybe");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body()).contains("unknown exercise filter", "exclude, only or all");
@@ -122,5 +138,22 @@ class IncidentExerciseFilterTest {
                         "href=\"/incidents\\?[^\"]*q=" + token + "&amp;[^\"]*exercise=only&amp;page=0\">Newer</a>");
 
         assertThat(ui.get("/incidents?exercise=maybe").status()).isEqualTo(400);
+    }
+
+    @Test
+    void withoutExerciseIncidentsNothingIsReportedHiddenAndTheAlertListSaysItTheSameWay() {
+        TestApi api = TestApi.admin(port);
+        String token = "exnone" + UUID.randomUUID().toString().replace("-", "");
+        incident(api, token + " production only");
+        JsonNode list = api.get("/api/v1/incidents?q=" + token).json();
+        assertThat(list.get("total").asLong()).isEqualTo(1);
+        assertThat(list.get("exercisesHidden").asLong()).isZero();
+        TestSession ui = TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
+        assertThat(ui.get("/incidents?q=" + token).body()).doesNotContain("exercise incidents not shown");
+
+        // the alert list reports what its exercise filter leaves out in the same field
+        JsonNode alerts = api.get("/api/v1/alerts?rule=" + token).json();
+        assertThat(alerts.get("exercisesHidden").asLong()).isZero();
+        assertThat(alerts.get("total").asLong()).isZero();
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code application}, {@code tag}, {@code entity} (any entity value, e.g. a user or an IP), {@code from}/{@code to}
  * (ISO-8601 instants, on the alert's creation time), {@code exercise} ({@code exclude}: production alerts only, the
  * default unless {@code source} names an exercise source; {@code only}: alerts raised by replay exercises; {@code all}),
- * paged with {@code page} and {@code size} (default 50, max 500).
+ * paged with {@code page} and {@code size} (default 50, max 500). With {@code exercise=exclude} the answer's
+ * {@code exercisesHidden} says how many exercise alerts match the other filters and are left out (0 otherwise).
  */
 @RequirePermission(Permission.ALERTS_READ)
 @RestController
@@ -70,7 +71,7 @@ class AlertController {
                 page.page(),
                 page.size(),
                 AlertQuery.Exercises.requested(exercise, blank(source))));
-        return Page.of(found.items(), page, found.total());
+        return Page.of(found.items(), page, found.total()).withExercisesHidden(found.exercisesHidden());
     }
 
     @GetMapping("/{id}")

@@ -268,10 +268,19 @@ class GovernanceController {
                 id, request.expected(), Boolean.TRUE.equals(request.pageOnCall()), request.owner());
     }
 
+    /** The exercise's replay runs, newest first ({@code sort=startedAt,asc}: oldest first), by offset or cursor. */
     @GetMapping("/exercises/{id}/replays")
-    List<dev.vigil.server.governance.ExerciseReplays.Replay> replays(@PathVariable UUID id) {
+    dev.vigil.server.platform.api.Page<dev.vigil.server.governance.ExerciseReplays.Replay> replays(
+            @PathVariable UUID id,
+            @dev.vigil.server.platform.api.Paging(
+                            defaultSize = 50,
+                            maxSize = 500,
+                            defaultSort = "startedAt,desc",
+                            sortable = "startedAt",
+                            cursor = true)
+                    dev.vigil.server.platform.api.PageQuery page) {
         exercise(id);
-        return replays.replays(id);
+        return replays.replays(id, page);
     }
 
     @PostMapping("/exercises/{id}/replay")

@@ -668,10 +668,8 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
 
     @Override
     public Replay cancel(UUID exercise) {
-        Replay active = replays(exercise).stream()
-                .filter(Replay::active)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no replay of this exercise is running"));
+        Replay active =
+                active(exercise).orElseThrow(() -> new IllegalStateException("no replay of this exercise is running"));
         String who = Actor.current().name();
         Run run = running.get(active.id());
         if (run != null) {
@@ -701,6 +699,38 @@ class JdbcExerciseReplays implements ExerciseReplays, ExercisePaging, Disposable
                 .param(exercise)
                 .query((rs, n) -> map(rs))
                 .list();
+    }
+
+    /** By start time, the id breaking ties; served by {@code gov_exercise_replays_listed_idx}. */
+    static final dev.vigil.server.platform.jdbc.Keyset REPLAY_ORDER = new dev.vigil.server.platform.jdbc.Keyset(
+            "exercise-replays",
+            "started_at",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.TIMESTAMP,
+            "id",
+            dev.vigil.server.platform.jdbc.Keyset.Kind.UUID);
+
+    @Override
+    public dev.vigil.server.platform.api.Page<Replay> replays(
+            UUID exercise, dev.vigil.server.platform.api.PageQuery page) {
+        return REPLAY_ORDER.page(
+                jdbc,
+                new dev.vigil.server.platform.jdbc.SqlFilter().and("exercise_id = ?", exercise),
+                "gov_exercise_replays",
+                "select * from gov_exercise_replays",
+                page,
+                page.descendingBy("startedAt"),
+                (rs, n) -> map(rs),
+                Replay::startedAt,
+                Replay::id);
+    }
+
+    @Override
+    public Optional<Replay> active(UUID exercise) {
+        return jdbc.sql("select * from gov_exercise_replays where exercise_id = ? and status in ('running', 'settling')"
+                        + " order by started_at desc limit 1")
+                .param(exercise)
+                .query((rs, n) -> map(rs))
+                .optional();
     }
 
     private Replay map(ResultSet rs) throws SQLException {

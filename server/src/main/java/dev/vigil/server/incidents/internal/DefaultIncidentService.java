@@ -1374,25 +1374,91 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
                         join incident_obligations o on o.id = s.obligation_id join incidents i on i.id = s.incident_id
                         where o.status <> 'not_required' and i.created_at >= ? and i.created_at < ?
                           and i.exercise_id is null""").params(Timestamp.from(from), Timestamp.from(to)).query(rs -> {
-            if (rs.getTimestamp("due_at") == null) {
-                return;
-            }
-            int[] c = stages.computeIfAbsent(rs.getObject("incident_id", UUID.class), k -> new int[4]);
-            c[0]++;
-            String state = rs.getString("state");
-            if (state.equals("submitted")) {
-                c[rs.getBoolean("late") ? 2 : 1]++;
-            } else if (state.equals("overdue")) {
-                c[3]++;
-            }
+            countStage(stages, rs);
         });
-        List<IncidentFacts> out = new ArrayList<>();
-        for (Incident i : jdbc.sql(
+        List<Incident> incidents = jdbc.sql(
                         "select * from incidents where created_at >= ? and created_at < ? and exercise_id is null"
                                 + " order by created_at")
                 .params(Timestamp.from(from), Timestamp.from(to))
                 .query((rs, n) -> repo.map(rs))
-                .list()) {
+                .list();
+        return facts(incidents, stages);
+    }
+
+    /** By creation time, the id breaking ties; served by {@code incidents_created_listed_idx}. */
+    static final Keyset FACT_ORDER =
+            new Keyset("incident-facts", "created_at", Keyset.Kind.TIMESTAMP, "id", Keyset.Kind.UUID);
+
+    /**
+     * One page of the facts of the incidents created in {@code [from, to)} (production incidents, exercise ones or
+     * both), by creation time ({@code createdAt,asc}, the default, or {@code createdAt,desc}); by offset or cursor.
+     * The page says how many exercise incidents it leaves out ({@link Page#exercisesHidden()}). The deadline stages
+     * are read for the page's incidents only.
+     */
+    public Page<IncidentFacts> facts(
+            Instant from, Instant to, dev.vigil.server.alerts.AlertQuery.Exercises exercises, PageQuery page) {
+        SqlFilter where = new SqlFilter().range("created_at", from, to);
+        switch (exercises) {
+            case EXCLUDE -> where.and("exercise_id is null");
+            case ONLY -> where.and("exercise_id is not null");
+            case ALL -> {}
+        }
+        long hidden = exercises == dev.vigil.server.alerts.AlertQuery.Exercises.EXCLUDE
+                ? new SqlFilter()
+                        .range("created_at", from, to)
+                        .and("exercise_id is not null")
+                        .count(jdbc, "incidents")
+                : 0;
+        Page<Incident> incidents = FACT_ORDER.page(
+                jdbc,
+                where,
+                "incidents",
+                "select * from incidents",
+                page,
+                page.descendingBy("createdAt"),
+                (rs, n) -> repo.map(rs),
+                Incident::createdAt,
+                Incident::id);
+        Map<UUID, int[]> stages = new HashMap<>();
+        if (!incidents.items().isEmpty()) {
+            jdbc.sql("""
+                            select s.incident_id, s.state, s.late, s.due_at from obligation_stages s
+                            join incident_obligations o on o.id = s.obligation_id
+                            where o.status <> 'not_required' and s.incident_id = any(?)""")
+                    .param(incidents.items().stream().map(Incident::id).toArray(UUID[]::new))
+                    .query(rs -> {
+                        countStage(stages, rs);
+                    });
+        }
+        List<IncidentFacts> items = facts(incidents.items(), stages);
+        return new Page<>(
+                items,
+                incidents.page(),
+                incidents.size(),
+                incidents.total(),
+                incidents.sort(),
+                incidents.nextCursor(),
+                hidden);
+    }
+
+    /** Counts one deadline stage row: due, on time, late, overdue. */
+    private static void countStage(Map<UUID, int[]> stages, java.sql.ResultSet rs) throws java.sql.SQLException {
+        if (rs.getTimestamp("due_at") == null) {
+            return;
+        }
+        int[] c = stages.computeIfAbsent(rs.getObject("incident_id", UUID.class), k -> new int[4]);
+        c[0]++;
+        String state = rs.getString("state");
+        if (state.equals("submitted")) {
+            c[rs.getBoolean("late") ? 2 : 1]++;
+        } else if (state.equals("overdue")) {
+            c[3]++;
+        }
+    }
+
+    private List<IncidentFacts> facts(List<Incident> incidents, Map<UUID, int[]> stages) {
+        List<IncidentFacts> out = new ArrayList<>();
+        for (Incident i : incidents) {
             int[] c = stages.getOrDefault(i.id(), new int[4]);
             String rcaState = rca.get(i.id())
                     .map(r -> r.completed() ? "completed" : r.waived() ? "waived" : null)

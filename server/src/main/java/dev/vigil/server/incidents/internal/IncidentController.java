@@ -125,22 +125,21 @@ class IncidentController {
                 && !List.of("pending", "at_risk", "overdue", "waiting").contains(deadline)) {
             throw new IllegalArgumentException("deadline must be pending, at_risk, overdue or waiting");
         }
-        return incidents.find(
-                new IncidentQuery(
-                        open,
-                        Texts.blank(status) == null ? null : IncidentStatus.parse(status),
-                        Texts.blank(severity) == null ? null : IncidentSeverity.parse(severity),
-                        priority,
-                        Texts.blank(classKey),
-                        Texts.blank(team),
-                        Texts.blank(lead),
-                        Texts.blank(application),
-                        Texts.blank(q),
-                        Texts.blank(deadline),
-                        from,
-                        to,
-                        AlertQuery.Exercises.requested(exercise, null)),
-                page);
+        IncidentQuery query = new IncidentQuery(
+                open,
+                Texts.blank(status) == null ? null : IncidentStatus.parse(status),
+                Texts.blank(severity) == null ? null : IncidentSeverity.parse(severity),
+                priority,
+                Texts.blank(classKey),
+                Texts.blank(team),
+                Texts.blank(lead),
+                Texts.blank(application),
+                Texts.blank(q),
+                Texts.blank(deadline),
+                from,
+                to,
+                AlertQuery.Exercises.requested(exercise, null));
+        return incidents.find(query, page).withExercisesHidden(incidents.exercisesHidden(query));
     }
 
     @RequirePermission(Permission.INCIDENTS_WRITE)
@@ -173,16 +172,30 @@ class IncidentController {
         return incidents.openBySeverity();
     }
 
-    /** Per-incident facts for metrics (governance): created in [from, to), default the last 90 days. */
+    /**
+     * Per-incident facts for metrics (governance): incidents created in [from, to), default the last 90 days, oldest
+     * first ({@code sort=createdAt,desc}: newest first), paged by offset or cursor. Production incidents only unless
+     * {@code exercise} is {@code only} or {@code all}; {@code exercisesHidden} says how many exercise incidents of the
+     * range the page leaves out.
+     */
     @GetMapping("/facts")
-    List<IncidentFacts> facts(
-            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to) {
+    Page<IncidentFacts> facts(
+            @RequestParam(required = false) Instant from,
+            @RequestParam(required = false) Instant to,
+            @RequestParam(required = false) String exercise,
+            @Paging(
+                            defaultSize = 100,
+                            maxSize = 500,
+                            defaultSort = "createdAt,asc",
+                            sortable = "createdAt",
+                            cursor = true)
+                    PageQuery page) {
         Instant t = to == null ? clock.instant() : to;
         Instant f = from == null ? t.minus(Duration.ofDays(90)) : from;
         if (Duration.between(f, t).toDays() > 3660) {
             throw new IllegalArgumentException("at most ten years at a time");
         }
-        return incidents.facts(f, t);
+        return incidents.facts(f, t, AlertQuery.Exercises.requested(exercise, null), page);
     }
 
     @GetMapping("/{ref}")

@@ -17,6 +17,9 @@ import java.util.function.Function;
  *
  * @param nextCursor the keyset position after the last item of this page, when more items follow (null otherwise,
  *     and always null on lists without cursor paging; then it is left out of the JSON)
+ * @param exercisesHidden on lists that leave replay-exercise (drill) rows out by default ({@code ?exercise=exclude}):
+ *     how many exercise rows match the other filters and are not shown (0 when the request shows them); null, and
+ *     left out of the JSON, on lists without an exercise filter. The same field as the alert list's.
  */
 public record Page<T>(
         List<T> items,
@@ -24,7 +27,8 @@ public record Page<T>(
         int size,
         long total,
         List<String> sort,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long exercisesHidden) {
 
     public Page {
         items = List.copyOf(items);
@@ -32,7 +36,16 @@ public record Page<T>(
     }
 
     public Page(List<T> items, int page, int size, long total, List<String> sort) {
-        this(items, page, size, total, sort, null);
+        this(items, page, size, total, sort, null, null);
+    }
+
+    public Page(List<T> items, int page, int size, long total, List<String> sort, String nextCursor) {
+        this(items, page, size, total, sort, nextCursor, null);
+    }
+
+    /** This page, saying how many exercise rows its list's exercise filter leaves out ({@link #exercisesHidden}). */
+    public Page<T> withExercisesHidden(long hidden) {
+        return new Page<>(items, page, size, total, sort, nextCursor, hidden);
     }
 
     public static <T> Page<T> of(List<T> items, PageQuery q, long total) {
@@ -72,7 +85,7 @@ public record Page<T>(
     }
 
     public <R> Page<R> map(Function<T, R> f) {
-        return new Page<>(items.stream().map(f).toList(), page, size, total, sort, nextCursor);
+        return new Page<>(items.stream().map(f).toList(), page, size, total, sort, nextCursor, exercisesHidden);
     }
 
     /**

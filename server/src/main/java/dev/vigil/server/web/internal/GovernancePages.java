@@ -69,15 +69,26 @@ class GovernancePages {
         return "governance";
     }
 
+    /** How many replay runs the exercise page lists at a time (then an "older" link, by cursor). */
+    static final int REPLAYS_SIZE = 50;
+
     @GetMapping("/governance/exercises/{id}")
-    String exercise(@PathVariable java.util.UUID id, Model model) {
+    String exercise(@PathVariable java.util.UUID id, @RequestParam(required = false) String replaysAfter, Model model) {
         var e = governance.exercise(id).orElseThrow(() -> new NoSuchElementException("no exercise " + id));
-        var runs = replays.replays(id);
+        var newestFirst = java.util.List.of(new dev.vigil.server.platform.api.PageQuery.Sort("startedAt", true));
+        var runs = replays.replays(
+                id, new dev.vigil.server.platform.api.PageQuery(0, REPLAYS_SIZE, newestFirst, replaysAfter));
+        var latest = replaysAfter == null
+                ? runs.items().stream().findFirst()
+                : replays.replays(id, new dev.vigil.server.platform.api.PageQuery(0, 1, newestFirst)).items().stream()
+                        .findFirst();
         model.addAttribute("exercise", e);
         model.addAttribute("expectations", replays.expectations(id));
-        model.addAttribute("replays", runs);
-        model.addAttribute("latest", runs.isEmpty() ? null : runs.getFirst());
-        model.addAttribute("active", runs.stream().anyMatch(r -> r.active()));
+        model.addAttribute("replays", runs.items());
+        model.addAttribute("replayPage", runs);
+        model.addAttribute("replaysAfter", replaysAfter);
+        model.addAttribute("latest", latest.orElse(null));
+        model.addAttribute("active", replays.active(id).isPresent());
         model.addAttribute("exerciseSourcePrefix", dev.vigil.server.normalize.ExerciseTag.PREFIX + id + ".");
         model.addAttribute("canEdit", canEdit());
         model.addAttribute("now", clock.instant());

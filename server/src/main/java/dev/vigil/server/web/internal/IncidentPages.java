@@ -195,11 +195,7 @@ class IncidentPages {
         model.addAttribute("deadline", blank(deadline));
         model.addAttribute("exercise", exercises.id());
         model.addAttribute("exerciseChoices", AlertQuery.Exercises.values());
-        model.addAttribute(
-                "exercisesHidden",
-                exercises == AlertQuery.Exercises.EXCLUDE
-                        ? incidents.count(query.withExercises(AlertQuery.Exercises.ONLY))
-                        : 0L);
+        model.addAttribute("exercisesHidden", incidents.exercisesHidden(query));
         model.addAttribute("now", now);
         return "incidents/list";
     }
@@ -252,11 +248,15 @@ class IncidentPages {
     /** How many alerts and timeline entries the incident page shows at a time (then "next" links, by cursor). */
     static final int SECTION_SIZE = 100;
 
+    /** How many evidence items the incident page, and custody entries the evidence page, show at a time. */
+    static final int EVIDENCE_SIZE = 50;
+
     @GetMapping("/incidents/{ref}")
     String detail(
             @PathVariable String ref,
             @RequestParam(required = false) String alertsAfter,
             @RequestParam(required = false) String timelineAfter,
+            @RequestParam(required = false) String evidenceAfter,
             Model model) {
         Incident i = incident(ref);
         Instant now = clock.instant();
@@ -308,7 +308,11 @@ class IncidentPages {
         model.addAttribute("templates", obligations.templates());
         model.addAttribute("playbooks", playbooks.list(false));
         model.addAttribute("applied", playbooks.applied(id));
-        model.addAttribute("evidence", evidence.list(id));
+        Page<EvidenceItem> evidencePage = evidence.list(
+                id, new PageQuery(0, EVIDENCE_SIZE, List.of(new PageQuery.Sort("createdAt", true)), evidenceAfter));
+        model.addAttribute("evidencePage", evidencePage);
+        model.addAttribute("evidence", evidencePage.items());
+        model.addAttribute("evidenceAfter", evidenceAfter);
         Rca rca = rcas.get(id).orElse(null);
         model.addAttribute("rca", rca);
         model.addAttribute("rcaRequired", rcas.required(i));
@@ -603,12 +607,20 @@ class IncidentPages {
     }
 
     @GetMapping("/incidents/{ref}/evidence/{item}")
-    String evidenceItem(@PathVariable String ref, @PathVariable UUID item, Model model) {
+    String evidenceItem(
+            @PathVariable String ref,
+            @PathVariable UUID item,
+            @RequestParam(required = false) String custodyAfter,
+            Model model) {
         Incident i = incident(ref);
         EvidenceItem e = own(i, item);
         model.addAttribute("incident", i);
         model.addAttribute("item", e);
-        model.addAttribute("custody", evidence.custody(e.id()));
+        Page<dev.vigil.server.evidence.CustodyEntry> custodyPage = evidence.custody(
+                e.id(), new PageQuery(0, EVIDENCE_SIZE, List.of(new PageQuery.Sort("seq", true)), custodyAfter));
+        model.addAttribute("custodyPage", custodyPage);
+        model.addAttribute("custody", custodyPage.items());
+        model.addAttribute("custodyAfter", custodyAfter);
         model.addAttribute("custodyActions", List.of("transferred", "returned", "sealed", "analysed", "note"));
         return "incidents/evidence";
     }

@@ -326,6 +326,98 @@ class IncidentListPagingTest {
         assertThat(older.body()).contains("entry 4<", "Newest entries").doesNotContain("entry 104");
     }
 
+    @Test
+    void theEvidenceTableAndTheChainOfCustodyShowOnePageAndLinkToTheNextEscaped() {
+        TestApi admin = TestApi.admin(port);
+        String ref = incident(admin, "Much evidence");
+        String hostile = "<img src=x onerror=alert(1)>";
+        for (int i = 0; i < 53; i++) {
+            TestApi.Response r = admin.post(
+                    "/api/v1/incidents/" + ref + "/evidence?name=" + TestSession.enc("item-" + i + hostile + ".txt"),
+                    "application/octet-stream",
+                    ("evidence " + i).getBytes());
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        }
+        TestSession s = TestSession.signedIn(port, "admin", VigilServerTest.ADMIN_PASSWORD);
+        String html = s.get("/incidents/" + ref).body();
+        assertThat(html).doesNotContain(hostile).contains("item-52&lt;img src=x onerror=alert(1)&gt;.txt");
+        assertThat(html).contains("Newest first: 50 of 53 evidence items shown.", "Older evidence");
+        Set<String> first = evidenceIds(html, ref);
+        assertThat(first).hasSize(50);
+        String olderLink = link(html, "evidence-older");
+        TestApi.Response older = s.get(olderLink);
+        assertThat(older.status()).isEqualTo(200);
+        assertThat(older.body()).contains("Newest first: 3 of 53 evidence items shown.", "Newest evidence");
+        assertThat(older.body()).doesNotContain("id=\"evidence-older\"");
+        Set<String> second = evidenceIds(older.body(), ref);
+        assertThat(second).hasSize(3).doesNotContainAnyElementsOf(first);
+        List<String> all = jdbc.sql("select id::text from evidence_items where incident_id = ?")
+                .param(id(admin, ref))
+                .query(String.class)
+                .list();
+        Set<String> union = new HashSet<>(first);
+        union.addAll(second);
+        assertThat(union).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(s.get("/incidents/" + ref + "?evidenceAfter=forged").status())
+                .isEqualTo(400);
+        String apiCursor = admin.get("/api/v1/incidents/" + ref + "/evidence?size=50&sort=createdAt,desc")
+                .json()
+                .path("nextCursor")
+                .asString();
+        assertThat(olderLink).as("the page's cursor is the API's").contains("evidenceAfter=" + apiCursor);
+
+        String item = first.iterator().next();
+        for (int i = 0; i < 55; i++) {
+            assertThat(admin.postJson(
+                                    "/api/v1/evidence/" + item + "/custody",
+                                    "{\"action\":\"note\",\"details\":\"step " + i + " " + hostile + "\"}")
+                            .status())
+                    .isEqualTo(201);
+        }
+        long entries = jdbc.sql("select count(*) from evidence_custody where evidence_id = ?::uuid")
+                .param(item)
+                .query(Long.class)
+                .single();
+        String evidencePage = s.get("/incidents/" + ref + "/evidence/" + item).body();
+        assertThat(evidencePage).doesNotContain(hostile).contains("step 54 &lt;img src=x onerror=alert(1)&gt;");
+        assertThat(evidencePage).contains("Newest first: 50 of " + entries + " custody entries shown.");
+        assertThat(custodySeqs(evidencePage)).hasSize(50);
+        TestApi.Response olderCustody = s.get(link(evidencePage, "custody-older"));
+        assertThat(olderCustody.body())
+                .contains("Newest entries", "step 0 &lt;img")
+                .doesNotContain("step 54 ");
+        Set<Long> seqs = new HashSet<>(custodySeqs(evidencePage));
+        seqs.addAll(custodySeqs(olderCustody.body()));
+        assertThat(seqs).hasSize((int) entries);
+        assertThat(s.get("/incidents/" + ref + "/evidence/" + item + "?custodyAfter=forged")
+                        .status())
+                .isEqualTo(400);
+    }
+
+    private static Set<String> evidenceIds(String html, String ref) {
+        Set<String> ids = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "href=\"/incidents/" + ref + "/evidence/([0-9a-f-]{36})\"")
+                .matcher(html);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** The sequence numbers in the custody table's first column. */
+    private static List<Long> custodySeqs(String html) {
+        String table = html.substring(html.indexOf("<table class=\"custody\">"));
+        table = table.substring(0, table.indexOf("</table>"));
+        List<Long> seqs = new ArrayList<>();
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("<tr>\\s*<td>(\\d+)</td>").matcher(table);
+        while (m.find()) {
+            seqs.add(Long.parseLong(m.group(1)));
+        }
+        return seqs;
+    }
+
     private static Set<String> alertIds(String html) {
         Set<String> ids = new HashSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"/alerts/([0-9a-f-]{36})\"")
