@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             BenchCommand.class,
             EventsCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            SecretsCommand.class
         })
 public final class VigilCommand implements Runnable {
     private static volatile boolean keepRunning;

@@ -1458,11 +1458,11 @@ class DefaultIncidentService implements IncidentService, IncidentStatistics {
 
     private List<IncidentFacts> facts(List<Incident> incidents, Map<UUID, int[]> stages) {
         List<IncidentFacts> out = new ArrayList<>();
+        Map<UUID, String> rcaStates =
+                rca.states(incidents.stream().map(Incident::id).toList());
         for (Incident i : incidents) {
             int[] c = stages.getOrDefault(i.id(), new int[4]);
-            String rcaState = rca.get(i.id())
-                    .map(r -> r.completed() ? "completed" : r.waived() ? "waived" : null)
-                    .orElse(null);
+            String rcaState = rcaStates.get(i.id());
             if (rcaState == null) {
                 rcaState = rca.required(i) ? "missing" : "not-required";
             }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -210,6 +211,29 @@ class DefaultRcaService implements RcaService {
     public boolean required(Incident incident) {
         List<String> cfg = properties.rcaRequiredFor();
         return cfg.contains("all") || cfg.contains(incident.severity().id());
+    }
+
+    /**
+     * The RCA state of each of {@code incidentIds} that has an RCA, in one query: {@code completed} or {@code waived}
+     * (completed wins), absent when the RCA is still a draft or there is none. Lists (incident facts) read a page's
+     * states with this instead of one {@link #get} per incident.
+     */
+    Map<UUID, String> states(java.util.Collection<UUID> incidentIds) {
+        Map<UUID, String> out = new java.util.HashMap<>();
+        if (incidentIds.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("""
+                        select incident_id, completed_at is not null as completed, waived_at is not null as waived
+                        from incident_rca where incident_id = any(?)""")
+                .param(incidentIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    String state = rs.getBoolean("completed") ? "completed" : rs.getBoolean("waived") ? "waived" : null;
+                    if (state != null) {
+                        out.put(rs.getObject("incident_id", UUID.class), state);
+                    }
+                });
+        return out;
     }
 
     /** Whether the RCA gate is satisfied (completed or waived). */

@@ -1,7 +1,7 @@
 package dev.vigil.server.platform.internal;
 
 import dev.vigil.server.platform.crypto.SecretBox;
-import dev.vigil.server.platform.internal.SecretRotation.ColumnStatus;
+import dev.vigil.server.platform.crypto.SecretKeyRotation.ColumnStatus;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.vigil.server.platform.internal;
 
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.platform.crypto.SecretBox;
+import dev.vigil.server.platform.crypto.SecretKeyRotation;
 import dev.vigil.server.platform.internal.SealedColumns.SealedColumn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * server serves, on the bundled or an external database alike.
  */
 @Service
-class SecretRotation {
+class SecretRotation implements SecretKeyRotation {
     private static final Logger log = LoggerFactory.getLogger(SecretRotation.class);
     static final int BATCH = 200;
     /** At most this many unreadable row keys are listed per column (the count is complete). */
@@ -56,30 +57,6 @@ class SecretRotation {
         this.columns = List.copyOf(columns);
     }
 
-    /**
-     * What a rotation did to one column.
-     *
-     * @param resealed boxes re-sealed with the current key by this run
-     * @param alreadyCurrent boxes that were under the current key (sealed since, or by an earlier, interrupted run)
-     * @param unreadable boxes no configured key opens (left unchanged)
-     * @param unreadableRows the keys of (the first {@value #LISTED}) unreadable rows
-     */
-    record ColumnResult(
-            String table,
-            String column,
-            long resealed,
-            long alreadyCurrent,
-            long unreadable,
-            List<String> unreadableRows) {}
-
-    /**
-     * A rotation's result.
-     *
-     * @param complete true when every stored box is now under the current key: the previous keys may be removed
-     */
-    record Result(
-            String keyId, List<String> previousKeyIds, List<ColumnResult> columns, long resealed, boolean complete) {}
-
     /** Called after each batch's changes, inside its transaction (tests interrupt a rotation here). */
     interface BatchListener {
         BatchListener NONE = (column, resealed) -> {};
@@ -87,7 +64,8 @@ class SecretRotation {
         void afterBatch(SealedColumn column, int resealed);
     }
 
-    Result rotate() {
+    @Override
+    public Result rotate() {
         return rotate(BATCH, BatchListener.NONE);
     }
 
@@ -209,14 +187,16 @@ class SecretRotation {
         return b;
     }
 
-    /** How the boxes of one column are sealed now: a count per key id, {@code legacy}, and {@code unreadable}. */
-    record ColumnStatus(String table, String column, Map<String, Long> byKey, long unreadable) {}
-
     /**
      * Where every stored box stands: per column, how many are under which key id ({@code legacy}: the format without
      * key id, whichever key opens it) and how many no configured key opens. Opens every box (the tables are small).
      */
-    List<ColumnStatus> status() {
+    @Override
+    public Status status() {
+        return new Status(box.keyId(), box.previousKeyIds(), columnStatus());
+    }
+
+    List<ColumnStatus> columnStatus() {
         return status(jdbc, box, columns);
     }
 

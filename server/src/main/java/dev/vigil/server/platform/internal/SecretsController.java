@@ -2,8 +2,7 @@ package dev.vigil.server.platform.internal;
 
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
-import dev.vigil.server.platform.crypto.SecretBox;
-import java.util.List;
+import dev.vigil.server.platform.crypto.SecretKeyRotation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -14,30 +13,26 @@ import org.springframework.web.bind.annotation.RestController;
  * how every sealed column's boxes stand (per key id, legacy, unreadable); {@code POST /rotate} (system_write)
  * re-seals every box with the current key ({@link SecretRotation}: batched, transactional, resumable, audited) and
  * answers the count per column and whether the previous keys may now be removed. Key material never crosses the API:
- * only key ids.
+ * only key ids. {@code vigil secrets status|rotate} and the page {@code /admin/secrets} use the same.
  */
 @RestController
 @RequestMapping("/api/v1/system/secrets")
 class SecretsController {
-    private final SecretRotation rotation;
-    private final SecretBox box;
+    private final SecretKeyRotation rotation;
 
-    SecretsController(SecretRotation rotation, SecretBox box) {
+    SecretsController(SecretKeyRotation rotation) {
         this.rotation = rotation;
-        this.box = box;
     }
-
-    record Status(String keyId, List<String> previousKeyIds, List<SecretRotation.ColumnStatus> columns) {}
 
     @GetMapping
     @RequirePermission(Permission.SYSTEM_READ)
-    Status status() {
-        return new Status(box.keyId(), box.previousKeyIds(), rotation.status());
+    SecretKeyRotation.Status status() {
+        return rotation.status();
     }
 
     @PostMapping("/rotate")
     @RequirePermission(Permission.SYSTEM_WRITE)
-    SecretRotation.Result rotate() {
+    SecretKeyRotation.Result rotate() {
         return rotation.rotate();
     }
 }

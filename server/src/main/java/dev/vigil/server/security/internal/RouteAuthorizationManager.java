@@ -1,5 +1,6 @@
 package dev.vigil.server.security.internal;
 
+import dev.vigil.server.platform.access.AccessRefusal;
 import dev.vigil.server.platform.access.Permission;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,22 @@ final class RouteAuthorizationManager implements AuthorizationManager<RequestAut
         }
         Authentication auth = authentication.get();
         boolean signedIn = auth != null && auth.isAuthenticated() && !(auth instanceof AnonymousAuthenticationToken);
+        AuthorizationDecision decision = decide(r, auth, signedIn);
+        if (!decision.isGranted()) {
+            // for the audit of refused changes (RefusedChangeAudit): which route, and why
+            context.getRequest().setAttribute(RefusedChangeAudit.ROUTE, r.pattern());
+            AccessRefusal.note(
+                    context.getRequest(),
+                    switch (r.kind()) {
+                        case UNDECLARED -> "the route declares no permission (deny by default)";
+                        case NO_ROUTE -> "not signed in";
+                        case DECLARED -> "needs the permission " + r.permission().id();
+                    });
+        }
+        return decision;
+    }
+
+    private AuthorizationDecision decide(RouteTable.Resolution r, Authentication auth, boolean signedIn) {
         return switch (r.kind()) {
             case UNDECLARED -> {
                 if (warned.add(r.handler())) {

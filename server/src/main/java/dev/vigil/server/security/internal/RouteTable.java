@@ -53,8 +53,11 @@ public class RouteTable {
             ApiEndpoint.of("/swagger-ui.html", Permission.API_DOCS_READ),
             ApiEndpoint.of("/swagger-ui/**", Permission.API_DOCS_READ));
 
-    /** The outcome of a lookup. {@code permission} is null for {@link Kind#UNDECLARED} and {@link Kind#NO_ROUTE}. */
-    public record Resolution(Kind kind, Permission permission, String handler) {}
+    /**
+     * The outcome of a lookup. {@code permission} is null for {@link Kind#UNDECLARED} and {@link Kind#NO_ROUTE};
+     * {@code pattern} is the matched path template ({@code /api/v1/alerts/{id}}), null when none matched.
+     */
+    public record Resolution(Kind kind, Permission permission, String handler, String pattern) {}
 
     public enum Kind {
         DECLARED,
@@ -95,23 +98,32 @@ public class RouteTable {
                     continue;
                 }
                 Object handler = chain.getHandler();
+                // set by the mapping that matched (a request mapping's "/api/v1/alerts/{id}", a resource pattern)
+                String matched = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String m
+                        ? m
+                        : null;
                 if (handler instanceof HandlerMethod hm) {
                     Permission p = declared(hm);
                     if (p != null) {
-                        return new Resolution(Kind.DECLARED, p, hm.toString());
+                        return new Resolution(Kind.DECLARED, p, hm.toString(), matched);
                     }
                 }
-                Permission p = declaration(request.getMethod(), path);
-                if (p != null) {
-                    return new Resolution(Kind.DECLARED, p, String.valueOf(handler));
+                Declaration d = declaration(request.getMethod(), path);
+                if (d != null) {
+                    return new Resolution(
+                            Kind.DECLARED,
+                            d.permission(),
+                            String.valueOf(handler),
+                            matched != null ? matched : d.pattern().getPatternString());
                 }
-                return new Resolution(Kind.UNDECLARED, null, String.valueOf(handler));
+                return new Resolution(Kind.UNDECLARED, null, String.valueOf(handler), matched);
             }
-            Permission p = declaration(request.getMethod(), path);
-            if (p != null) {
-                return new Resolution(Kind.DECLARED, p, "path declaration");
+            Declaration d = declaration(request.getMethod(), path);
+            if (d != null) {
+                return new Resolution(
+                        Kind.DECLARED, d.permission(), "path declaration", d.pattern().getPatternString());
             }
-            return new Resolution(Kind.NO_ROUTE, null, null);
+            return new Resolution(Kind.NO_ROUTE, null, null, null);
         } finally {
             if (previous == null) {
                 ServletRequestPathUtils.clearParsedRequestPath(request);
@@ -149,11 +161,11 @@ public class RouteTable {
         return a == null ? null : a.value();
     }
 
-    private Permission declaration(String method, RequestPath path) {
+    private Declaration declaration(String method, RequestPath path) {
         HttpMethod m = HttpMethod.valueOf(method);
         for (Declaration d : declarations()) {
             if ((d.method() == null || d.method().equals(m)) && d.pattern().matches(path.pathWithinApplication())) {
-                return d.permission();
+                return d;
             }
         }
         return null;

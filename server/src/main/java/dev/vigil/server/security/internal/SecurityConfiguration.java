@@ -1,5 +1,6 @@
 package dev.vigil.server.security.internal;
 
+import dev.vigil.server.platform.access.AccessRefusal;
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.security.ApiTokenService;
 import jakarta.servlet.DispatcherType;
@@ -69,6 +70,16 @@ class SecurityConfiguration {
     }
 
     @Bean
+    RefusedChangeAudit refusedChangeAudit(
+            AuditLog audit,
+            RouteTable routes,
+            Clock clock,
+            SecurityProperties p,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        return new RefusedChangeAudit(audit, routes, clock, p.refusals(), meters);
+    }
+
+    @Bean
     RouteAuthorizationManager routeAuthorizationManager(RouteTable routes, CurrentAccess access) {
         return new RouteAuthorizationManager(routes, access);
     }
@@ -90,10 +101,12 @@ class SecurityConfiguration {
             HttpSecurity http,
             ApiTokenService tokens,
             ProblemResponses problems,
-            RouteAuthorizationManager authorization)
+            RouteAuthorizationManager authorization,
+            RefusedChangeAudit refusals)
             throws Exception {
         http.securityMatcher(request -> request.getHeader("Authorization") != null);
         common(http, authorization);
+        http.addFilterAfter(refusals.filter(), SecurityContextHolderFilter.class);
         http.csrf(c -> c.disable())
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
@@ -102,8 +115,10 @@ class SecurityConfiguration {
                 .addFilterBefore(new ApiTokenAuthenticationFilter(tokens, problems), AuthorizationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) ->
                                 problems.unauthorized(res, "an API token is required (Authorization: Bearer <token>)"))
-                        .accessDeniedHandler((req, res, ex) ->
-                                problems.forbidden(res, "this token may not do this (" + ex.getMessage() + ")")));
+                        .accessDeniedHandler((req, res, ex) -> {
+                            AccessRefusal.note(req, ex.getMessage());
+                            problems.forbidden(res, "this token may not do this (" + ex.getMessage() + ")");
+                        }));
         return http.build();
     }
 
@@ -116,9 +131,11 @@ class SecurityConfiguration {
             JdbcUserService users,
             LocalSignIn localSignIn,
             AuditLog audit,
-            ObjectProvider<OidcSignIn> oidc)
+            ObjectProvider<OidcSignIn> oidc,
+            RefusedChangeAudit refusals)
             throws Exception {
         common(http, authorization);
+        http.addFilterAfter(refusals.filter(), SecurityContextHolderFilter.class);
         CookieCsrfTokenRepository csrfCookies = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfCookies.setCookieCustomizer(c -> c.sameSite("Strict").path("/"));
         AuthenticationEntryPoint entryPoint = (req, res, ex) -> {
@@ -133,6 +150,12 @@ class SecurityConfiguration {
         };
         AccessDeniedHandler denied = (req, res, ex) -> {
             Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+            // why, for the audit of refused changes (RefusedChangeAudit); the route's own reason wins when noted
+            AccessRefusal.note(
+                    req,
+                    ex instanceof org.springframework.security.web.csrf.CsrfException
+                            ? "missing or invalid CSRF token"
+                            : ex.getMessage());
             if (auth == null || auth instanceof AnonymousAuthenticationToken) {
                 entryPoint.commence(req, res, null); // e.g. a missing CSRF token before signing in
             } else if (ProblemResponses.wantsHtml(req)) {

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     printed once and written to {@code DATA_DIR/initial-admin-password}
  * @param signIn lockout and rate limits of password sign-in
  * @param oidc single sign-on
+ * @param refusals the audit of refused changes
  */
 @ConfigurationProperties("vigil.security")
 public record SecurityProperties(
@@ -25,7 +26,27 @@ public record SecurityProperties(
         @DefaultValue("admin") String adminUsername,
         String adminPassword,
         @DefaultValue SignIn signIn,
-        @DefaultValue Oidc oidc) {
+        @DefaultValue Oidc oidc,
+        @DefaultValue Refusals refusals) {
+
+    /**
+     * The audit of refused state-changing requests ({@link RefusedChangeAudit}).
+     *
+     * @param interval at most one audit entry per principal and action (method + path template) per interval; the
+     *     attempts in between are counted and reported in the next entry
+     * @param maxTracked how many principal/action pairs are tracked at once (memory bound; the least recently seen is
+     *     forgotten first, with a closing entry when it had uncounted attempts)
+     */
+    public record Refusals(@DefaultValue("1m") Duration interval, @DefaultValue("10000") int maxTracked) {
+        public Refusals {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("vigil.security.refusals.interval must be positive");
+            }
+            if (maxTracked < 1) {
+                throw new IllegalArgumentException("vigil.security.refusals.max-tracked must be at least 1");
+            }
+        }
+    }
 
     /**
      * @param maxFailures consecutive failures that lock an account

@@ -25,7 +25,12 @@ class PageErrors {
     }
 
     @ExceptionHandler(AccessDeniedException.class)
-    String forbidden(AccessDeniedException e, Model model, HttpServletResponse response) {
+    String forbidden(
+            AccessDeniedException e,
+            Model model,
+            jakarta.servlet.http.HttpServletRequest request,
+            HttpServletResponse response) {
+        dev.vigil.server.platform.access.AccessRefusal.note(request, e.getMessage());
         return page(403, "Forbidden", "Your roles do not allow this.", model, response);
     }
 

@@ -292,7 +292,7 @@ class SecretRotationTest {
         assertThatThrownBy(() -> newOnly.open(foreign))
                 .hasMessageContaining("sealed with key " + stranger.keyId())
                 .hasMessageContaining("which this node does not have");
-        assertThat(rotation(rotating).status())
+        assertThat(rotation(rotating).status().columns())
                 .filteredOn(s -> s.table().equals("webhook_subscriptions"))
                 .singleElement()
                 .satisfies(s -> {
