@@ -58,6 +58,8 @@ final class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(new ApiTokenAuthentication(principal.get()));
         SecurityContextHolder.setContext(context);
+        // who, for the audit of refused changes, which looks after this filter has cleared the context
+        request.setAttribute(RefusedChangeAudit.ACTOR, principal.get().actor());
         try {
             chain.doFilter(request, response);
         } finally {

@@ -45,6 +45,12 @@ final class RefusedChangeAudit {
     /** Request attribute: the refused route's path template (set by {@link RouteAuthorizationManager}). */
     static final String ROUTE = RefusedChangeAudit.class.getName() + ".route";
 
+    /**
+     * Request attribute: the {@link Actor} of an API token request (set by {@link ApiTokenAuthenticationFilter}, which
+     * clears the security context when the request is done, before this filter looks).
+     */
+    static final String ACTOR = RefusedChangeAudit.class.getName() + ".actor";
+
     static final String ACTION = "request_refused";
     private static final Set<String> CHANGES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
@@ -119,7 +125,8 @@ final class RefusedChangeAudit {
         if (response.getStatus() != 403 || !CHANGES.contains(request.getMethod())) {
             return;
         }
-        Optional<Actor> actor = Actor.currentIfAny();
+        Optional<Actor> actor = Actor.currentIfAny()
+                .or(() -> Optional.ofNullable(request.getAttribute(ACTOR) instanceof Actor a ? a : null));
         if (actor.isEmpty()) {
             return; // not signed in: a 401 in disguise (e.g. a missing CSRF token before signing in)
         }
