@@ -15,6 +15,7 @@ import dev.vigil.server.security.User;
 import dev.vigil.server.security.UserRequest;
 import dev.vigil.server.security.UserService;
 import dev.vigil.server.testing.TestApi;
+import dev.vigil.server.testing.TestSession;
 import dev.vigil.server.testing.VigilServerTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -249,6 +250,35 @@ class RefusedChangeAuditTest {
             throw new IllegalStateException(e);
         }
         assertThat(refusedBy(actor.name())).hasSize(2);
+    }
+
+    @Test
+    void aSignedInBrowserIsAuditedForAFormItMayNotSendAndForAMissingCsrfToken() {
+        String viewer = "refused-viewer-" + suffix;
+        users.create(new UserRequest(viewer, null, null, Set.of("viewer"), true, "viewer-pw-" + suffix));
+        TestSession session = TestSession.signedIn(port, viewer, "viewer-pw-" + suffix);
+
+        TestApi.Response form = session.postForm("/admin/teams", "name=nope-" + suffix);
+        assertThat(form.status()).as(form.body()).isEqualTo(403);
+        TestApi.Response noCsrf = session.request("DELETE", "/api/v1/teams/" + UUID.randomUUID(), "application/json", false);
+        assertThat(noCsrf.status()).as(noCsrf.body()).isEqualTo(403);
+
+        List<AuditEntry> entries = refusedBy(viewer);
+        assertThat(entries).extracting(AuditEntry::objectId)
+                .containsExactly("POST /admin/teams", "DELETE /api/v1/teams/{id}");
+        assertThat(entries).extracting(e -> details(e).path("reason").asString())
+                .containsExactly("needs the permission users_write", "missing or invalid CSRF token");
+        assertThat(entries).allSatisfy(e -> assertThat(e.actorType()).isEqualTo("user"));
+
+        // A wrong password is a failed sign-in (its own, throttled audit), not a refused change.
+        TestSession stranger = new TestSession(port);
+        stranger.signIn(viewer, "wrong-password");
+        assertThat(refusedBy(viewer)).hasSize(2);
+        assertThat(audit.find(
+                                new AuditQuery(viewer, "sign_in_failed", null, null, null, null, null),
+                                PageQuery.of(0, 10))
+                        .items())
+                .hasSize(1);
     }
 
     @Test
