@@ -71,7 +71,9 @@ final class SecretsCommand implements Runnable {
         java.util.Map<String, Long> totals = new java.util.TreeMap<>();
         long unreadable = 0;
         for (JsonNode c : s.path("columns")) {
-            c.path("byKey").properties().forEach(e -> totals.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            c.path("byKey")
+                    .properties()
+                    .forEach(e -> totals.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             unreadable += c.path("unreadable").asLong();
         }
         out.println("sealed values per key:");
@@ -89,15 +91,18 @@ final class SecretsCommand implements Runnable {
         }
         out.println("per column:");
         for (JsonNode c : s.path("columns")) {
-            StringBuilder line = new StringBuilder("  %-36s".formatted(
-                    Terminal.safe(c.path("table").asString()) + "." + Terminal.safe(c.path("column").asString())));
+            StringBuilder line = new StringBuilder("  %-36s"
+                    .formatted(Terminal.safe(c.path("table").asString()) + "."
+                            + Terminal.safe(c.path("column").asString())));
             if (c.path("byKey").isEmpty() && c.path("unreadable").asLong() == 0) {
                 line.append(" (empty)");
             }
-            c.path("byKey").properties().forEach(e -> line.append(' ')
-                    .append(Terminal.safe(e.getKey()))
-                    .append('=')
-                    .append(e.getValue().asLong()));
+            c.path("byKey")
+                    .properties()
+                    .forEach(e -> line.append(' ')
+                            .append(Terminal.safe(e.getKey()))
+                            .append('=')
+                            .append(e.getValue().asLong()));
             if (c.path("unreadable").asLong() > 0) {
                 line.append(" unreadable=").append(c.path("unreadable").asLong());
             }

@@ -87,11 +87,13 @@ final class SecretsRotateCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, JsonNode r) {
         out.printf(
-                "re-sealed %d value(s) with key %s%n", r.path("resealed").asLong(), r.path("keyId").asString());
+                "re-sealed %d value(s) with key %s%n",
+                r.path("resealed").asLong(), r.path("keyId").asString());
         for (JsonNode c : r.path("columns")) {
             out.printf(
                     "  %-36s resealed=%d already-current=%d%s%n",
-                    Terminal.safe(c.path("table").asString()) + "." + Terminal.safe(c.path("column").asString()),
+                    Terminal.safe(c.path("table").asString()) + "."
+                            + Terminal.safe(c.path("column").asString()),
                     c.path("resealed").asLong(),
                     c.path("alreadyCurrent").asLong(),
                     c.path("unreadable").asLong() == 0

@@ -42,7 +42,9 @@ final class SecretsStatusCommand implements Callable<Integer> {
             if (json) {
                 spec.commandLine()
                         .getOut()
-                        .println(SecretsCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+                        .println(SecretsCommand.JSON
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(s));
             } else {
                 SecretsCommand.printStatus(spec.commandLine().getOut(), s);
             }

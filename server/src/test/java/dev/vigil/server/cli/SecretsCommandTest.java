@@ -86,8 +86,7 @@ class SecretsCommandTest {
                 .contains("platform_secrets.value")
                 .contains("are not under the current key: run vigil secrets rotate");
 
-        String analyst = tokens.issueApiToken(
-                        "cli-secrets-" + UUID.randomUUID(), null, Set.of(Role.ANALYST), null)
+        String analyst = tokens.issueApiToken("cli-secrets-" + UUID.randomUUID(), null, Set.of(Role.ANALYST), null)
                 .token();
         CliRun refused = rotate("", analyst, "--yes");
         assertThat(refused.exit()).isEqualTo(2);

@@ -57,7 +57,9 @@ class SecretsBrowserTest extends BrowserTestSupport {
         assertThat(page.locator("nav[aria-label=Main]").textContent()).contains("Secrets at rest");
         shot("1-before");
 
-        assertThat(post("/admin/secrets/rotate", "")).as("the server refuses an unconfirmed rotation").isEqualTo(400);
+        assertThat(post("/admin/secrets/rotate", ""))
+                .as("the server refuses an unconfirmed rotation")
+                .isEqualTo(400);
         assertThat(SecretBox.keyIdOf(TestSecrets.value(jdbc, name))).isEmpty();
 
         page.locator("#rotate input[name=confirm]").check();
@@ -68,7 +70,9 @@ class SecretsBrowserTest extends BrowserTestSupport {
                 .contains("Every value is under the current key");
         assertThat(page.locator("#per-key tbody tr").count()).isEqualTo(1);
         assertThat(page.locator("#per-key tbody tr").textContent()).contains(box.keyId(), "current");
-        assertThat(page.locator("#per-column").textContent()).contains("platform_secrets").doesNotContain("legacy");
+        assertThat(page.locator("#per-column").textContent())
+                .contains("platform_secrets")
+                .doesNotContain("legacy");
         assertThat(SecretBox.keyIdOf(TestSecrets.value(jdbc, name))).contains(box.keyId());
         shot("2-rotated");
 

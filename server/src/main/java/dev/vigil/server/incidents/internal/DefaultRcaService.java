@@ -11,8 +11,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -225,14 +225,12 @@ class DefaultRcaService implements RcaService {
         }
         jdbc.sql("""
                         select incident_id, completed_at is not null as completed, waived_at is not null as waived
-                        from incident_rca where incident_id = any(?)""")
-                .param(incidentIds.toArray(UUID[]::new))
-                .query(rs -> {
-                    String state = rs.getBoolean("completed") ? "completed" : rs.getBoolean("waived") ? "waived" : null;
-                    if (state != null) {
-                        out.put(rs.getObject("incident_id", UUID.class), state);
-                    }
-                });
+                        from incident_rca where incident_id = any(?)""").param(incidentIds.toArray(UUID[]::new)).query(rs -> {
+            String state = rs.getBoolean("completed") ? "completed" : rs.getBoolean("waived") ? "waived" : null;
+            if (state != null) {
+                out.put(rs.getObject("incident_id", UUID.class), state);
+            }
+        });
         return out;
     }
 

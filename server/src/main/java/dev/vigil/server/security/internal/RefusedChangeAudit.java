@@ -111,8 +111,7 @@ final class RefusedChangeAudit {
     jakarta.servlet.Filter filter() {
         return new OncePerRequestFilter() {
             @Override
-            protected void doFilterInternal(
-                    HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 afterChain(request, response, chain);
             }

@@ -48,7 +48,8 @@ final class RouteAuthorizationManager implements AuthorizationManager<RequestAut
                     switch (r.kind()) {
                         case UNDECLARED -> "the route declares no permission (deny by default)";
                         case NO_ROUTE -> "not signed in";
-                        case DECLARED -> "needs the permission " + r.permission().id();
+                        case DECLARED ->
+                            "needs the permission " + r.permission().id();
                     });
         }
         return decision;

@@ -99,9 +99,10 @@ public class RouteTable {
                 }
                 Object handler = chain.getHandler();
                 // set by the mapping that matched (a request mapping's "/api/v1/alerts/{id}", a resource pattern)
-                String matched = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String m
-                        ? m
-                        : null;
+                String matched =
+                        request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String m
+                                ? m
+                                : null;
                 if (handler instanceof HandlerMethod hm) {
                     Permission p = declared(hm);
                     if (p != null) {
@@ -121,7 +122,10 @@ public class RouteTable {
             Declaration d = declaration(request.getMethod(), path);
             if (d != null) {
                 return new Resolution(
-                        Kind.DECLARED, d.permission(), "path declaration", d.pattern().getPatternString());
+                        Kind.DECLARED,
+                        d.permission(),
+                        "path declaration",
+                        d.pattern().getPatternString());
             }
             return new Resolution(Kind.NO_ROUTE, null, null, null);
         } finally {

@@ -37,7 +37,9 @@ public record SecurityProperties(
      * @param maxTracked how many principal/action pairs are tracked at once (memory bound; the least recently seen is
      *     forgotten first, with a closing entry when it had uncounted attempts)
      */
-    public record Refusals(@DefaultValue("1m") Duration interval, @DefaultValue("10000") int maxTracked) {
+    public record Refusals(
+            @DefaultValue("1m") Duration interval,
+            @DefaultValue("10000") int maxTracked) {
         public Refusals {
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("vigil.security.refusals.interval must be positive");

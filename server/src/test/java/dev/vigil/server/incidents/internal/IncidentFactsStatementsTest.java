@@ -104,7 +104,9 @@ class IncidentFactsStatementsTest {
                     Object result = invoke(target, m, args);
                     if (result instanceof Connection c) {
                         return Proxy.newProxyInstance(
-                                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (cp, cm, cargs) -> {
+                                Connection.class.getClassLoader(),
+                                new Class<?>[] {Connection.class},
+                                (cp, cm, cargs) -> {
                                     if (cm.getName().equals("prepareStatement")
                                             || cm.getName().equals("createStatement")
                                             || cm.getName().equals("prepareCall")) {
@@ -191,8 +193,7 @@ class IncidentFactsStatementsTest {
         Map<UUID, String> seen = new LinkedHashMap<>();
         for (int size : List.of(1, 4, 24)) {
             statements.set(0);
-            Page<IncidentFacts> page =
-                    counting.facts(from, to, AlertQuery.Exercises.EXCLUDE, PageQuery.of(0, size));
+            Page<IncidentFacts> page = counting.facts(from, to, AlertQuery.Exercises.EXCLUDE, PageQuery.of(0, size));
             perSize.put(size, statements.get());
             assertThat(page.items()).hasSize(size);
             page.items().forEach(f -> seen.put(f.id(), f.rca()));
@@ -217,9 +218,29 @@ class IncidentFactsStatementsTest {
         }
         assertThat(seen.values())
                 .containsExactlyElementsOf(List.of(
-                        "waived", "completed", "missing", "not-required", "waived", "completed", "missing",
-                        "not-required", "waived", "completed", "missing", "not-required", "waived", "completed",
-                        "missing", "not-required", "waived", "completed", "missing", "not-required", "waived",
-                        "completed", "missing", "not-required"));
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required",
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required",
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required",
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required",
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required",
+                        "waived",
+                        "completed",
+                        "missing",
+                        "not-required"));
     }
 }

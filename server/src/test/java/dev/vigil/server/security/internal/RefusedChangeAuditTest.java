@@ -101,7 +101,8 @@ class RefusedChangeAuditTest {
 
     private TestApi analyst(String name) {
         return new TestApi(
-                port, tokens.issueApiToken(name, null, Set.of(Role.ANALYST), null).token());
+                port,
+                tokens.issueApiToken(name, null, Set.of(Role.ANALYST), null).token());
     }
 
     @Test
@@ -109,8 +110,8 @@ class RefusedChangeAuditTest {
         String name = "refused-" + suffix;
         TestApi analyst = analyst(name);
         String user = UUID.randomUUID().toString();
-        TestApi.Response r = analyst.post(
-                "/api/v1/users/" + user + "/unlock?password=hunter2-" + suffix, "application/json", "");
+        TestApi.Response r =
+                analyst.post("/api/v1/users/" + user + "/unlock?password=hunter2-" + suffix, "application/json", "");
         assertThat(r.status()).as(r.body()).isEqualTo(403);
 
         List<AuditEntry> entries = refusedBy(name);
@@ -129,11 +130,12 @@ class RefusedChangeAuditTest {
         });
 
         // A service's own rule: an administrator may not mint a personal token for someone else.
-        User other = users.create(new UserRequest("refused-other-" + suffix, null, null, Set.of("viewer"), true,
-                "refused-pw-" + suffix));
+        User other = users.create(
+                new UserRequest("refused-other-" + suffix, null, null, Set.of("viewer"), true, "refused-pw-" + suffix));
         String admin = "refused-admin-" + suffix;
         TestApi asAdmin = new TestApi(
-                port, tokens.issueApiToken(admin, null, Set.of(Role.ADMIN), null).token());
+                port,
+                tokens.issueApiToken(admin, null, Set.of(Role.ADMIN), null).token());
         TestApi.Response minted = asAdmin.postJson(
                 "/api/v1/tokens",
                 "{\"name\":\"x\",\"scope\":\"api\",\"userId\":\"" + other.id() + "\",\"roles\":[\"viewer\"]}");
@@ -164,7 +166,9 @@ class RefusedChangeAuditTest {
                 .mapToLong(e -> details(e).path("suppressed").asLong())
                 .sum();
         long suppressed = (long) (suppressedMetric() - suppressedBefore);
-        assertThat(entries.size() + suppressed).as("every attempt is an entry or counted").isEqualTo(100);
+        assertThat(entries.size() + suppressed)
+                .as("every attempt is an entry or counted")
+                .isEqualTo(100);
 
         // The attempts not yet in the log are written when the window ends (here: forgotten now).
         refusals.flush();
@@ -234,10 +238,11 @@ class RefusedChangeAuditTest {
         assertThat(next.path("suppressedSince").asString()).isEqualTo("2030-01-01T00:00:00.100Z");
         assertThat(next.path("client").asString()).isEqualTo("192.0.2.7");
         assertThat(entries.getLast().objectId()).isEqualTo("DELETE /api/v1/things/{id}");
-        assertThat(registry.counter("vigil.security.refusals.recorded").count())
-                .isEqualTo(2);
+        assertThat(registry.counter("vigil.security.refusals.recorded").count()).isEqualTo(2);
         limiter.flush();
-        assertThat(refusedBy(actor.name())).as("nothing left uncounted: no closing entry").hasSize(2);
+        assertThat(refusedBy(actor.name()))
+                .as("nothing left uncounted: no closing entry")
+                .hasSize(2);
 
         // A refused read and an answered change are not refused changes.
         MockHttpServletRequest get = new MockHttpServletRequest("GET", "/api/v1/things/42");
@@ -260,13 +265,16 @@ class RefusedChangeAuditTest {
 
         TestApi.Response form = session.postForm("/admin/teams", "name=nope-" + suffix);
         assertThat(form.status()).as(form.body()).isEqualTo(403);
-        TestApi.Response noCsrf = session.request("DELETE", "/api/v1/teams/" + UUID.randomUUID(), "application/json", false);
+        TestApi.Response noCsrf =
+                session.request("DELETE", "/api/v1/teams/" + UUID.randomUUID(), "application/json", false);
         assertThat(noCsrf.status()).as(noCsrf.body()).isEqualTo(403);
 
         List<AuditEntry> entries = refusedBy(viewer);
-        assertThat(entries).extracting(AuditEntry::objectId)
+        assertThat(entries)
+                .extracting(AuditEntry::objectId)
                 .containsExactly("POST /admin/teams", "DELETE /api/v1/teams/{id}");
-        assertThat(entries).extracting(e -> details(e).path("reason").asString())
+        assertThat(entries)
+                .extracting(e -> details(e).path("reason").asString())
                 .containsExactly("needs the permission users_write", "missing or invalid CSRF token");
         assertThat(entries).allSatisfy(e -> assertThat(e.actorType()).isEqualTo("user"));
 
@@ -286,8 +294,7 @@ class RefusedChangeAuditTest {
         String name = "allowed-" + suffix;
         TestApi admin = new TestApi(
                 port, tokens.issueApiToken(name, null, Set.of(Role.ADMIN), null).token());
-        TestApi.Response created =
-                admin.postJson("/api/v1/teams", "{\"name\":\"refusal-team-" + suffix + "\"}");
+        TestApi.Response created = admin.postJson("/api/v1/teams", "{\"name\":\"refusal-team-" + suffix + "\"}");
         assertThat(created.status()).as(created.body()).isBetween(200, 201);
         assertThat(refusedBy(name)).isEmpty();
 
