@@ -95,6 +95,7 @@ final class RefusedChangeAudit {
                 .expireAfterAccess(interval.multipliedBy(10))
                 // on the thread that ends the window (flush, or the request whose access evicts it), outside the map
                 .executor(Runnable::run)
+                .scheduler(com.github.benmanes.caffeine.cache.Scheduler.systemScheduler()) // idle ones end on time
                 .<Key, Window>removalListener((key, window, cause) -> {
                     if (key != null && window != null && cause != RemovalCause.REPLACED && window.suppressed > 0) {
                         closing(key, window);
@@ -223,7 +224,10 @@ final class RefusedChangeAudit {
         }
     }
 
-    /** Ends every window now, writing the closing entries of those with uncounted attempts (tests, shutdown). */
+    /**
+     * Ends every window now, writing the closing entries of those with uncounted attempts (at shutdown, before the
+     * audit log's database goes, and in tests).
+     */
     void flush() {
         windows.invalidateAll();
         windows.cleanUp();

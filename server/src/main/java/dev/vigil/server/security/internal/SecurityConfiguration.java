@@ -69,7 +69,7 @@ class SecurityConfiguration {
         return new LocalSignIn(users, encoder, audit, clock, p);
     }
 
-    @Bean
+    @Bean(destroyMethod = "flush")
     RefusedChangeAudit refusedChangeAudit(
             AuditLog audit,
             RouteTable routes,
