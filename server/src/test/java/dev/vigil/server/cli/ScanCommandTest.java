@@ -32,8 +32,8 @@ class ScanCommandTest {
         List<JsonNode> ds = jsonl(r.out());
         assertThat(ds).hasSize(17);
         for (JsonNode d : ds) {
-            for (String f :
-                    List.of("rule_id", "rule_title", "level", "tags", "timestamp", "source", "line", "fields", "exercise")) {
+            for (String f : List.of(
+                    "rule_id", "rule_title", "level", "tags", "timestamp", "source", "line", "fields", "exercise")) {
                 assertThat(d.has(f)).as(f + " in " + d).isTrue();
             }
             assertThat(d.get("tags").isArray()).isTrue();

@@ -70,9 +70,12 @@ class ScanExerciseTest {
             assertThat(f.get("fields").get("c-ip").asString()).isEqualTo(ip);
             assertThat(f.get("event").get("vigil.exercise").asString()).isEqualTo(exercise.toString());
             // the tenth failure of the drill completes it, not the twelfth event of the file
-            assertThat(f.get("timestamp").asString()).isEqualTo(T.plusMillis(230).toString());
+            assertThat(f.get("timestamp").asString())
+                    .isEqualTo(T.plusMillis(230).toString());
         });
-        assertThat(r.err()).contains("correlation: 1 rules, 1 firings").contains("exercises: 1 detections of 1 exercise");
+        assertThat(r.err())
+                .contains("correlation: 1 rules, 1 firings")
+                .contains("exercises: 1 detections of 1 exercise");
 
         // the table says which partition the alert belongs to
         CliRun table = CliRun.run("scan", "--rules", CliRun.repo("rules/web"), file.toString());
