@@ -1,6 +1,7 @@
 package dev.vigil.engine.correlate;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Correlation counters since the correlator was created (or restored).
@@ -20,7 +21,10 @@ import java.time.Instant;
  * @param killChainFirings kill-chain detections emitted
  * @param groups group states currently kept
  * @param watermark the current watermark of the default partition, or null before its first detection (other
- *     {@linkplain CorrelationOptions#withPartition partitions} keep watermarks of their own)
+ *     {@linkplain CorrelationOptions#withPartition partitions} keep watermarks of their own: {@link #partitions()})
+ * @param partitions the event-time clock of every partition the correlator currently keeps: the default partition
+ *     ({@code ""}) first — always, even before its first detection —, then the others in the order they appeared.
+ *     A partition that is {@linkplain CorrelationOptions#withPartition forgotten} is no longer listed.
  */
 public record CorrelationStats(
         long offered,
@@ -36,4 +40,29 @@ public record CorrelationStats(
         long firings,
         long killChainFirings,
         int groups,
-        Instant watermark) {}
+        Instant watermark,
+        List<PartitionClock> partitions) {
+
+    public CorrelationStats {
+        partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    }
+
+    /**
+     * One partition's event-time clock.
+     *
+     * @param partition the partition's name ({@code ""} for the default one)
+     * @param watermark its watermark (maximum event time seen minus the allowance, or later after an idle release or a
+     *     flush), or null before its first detection
+     * @param heldBack its detections currently held back for reordering
+     */
+    public record PartitionClock(String partition, Instant watermark, int heldBack) {}
+
+    /** The watermark of {@code partition} ({@code null} or {@code ""}: the default one), or null when none is kept. */
+    public Instant watermark(String partition) {
+        String name = partition == null ? "" : partition;
+        for (PartitionClock c : partitions) {
+            if (c.partition().equals(name)) return c.watermark();
+        }
+        return null;
+    }
+}

@@ -401,7 +401,21 @@ public final class Correlator {
                 firings,
                 killChainFirings,
                 store.size(),
-                main.watermark == Long.MIN_VALUE ? null : Instant.ofEpochMilli(main.watermark));
+                watermarkOf(main),
+                clocks());
+    }
+
+    private static Instant watermarkOf(Partition p) {
+        return p.watermark == Long.MIN_VALUE ? null : Instant.ofEpochMilli(p.watermark);
+    }
+
+    /** The clock of every partition kept, the default one first. */
+    private List<CorrelationStats.PartitionClock> clocks() {
+        List<CorrelationStats.PartitionClock> all = new ArrayList<>(1 + others.size());
+        for (Partition p : partitions()) {
+            all.add(new CorrelationStats.PartitionClock(p.name, watermarkOf(p), p.held.size()));
+        }
+        return all;
     }
 
     /** The state store (for inspection and tests). */

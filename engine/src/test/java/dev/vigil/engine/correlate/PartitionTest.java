@@ -133,6 +133,12 @@ class PartitionTest {
                 .satisfies(f -> assertThat(f.correlation().partition()).isEqualTo("x"));
         // the production watermark (what stats report) is production's own
         assertThat(h.stats().watermark()).isEqualTo(Harness.T0.plusSeconds(3700));
+        // and every partition's is reported beside it, default first
+        assertThat(h.stats().partitions())
+                .extracting(CorrelationStats.PartitionClock::partition)
+                .containsExactly("", "x");
+        assertThat(h.stats().watermark("x")).isEqualTo(Harness.T0.plusSeconds(2));
+        assertThat(h.stats().watermark(null)).isEqualTo(h.stats().watermark());
 
         // without partitions the same stream makes the replayed events late
         Harness shared = harness(Duration.ofSeconds(10), null);
@@ -297,6 +303,46 @@ class PartitionTest {
         h.flush();
         assertThat(h.firings("burst")).hasSize(2);
         assertThat(tenants(h.firings("burst").get(1))).containsExactly("x", "x", "x");
+    }
+
+    @Test
+    void statsReportEveryPartitionsClock() {
+        Harness h = harness(Duration.ofSeconds(10), TENANT);
+        // before anything: the default partition only, without a watermark
+        assertThat(h.stats().partitions()).containsExactly(new CorrelationStats.PartitionClock("", null, 0));
+        h.feed(fail(100, "hal", "10.0.0.1", null), fail(120, "hal", "10.0.0.1", null));
+        h.feed(fail(5, "hal", "10.0.0.1", "x"), fail(7, "hal", "10.0.0.1", "y"), fail(30, "hal", "10.0.0.1", "y"));
+        // watermark = latest event time of the partition minus the 10 s allowance; what it has not passed is held
+        assertThat(h.stats().partitions())
+                .containsExactly(
+                        new CorrelationStats.PartitionClock("", Harness.T0.plusSeconds(110), 1),
+                        new CorrelationStats.PartitionClock("x", Harness.T0.minusSeconds(5), 1),
+                        new CorrelationStats.PartitionClock("y", Harness.T0.plusSeconds(20), 1));
+        assertThat(h.stats().heldBack())
+                .isEqualTo(h.stats().partitions().stream()
+                        .mapToInt(CorrelationStats.PartitionClock::heldBack)
+                        .sum());
+        assertThat(h.stats().watermark("z")).isNull();
+
+        // a flush releases everything: each watermark moves to its partition's latest event time
+        h.flush();
+        assertThat(h.stats().partitions())
+                .containsExactly(
+                        new CorrelationStats.PartitionClock("", Harness.T0.plusSeconds(120), 0),
+                        new CorrelationStats.PartitionClock("x", Harness.T0.plusSeconds(5), 0),
+                        new CorrelationStats.PartitionClock("y", Harness.T0.plusSeconds(30), 0));
+
+        // forgotten partitions are no longer listed; the default partition always is
+        h.clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        h.tick();
+        assertThat(h.stats().partitions())
+                .containsExactly(new CorrelationStats.PartitionClock("", Harness.T0.plusSeconds(120), 0));
+
+        // without a partition function there is one clock, the default partition's
+        Harness one = harness(Duration.ofSeconds(10), null);
+        one.feed(fail(100, "hal", "10.0.0.1", null), fail(5, "hal", "10.0.0.1", "x"));
+        assertThat(one.stats().partitions())
+                .containsExactly(new CorrelationStats.PartitionClock("", Harness.T0.plusSeconds(90), 1));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -14,8 +15,10 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * Output formats of {@code vigil scan}: {@code jsonl} (one JSON object per detection: {@code rule_id}, {@code
  * rule_title}, {@code level}, {@code status}, {@code tags}, {@code timestamp}, {@code source}, {@code line}, {@code
- * fields}, and {@code event} with {@code --with-event}), {@code csv} (RFC 4180, header line) and {@code table}
- * (aligned text for people). Log-derived text is escaped for terminals in csv/table; JSON escapes it itself.
+ * fields}, {@code exercise}, and {@code event} with {@code --with-event}), {@code csv} (RFC 4180, header line) and
+ * {@code table} (aligned text for people). {@code exercise} is the exercise a detection belongs to (its event's
+ * {@code vigil.exercise} mark; for a correlation firing its partition), null for production; the table prefixes such
+ * rules with {@code [EXERCISE]}. Log-derived text is escaped for terminals in csv/table; JSON escapes it itself.
  */
 abstract class DetectionWriter {
     final PrintWriter out;
@@ -35,7 +38,8 @@ abstract class DetectionWriter {
 
     void begin() {}
 
-    abstract void write(Detection d, String source, long line);
+    /** One detection; {@code exercise} is the exercise it belongs to, or null for production. */
+    abstract void write(Detection d, String source, long line, UUID exercise);
 
     void end() {
         out.flush();
@@ -65,7 +69,7 @@ abstract class DetectionWriter {
         }
 
         @Override
-        void write(Detection d, String source, long line) {
+        void write(Detection d, String source, long line, UUID exercise) {
             java.io.StringWriter w = new java.io.StringWriter(256);
             try (JsonGenerator g = json.createGenerator(ObjectWriteContext.empty(), w)) {
                 g.writeStartObject();
@@ -85,6 +89,7 @@ abstract class DetectionWriter {
                     value(g, e.getValue());
                 }
                 g.writeEndObject();
+                g.writeStringProperty("exercise", exercise == null ? null : exercise.toString());
                 if (withEvent) {
                     g.writeName("event");
                     d.event().writeJson(g);
@@ -118,11 +123,11 @@ abstract class DetectionWriter {
 
         @Override
         void begin() {
-            out.println("rule_id,rule_title,level,status,timestamp,source,line,tags,fields");
+            out.println("rule_id,rule_title,level,status,timestamp,source,line,tags,fields,exercise");
         }
 
         @Override
-        void write(Detection d, String source, long line) {
+        void write(Detection d, String source, long line, UUID exercise) {
             out.println(String.join(
                     ",",
                     cell(d.ruleId()),
@@ -133,7 +138,8 @@ abstract class DetectionWriter {
                     cell(source),
                     String.valueOf(line),
                     cell(String.join(";", d.tags())),
-                    cell(fieldsText(d.matchedFields()))));
+                    cell(fieldsText(d.matchedFields())),
+                    exercise == null ? "" : exercise.toString()));
         }
 
         static String cell(String s) {
@@ -154,7 +160,7 @@ abstract class DetectionWriter {
         }
 
         @Override
-        void write(Detection d, String source, long line) {
+        void write(Detection d, String source, long line, UUID exercise) {
             if (!header) {
                 out.println(String.format("%-13s %-52s %-34s %s", "LEVEL", "RULE", "SOURCE:LINE", "MATCHED FIELDS"));
                 header = true;
@@ -163,7 +169,7 @@ abstract class DetectionWriter {
             out.println(String.format(
                     "%-13s %-52s %-34s %s",
                     Terminal.safe(d.level() == null ? "-" : d.level()),
-                    clip(Terminal.safe(d.ruleTitle()), 52),
+                    clip((exercise == null ? "" : "[EXERCISE] ") + Terminal.safe(d.ruleTitle()), 52),
                     clip(Terminal.safe(where), 34),
                     clip(Terminal.safe(fieldsText(d.matchedFields())), 160)));
         }

@@ -18,6 +18,7 @@ import dev.vigil.engine.event.EventParseException;
 import dev.vigil.engine.event.EventReader;
 import dev.vigil.engine.pipeline.Pipeline;
 import dev.vigil.engine.pipeline.Pipelines;
+import dev.vigil.server.normalize.ExerciseTag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -28,6 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -46,6 +49,12 @@ import picocli.CommandLine.Spec;
  * inputs together in event-time order (so within each input too, whatever its line order): detections are held
  * back and released at the end, and the firings are written after the input's detections, with source {@code
  * correlation}.
+ *
+ * <p>Correlation is partitioned by exercise exactly as in the server ({@link ExerciseTag#correlationPartition}): events
+ * marked with an exercise ({@code vigil.exercise}, as replays are — e.g. in an export of stored events) correlate
+ * only with events of the same exercise, unmarked (production) events only with production. A firing of an exercise
+ * gets the source the server gives its alert, {@code exercise-<id>.correlation}, and every detection of an exercise
+ * says so ({@code exercise} in jsonl and csv, {@code [EXERCISE]} in the table).
  *
  * <p>Exit status: 0 when every input was read, 1 when an input could not be opened or read, 2 on usage errors or
  * when no rule loaded.
@@ -116,6 +125,8 @@ public final class ScanCommand implements Callable<Integer> {
     private long ruleFailures;
     private final Map<String, Long> byLevel = new LinkedHashMap<>();
     private long detections;
+    private long exerciseDetections;
+    private final Set<UUID> exercises = new java.util.TreeSet<>();
     private boolean inputErrors;
 
     @Override
@@ -173,7 +184,8 @@ public final class ScanCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        CorrelationOptions correlation = CorrelationOptions.offline();
+        // partitioned by exercise like the server's engine: a drill's events never complete a production correlation
+        CorrelationOptions correlation = CorrelationOptions.offline().withPartition(ExerciseTag::correlationPartition);
         if (killChain || killChainConfig != null) {
             try {
                 correlation = correlation.withKillChain(
@@ -303,14 +315,37 @@ public final class ScanCommand implements Callable<Integer> {
         batch.clear();
     }
 
-    /** Writes detections; correlation firings not tied to a line of this batch get source "correlation", line 0. */
+    /**
+     * Writes detections; correlation firings not tied to a line of this batch get source "correlation" (an
+     * exercise's: {@code exercise-<id>.correlation}, as the server names its alerts), line 0.
+     */
     private void write(MatchResult r, String source, long[] lines, DetectionWriter writer) {
         for (Detection d : r.detections()) {
             detections++;
             byLevel.merge(d.level() == null ? "unset" : d.level(), 1L, Long::sum);
-            if (lines != null && d.eventIndex() >= 0) writer.write(d, source, lines[d.eventIndex()]);
-            else writer.write(d, "correlation", 0);
+            UUID exercise = exerciseOf(d);
+            if (exercise != null) {
+                exerciseDetections++;
+                exercises.add(exercise);
+            }
+            if (lines != null && d.eventIndex() >= 0) writer.write(d, source, lines[d.eventIndex()], exercise);
+            else
+                writer.write(
+                        d,
+                        exercise == null ? "correlation" : ExerciseTag.eventSource(exercise, "correlation"),
+                        0,
+                        exercise);
         }
+    }
+
+    /**
+     * The exercise of a detection: a correlation (or kill-chain) firing's partition — all its events are of that
+     * exercise —, otherwise its event's {@code vigil.exercise} mark; null for production.
+     */
+    static UUID exerciseOf(Detection d) {
+        return d.correlation() != null
+                ? ExerciseTag.exerciseOfPartition(d.correlation().partition())
+                : ExerciseTag.exerciseOf(d.event());
     }
 
     private void summary(
@@ -347,6 +382,14 @@ public final class ScanCommand implements Callable<Integer> {
         }
         err.printf(Locale.ROOT, "detections: %,d%s%n", detections, levels.isEmpty() ? "" : " (" + levels + ")");
         if (ruleFailures > 0) err.printf(Locale.ROOT, "rule failures: %,d%n", ruleFailures);
+        if (exerciseDetections > 0) {
+            err.printf(
+                    Locale.ROOT,
+                    "exercises: %,d detections of %,d exercise%s (correlated apart from production and each other)%n",
+                    exerciseDetections,
+                    exercises.size(),
+                    exercises.size() == 1 ? "" : "s");
+        }
         if (!set.correlationPlan().isEmpty() || killChain || killChainConfig != null) {
             CorrelationStats c = engine.correlationStats();
             err.printf(

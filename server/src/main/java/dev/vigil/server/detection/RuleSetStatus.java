@@ -12,6 +12,11 @@ import java.util.List;
  * @param refused stored, enabled rules the compiler refused, with reasons
  * @param loadedAt when it was swapped in
  * @param reloads successful reloads since start
+ * @param events events evaluated since start
+ * @param detections rule matches since start
+ * @param correlationClocks the correlation state's event-time clocks: production first (always, its watermark null
+ *     before its first detection), then one per exercise whose replayed events are being correlated (an exercise's
+ *     partition is forgotten once idle)
  */
 public record RuleSetStatus(
         int activeRules,
@@ -21,4 +26,10 @@ public record RuleSetStatus(
         Instant loadedAt,
         long reloads,
         long events,
-        long detections) {}
+        long detections,
+        List<CorrelationClock> correlationClocks) {
+
+    public RuleSetStatus {
+        correlationClocks = correlationClocks == null ? List.of() : List.copyOf(correlationClocks);
+    }
+}

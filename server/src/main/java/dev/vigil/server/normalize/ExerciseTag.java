@@ -1,5 +1,6 @@
 package dev.vigil.server.normalize;
 
+import dev.vigil.engine.event.Event;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,5 +70,43 @@ public final class ExerciseTag {
 
     public static boolean isExercise(String source) {
         return exerciseOf(source) != null;
+    }
+
+    /**
+     * The exercise an event is marked with ({@value #FIELD}, a UUID), or null for production (absent, not text, or not
+     * a UUID).
+     */
+    public static UUID exerciseOf(Event e) {
+        if (e == null || !(e.get(FIELD) instanceof String s) || s.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
+    /**
+     * The correlation partition of an event ({@code CorrelationOptions.withPartition}): the exercise it is marked with
+     * ({@value #FIELD}), or null — the default partition — for production. The server's live engine, its retro-hunts
+     * and {@code vigil scan} all partition with this function, so a correlation only ever combines events of one
+     * exercise, or only production events.
+     */
+    public static String correlationPartition(Event e) {
+        UUID exercise = exerciseOf(e);
+        return exercise == null ? null : exercise.toString();
+    }
+
+    /** The exercise of a correlation partition ({@link #correlationPartition}), or null for the default one. */
+    public static UUID exerciseOfPartition(String partition) {
+        if (partition == null || partition.length() != 36) {
+            return null;
+        }
+        try {
+            return UUID.fromString(partition);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

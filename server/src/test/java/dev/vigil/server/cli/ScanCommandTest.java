@@ -32,8 +32,8 @@ class ScanCommandTest {
         List<JsonNode> ds = jsonl(r.out());
         assertThat(ds).hasSize(17);
         for (JsonNode d : ds) {
-            for (String f :
-                    List.of("rule_id", "rule_title", "level", "tags", "timestamp", "source", "line", "fields")) {
+            for (String f : List.of(
+                    "rule_id", "rule_title", "level", "tags", "timestamp", "source", "line", "fields", "exercise")) {
                 assertThat(d.has(f)).as(f + " in " + d).isTrue();
             }
             assertThat(d.get("tags").isArray()).isTrue();
@@ -102,7 +102,7 @@ class ScanCommandTest {
     void csvHasAHeaderAndQuotesCells() {
         CliRun r = CliRun.run("scan", "--rules", CliRun.repo("rules"), "--format", "csv", CliRun.repo("samples"));
         String[] lines = r.out().split("\n");
-        assertThat(lines[0]).isEqualTo("rule_id,rule_title,level,status,timestamp,source,line,tags,fields");
+        assertThat(lines[0]).isEqualTo("rule_id,rule_title,level,status,timestamp,source,line,tags,fields,exercise");
         assertThat(lines).hasSize(18);
         assertThat(r.out()).contains("\"cs-uri-query=id=1 UNION SELECT username,password FROM users\"");
     }

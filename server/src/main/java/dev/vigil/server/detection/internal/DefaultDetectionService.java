@@ -408,8 +408,7 @@ class DefaultDetectionService implements DetectionService {
      * and production events cannot complete an exercise's.
      */
     static String correlationPartition(Event e) {
-        java.util.UUID exercise = markOf(e);
-        return exercise == null ? null : exercise.toString();
+        return ExerciseTag.correlationPartition(e);
     }
 
     /**

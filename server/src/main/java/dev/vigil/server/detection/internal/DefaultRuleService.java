@@ -1,13 +1,16 @@
 package dev.vigil.server.detection.internal;
 
 import dev.vigil.engine.Refusal;
+import dev.vigil.engine.correlate.CorrelationStats;
 import dev.vigil.server.alerts.AttackTactics;
+import dev.vigil.server.detection.CorrelationClock;
 import dev.vigil.server.detection.DetectionRule;
 import dev.vigil.server.detection.ImportResult;
 import dev.vigil.server.detection.RuleFile;
 import dev.vigil.server.detection.RuleRefusal;
 import dev.vigil.server.detection.RuleService;
 import dev.vigil.server.detection.RuleSetStatus;
+import dev.vigil.server.normalize.ExerciseTag;
 import dev.vigil.server.platform.audit.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
@@ -318,7 +321,15 @@ class DefaultRuleService implements RuleService {
         long stored = repository.count();
         if (c == null) {
             return new RuleSetStatus(
-                    0, 0, (int) stored, List.of(), null, reloads.get(), metrics.events(), metrics.detections());
+                    0,
+                    0,
+                    (int) stored,
+                    List.of(),
+                    null,
+                    reloads.get(),
+                    metrics.events(),
+                    metrics.detections(),
+                    List.of());
         }
         return new RuleSetStatus(
                 c.ruleSet().size(),
@@ -328,7 +339,24 @@ class DefaultRuleService implements RuleService {
                 c.compiledAt(),
                 reloads.get(),
                 metrics.events(),
-                metrics.detections());
+                metrics.detections(),
+                correlationClocks(active.engine()));
+    }
+
+    /** The engine's correlation clocks: production (the default partition) first, then each exercise's. */
+    static List<CorrelationClock> correlationClocks(dev.vigil.engine.Engine engine) {
+        if (engine == null) {
+            return List.of();
+        }
+        List<CorrelationClock> clocks = new java.util.ArrayList<>();
+        for (CorrelationStats.PartitionClock c : engine.correlationStats().partitions()) {
+            java.util.UUID exercise = ExerciseTag.exerciseOfPartition(c.partition());
+            if (exercise == null && !c.partition().isEmpty()) {
+                continue; // not a partition the server makes (ExerciseTag.correlationPartition)
+            }
+            clocks.add(new CorrelationClock(exercise, c.watermark(), c.heldBack()));
+        }
+        return clocks;
     }
 
     @Override

@@ -67,6 +67,22 @@ class DetectionMetrics {
                 "vigil.detection.correlation.held.back",
                 "detections held back for event-time ordering",
                 s -> s.heldBack());
+        // the watermark per partition: production's, and the exercises' aggregated (the one furthest behind) so the
+        // series stay two however many drills run; the API (GET /api/v1/rules/status) lists every exercise's clock
+        for (boolean exercise : new boolean[] {false, true}) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "vigil.detection.correlation.watermark", this, m -> m.watermarkSeconds(exercise))
+                    .description("correlation watermark (event time, epoch seconds): production's, and the earliest"
+                            + " of the exercises being correlated; absent (NaN) before the first detection")
+                    .baseUnit("seconds")
+                    .tag("partition", exercise ? "exercise" : "production")
+                    .register(registry);
+        }
+        correlationGauge(
+                registry,
+                "vigil.detection.correlation.exercise.partitions",
+                "exercises whose replayed events are being correlated (one partition each)",
+                s -> Math.max(0, s.partitions().size() - 1));
         io.micrometer.core.instrument.FunctionCounter.builder(
                         "vigil.detection.correlation.firings",
                         this,
@@ -128,6 +144,27 @@ class DetectionMetrics {
     private double correlationStat(java.util.function.ToDoubleFunction<dev.vigil.engine.correlate.CorrelationStats> f) {
         dev.vigil.engine.Engine e = engine.get();
         return e == null ? 0 : f.applyAsDouble(e.correlationStats());
+    }
+
+    /**
+     * Production's correlation watermark in epoch seconds ({@code exercise} false), or the earliest watermark of the
+     * exercise partitions; NaN when there is none.
+     */
+    double watermarkSeconds(boolean exercise) {
+        dev.vigil.engine.Engine e = engine.get();
+        if (e == null) {
+            return Double.NaN;
+        }
+        java.util.List<dev.vigil.engine.correlate.CorrelationStats.PartitionClock> clocks =
+                e.correlationStats().partitions();
+        java.time.Instant w = null;
+        for (int i = exercise ? 1 : 0; i < (exercise ? clocks.size() : Math.min(1, clocks.size())); i++) {
+            java.time.Instant c = clocks.get(i).watermark();
+            if (c != null && (w == null || c.isBefore(w))) {
+                w = c;
+            }
+        }
+        return w == null ? Double.NaN : w.getEpochSecond() + w.getNano() / 1e9;
     }
 
     void unevaluated(int count) {

@@ -647,11 +647,12 @@ public final class IntakeService implements SyslogIntake, SourceActivity, dev.vi
             if (!json) {
                 // protobuf-java materialises the whole request: count its records first, charge them, and refuse
                 // beyond the event budget before any is built
-                long count = OtlpLogsDecoder.countProtobufRecords(body);
-                if (count > maxRecords) {
+                // (and the heap the parsed request will take: its messages, lists and strings, measured on the wire)
+                OtlpLogsDecoder.Shape shape = OtlpLogsDecoder.protobufShape(body);
+                if (shape != null && shape.records() > maxRecords) {
                     throw new TooManyRecords(maxRecords);
                 }
-                budget.decoding(Math.max(0, count) * OtlpLogsDecoder.PROTOBUF_RECORD_COST);
+                budget.decoding(shape == null ? 0 : shape.heap());
             }
             java.util.function.LongConsumer perRecord = cost -> {
                 if (budget.records() >= maxRecords) {

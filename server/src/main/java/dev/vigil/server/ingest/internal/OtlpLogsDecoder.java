@@ -69,16 +69,97 @@ public final class OtlpLogsDecoder {
      * The heap one decoded record's field map is estimated to take: every record gets its own map holding the
      * resource's and scope's attributes too, so a compact export (thousands of tiny records under one resource with
      * many attributes) expands far beyond its body. Told to the caller per record (it may throw to stop decoding).
+     *
+     * <p>An upper bound of the map's retained size (checked against JOL's measure in {@code OtlpHeapEstimateTest};
+     * 64-bit JVM with compressed references, the default below 32 GB of heap): the {@link LinkedHashMap} and its
+     * table, an entry per field, every key and value string (Latin-1 one byte a character, otherwise two), boxed
+     * numbers, and nested lists and maps (arrays, key-value lists) recursively. Strings the records share (the
+     * resource's and scope's attribute names and values) are charged to every record: what a record would retain
+     * alone.
      */
     static long recordCost(Map<String, Object> fields) {
-        return 64L + 48L * fields.size();
+        return HeapEstimate.map(fields);
     }
 
     /**
-     * Heap a protobuf log record is estimated to take while the whole request is parsed (message objects, their
-     * lists and field values beyond the bytes of the body): an empty record is two bytes on the wire.
+     * Object sizes for {@link #recordCost} and {@link #protobufHeap}, in bytes, as HotSpot lays objects out on a
+     * 64-bit JVM with compressed references and class pointers (12-byte header, 4-byte references, 8-byte alignment).
      */
-    static final long PROTOBUF_RECORD_COST = 160;
+    static final class HeapEstimate {
+        static final int REF = 4;
+        /** {@link String}: header, value reference, hash, coder, hashIsZero. */
+        static final long STRING = 24;
+        /** An array's header (with its length). */
+        static final long ARRAY = 16;
+        /**
+         * {@link LinkedHashMap} itself (HashMap's fields, head, tail, accessOrder) and its entry-set view (cached once
+         * the map is iterated, as {@code putAll} and the pipeline do).
+         */
+        static final long LINKED_HASH_MAP = 64 + 24;
+        /** {@code LinkedHashMap.Entry}: hash, key, value, next, before, after. */
+        static final long LINKED_ENTRY = 40;
+        /** {@link ArrayList} itself. */
+        static final long ARRAY_LIST = 24;
+        /** A boxed {@link Long} or {@link Double} (a {@link Boolean} is a shared 16). */
+        static final long BOX = 24;
+
+        private HeapEstimate() {}
+
+        static long align(long n) {
+            return (n + 7) & ~7L;
+        }
+
+        static long string(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) > 0xFF) {
+                    return STRING + align(ARRAY + 2L * n); // UTF-16
+                }
+            }
+            return STRING + align(ARRAY + n); // Latin-1 (compact strings)
+        }
+
+        /** A hash table sized for {@code n} entries at load factor 0.75 (the larger of put-by-put and putAll). */
+        static long table(int n) {
+            if (n == 0) {
+                return 0;
+            }
+            int cap = Math.max(16, Integer.highestOneBit((int) (n / 0.75f + 1.0f)) << 1);
+            return align(ARRAY + (long) REF * cap);
+        }
+
+        static long map(Map<?, ?> m) {
+            if (m.isEmpty()) {
+                return LINKED_HASH_MAP;
+            }
+            long n = LINKED_HASH_MAP + table(m.size()) + LINKED_ENTRY * m.size();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                n += value(e.getKey()) + value(e.getValue());
+            }
+            return n;
+        }
+
+        static long value(Object v) {
+            return switch (v) {
+                case null -> 0;
+                case String s -> string(s);
+                case Map<?, ?> m -> map(m);
+                case List<?> l -> list(l);
+                default -> BOX;
+            };
+        }
+
+        /** A list of {@code n} values built by appending (capacity up to 1.5 times the size, at least 10). */
+        static long list(List<?> l) {
+            int n = l.size();
+            long cap = n == 0 ? 0 : Math.max(10, n + (n >> 1) + 1);
+            long size = ARRAY_LIST + align(ARRAY + REF * cap);
+            for (Object v : l) {
+                size += value(v);
+            }
+            return size;
+        }
+    }
 
     /**
      * The number of log records in a protobuf {@code ExportLogsServiceRequest}, counted without decoding it (one
@@ -86,37 +167,207 @@ public final class OtlpLogsDecoder {
      * protobuf-java materialises every record; -1 when the body is malformed ({@link #decodeProtobuf} says why).
      */
     static long countProtobufRecords(byte[] body) {
+        Shape s = protobufShape(body);
+        return s == null ? -1 : s.records();
+    }
+
+    /**
+     * What a protobuf request holds, measured in one pass over its bytes without decoding it.
+     *
+     * @param records its log records
+     * @param heap an upper bound of the heap protobuf-java's parsed request takes beyond the body ({@link
+     *     #protobufHeap})
+     */
+    record Shape(long records, long heap) {}
+
+    /** The {@link Shape} of a protobuf request, or null when the body is malformed. */
+    static Shape protobufShape(byte[] body) {
         try {
-            return count(com.google.protobuf.CodedInputStream.newInstance(body), 0);
+            long[] acc = new long[2];
+            walk(com.google.protobuf.CodedInputStream.newInstance(body), Pb.REQUEST, body, acc, 0);
+            return new Shape(acc[0], acc[1] + Pb.REQUEST.size);
         } catch (java.io.IOException e) {
-            return -1;
+            return null;
         }
     }
 
-    /** resource_logs (1) → scope_logs (2) → log_records (2). */
-    private static final int[] RECORD_PATH = {1, 2, 2};
+    /**
+     * The heap protobuf-java's parsed {@code ExportLogsServiceRequest} takes (beyond the body), estimated without
+     * parsing it: every message object by its type (ResourceLogs, ScopeLogs, LogRecord, KeyValue, AnyValue, …),
+     * every repeated field's list, every string and bytes value (a {@link String} — Latin-1 unless its UTF-8 has a
+     * character beyond U+00FF — or a copied {@code ByteString}), and the unknown fields kept. An upper bound of JOL's
+     * measure of the parsed request ({@code OtlpHeapEstimateTest}); -1 when the body is malformed.
+     */
+    static long protobufHeap(byte[] body) {
+        Shape s = protobufShape(body);
+        return s == null ? -1 : s.heap();
+    }
 
-    private static long count(com.google.protobuf.CodedInputStream in, int depth) throws java.io.IOException {
-        long n = 0;
+    /** Markers of what a length-delimited field holds besides a message. */
+    private static final Object STRING = new Object();
+
+    private static final Object BYTES = new Object();
+
+    /**
+     * The OTLP logs messages (opentelemetry-proto {@code logs/v1}, {@code common/v1}, {@code resource/v1}): each with
+     * its object size in protobuf-java and what its length-delimited fields hold (a message type, a string, bytes).
+     */
+    private enum Pb {
+        REQUEST(32),
+        RESOURCE_LOGS(48),
+        RESOURCE(40),
+        SCOPE_LOGS(48),
+        SCOPE(48),
+        LOG_RECORD(88),
+        KEY_VALUE(48),
+        ANY_VALUE(40),
+        ARRAY_VALUE(32),
+        KV_LIST(32),
+        /** A message this walk does not model (entity references, future fields): charged by its bytes. */
+        OPAQUE(24);
+
+        /** The message object (header, fields, memoized size and hash, unknown-field set reference). */
+        final long size;
+
+        Pb(long size) {
+            this.size = size;
+        }
+
+        /** A repeated field's list: an {@link ArrayList} (capacity at least 10) behind an unmodifiable wrapper. */
+        static final long LIST = 16 + HeapEstimate.ARRAY_LIST + HeapEstimate.ARRAY + 10 * HeapEstimate.REF;
+        /** A {@code ByteString} copied out of the body (object and its array header). */
+        static final long BYTE_STRING = 24 + HeapEstimate.ARRAY;
+        /** An unknown field kept in the message's {@code UnknownFieldSet} (set, map entry, field, its list). */
+        static final long UNKNOWN = 160;
+
+        /** What length-delimited field {@code number} holds: a message type, {@link #STRING}, {@link #BYTES}, null. */
+        Object field(int number) {
+            return switch (this) {
+                case REQUEST -> number == 1 ? RESOURCE_LOGS : null;
+                case RESOURCE_LOGS -> number == 1 ? RESOURCE : number == 2 ? SCOPE_LOGS : number == 3 ? STRING : null;
+                case RESOURCE -> number == 1 ? KEY_VALUE : number == 3 ? OPAQUE : null;
+                case SCOPE_LOGS -> number == 1 ? SCOPE : number == 2 ? LOG_RECORD : number == 3 ? STRING : null;
+                case SCOPE -> number == 1 || number == 2 ? STRING : number == 3 ? KEY_VALUE : null;
+                case LOG_RECORD ->
+                    switch (number) {
+                        case 3, 12 -> STRING;
+                        case 5 -> ANY_VALUE;
+                        case 6 -> KEY_VALUE;
+                        case 9, 10 -> BYTES;
+                        default -> null;
+                    };
+                case KEY_VALUE -> number == 1 ? STRING : number == 2 ? ANY_VALUE : null;
+                case ANY_VALUE ->
+                    switch (number) {
+                        case 1 -> STRING;
+                        case 5 -> ARRAY_VALUE;
+                        case 6 -> KV_LIST;
+                        case 7 -> BYTES;
+                        default -> null;
+                    };
+                case ARRAY_VALUE -> number == 1 ? ANY_VALUE : null;
+                case KV_LIST -> number == 1 ? KEY_VALUE : null;
+                case OPAQUE -> null;
+            };
+        }
+
+        /** Whether field {@code number} is repeated (its values are kept in a list). */
+        boolean repeated(int number) {
+            return switch (this) {
+                case REQUEST, ARRAY_VALUE, KV_LIST -> number == 1;
+                case RESOURCE -> number == 1 || number == 3;
+                case RESOURCE_LOGS, SCOPE_LOGS -> number == 2;
+                case SCOPE -> number == 3;
+                case LOG_RECORD -> number == 6;
+                default -> false;
+            };
+        }
+
+        /** Whether field {@code number} is a known varint or fixed-size field (kept in the message object). */
+        boolean scalar(int number) {
+            return switch (this) {
+                case RESOURCE -> number == 2;
+                case SCOPE -> number == 4;
+                case LOG_RECORD -> number == 1 || number == 2 || number == 7 || number == 8 || number == 11;
+                case ANY_VALUE -> number == 2 || number == 3 || number == 4;
+                default -> false;
+            };
+        }
+    }
+
+    /**
+     * Walks one message's fields (until the current limit): counts log records into {@code acc[0]} and adds the heap
+     * of the sub-messages, lists, strings and unknown fields it will be parsed into to {@code acc[1]}.
+     */
+    private static void walk(com.google.protobuf.CodedInputStream in, Pb type, byte[] body, long[] acc, int depth)
+            throws java.io.IOException {
+        if (depth > 100) {
+            throw new com.google.protobuf.InvalidProtocolBufferException("nested too deeply");
+        }
+        long repeatedSeen = 0;
         while (true) {
             int tag = in.readTag();
             if (tag == 0) {
-                return n;
+                return;
             }
-            if (com.google.protobuf.WireFormat.getTagFieldNumber(tag) == RECORD_PATH[depth]
-                    && com.google.protobuf.WireFormat.getTagWireType(tag)
-                            == com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int length = in.readRawVarint32();
-                if (depth == RECORD_PATH.length - 1) {
+            int number = com.google.protobuf.WireFormat.getTagFieldNumber(tag);
+            if (com.google.protobuf.WireFormat.getTagWireType(tag)
+                    != com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+                if (!type.scalar(number)) {
+                    acc[1] += Pb.UNKNOWN; // kept in the message's unknown fields
+                } else if (type == Pb.ANY_VALUE) {
+                    acc[1] += HeapEstimate.BOX; // the value of the one-of, boxed
+                }
+                if (!in.skipField(tag)) {
+                    return;
+                }
+                continue;
+            }
+            int length = in.readRawVarint32();
+            int left = in.getBytesUntilLimit();
+            if (length < 0 || length > body.length - in.getTotalBytesRead() || (left >= 0 && length > left)) {
+                throw new com.google.protobuf.InvalidProtocolBufferException("truncated message");
+            }
+            if (type.repeated(number)) {
+                if (number < 64 && (repeatedSeen & (1L << number)) == 0) {
+                    repeatedSeen |= 1L << number;
+                    acc[1] += Pb.LIST;
+                }
+                acc[1] += 2L * HeapEstimate.REF; // the element's slot, with the list's growth slack
+            }
+            Object kind = type.field(number);
+            if (kind instanceof Pb sub) {
+                if (sub == Pb.LOG_RECORD) {
+                    acc[0]++;
+                }
+                acc[1] += sub.size;
+                if (sub == Pb.OPAQUE) {
+                    acc[1] += Pb.UNKNOWN + 4L * length;
                     in.skipRawBytes(length);
-                    n++;
                 } else {
                     int limit = in.pushLimit(length);
-                    n += count(in, depth + 1);
+                    walk(in, sub, body, acc, depth + 1);
                     in.popLimit(limit);
                 }
-            } else if (!in.skipField(tag)) {
-                return n;
+            } else if (kind == STRING) {
+                int at = in.getTotalBytesRead();
+                boolean wide = false;
+                long chars = 0;
+                for (int i = at; i < at + length; i++) {
+                    int b = body[i] & 0xFF;
+                    // a UTF-8 lead byte of a character beyond U+00FF makes the String UTF-16; every byte but a
+                    // continuation starts a character (four-byte sequences: two, a surrogate pair)
+                    wide |= b >= 0xC4;
+                    chars += (b & 0xC0) == 0x80 ? 0 : b >= 0xF0 ? 2 : 1;
+                }
+                acc[1] += HeapEstimate.STRING + HeapEstimate.align(HeapEstimate.ARRAY + (wide ? 2 * chars : chars));
+                in.skipRawBytes(length);
+            } else if (kind == BYTES) {
+                acc[1] += Pb.BYTE_STRING + HeapEstimate.align(length);
+                in.skipRawBytes(length);
+            } else {
+                acc[1] += Pb.UNKNOWN + HeapEstimate.align(HeapEstimate.ARRAY + length);
+                in.skipRawBytes(length);
             }
         }
     }

@@ -50,6 +50,12 @@ class ExerciseCorrelationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @Autowired
+    DetectionProperties properties;
+
     static String failedAdminLogin(Instant t, String ip) {
         return "{\"@timestamp\":\"" + t + "\",\"c-ip\":\"" + ip
                 + "\",\"cs-method\":\"POST\",\"cs-uri-stem\":\"/admin/login\",\"sc-status\":401}";
@@ -130,5 +136,49 @@ class ExerciseCorrelationTest {
         await(() -> active.engine().correlationStats().heldBack() == 0 ? Boolean.TRUE : null, "nothing held back");
         driver.tick();
         assertThat(bruteForceAlerts(ip)).extracting(Alert::id).containsExactly(drill.id());
+
+        // each partition's clock is reported: production first, then the exercise's own (its watermark at most its
+        // latest replayed event time, whatever production's is)
+        TestApi.Response status = admin.get("/api/v1/rules/status");
+        assertThat(status.status()).as(status.body()).isEqualTo(200);
+        tools.jackson.databind.JsonNode clocks = status.json().get("correlationClocks");
+        assertThat(clocks.get(0).hasNonNull("exercise")).as(status.body()).isFalse();
+        Instant production = Instant.parse(clocks.get(0).get("watermark").asString());
+        assertThat(production).isAfterOrEqualTo(t.plusMillis(50).minus(allowance()));
+        tools.jackson.databind.JsonNode ours = null;
+        for (tools.jackson.databind.JsonNode c : clocks) {
+            if (c.hasNonNull("exercise")
+                    && exercise.toString().equals(c.get("exercise").asString())) ours = c;
+        }
+        assertThat(ours).as(status.body()).isNotNull();
+        Instant drillClock = Instant.parse(ours.get("watermark").asString());
+        assertThat(drillClock)
+                .isBeforeOrEqualTo(t.plusMillis(230))
+                .isAfterOrEqualTo(t.plusMillis(230).minus(allowance()));
+        assertThat(ours.get("heldBack").asInt()).isZero();
+        // the metrics: production's watermark, and the earliest of the exercises' (at most this drill's)
+        assertThat(meters.get("vigil.detection.correlation.watermark")
+                        .tag("partition", "production")
+                        .gauge()
+                        .value())
+                .isGreaterThanOrEqualTo(production.getEpochSecond());
+        assertThat(meters.get("vigil.detection.correlation.watermark")
+                        .tag("partition", "exercise")
+                        .gauge()
+                        .value())
+                .isLessThanOrEqualTo(drillClock.getEpochSecond() + 1);
+        assertThat(meters.get("vigil.detection.correlation.exercise.partitions")
+                        .gauge()
+                        .value())
+                .isGreaterThanOrEqualTo(1);
+        // and the rules page shows them
+        TestApi.Response page = dev.vigil.server.testing.TestSession.signedIn(
+                        port, "admin", dev.vigil.server.testing.VigilServerTest.ADMIN_PASSWORD)
+                .get("/rules");
+        assertThat(page.body()).contains("Correlation clocks", "production", exercise.toString());
+    }
+
+    Duration allowance() {
+        return properties.correlation().allowance();
     }
 }
