@@ -23,6 +23,8 @@ class DetectionMetrics {
     private final Counter evicted;
     private final Counter firingsDeferred;
     private final Counter firingsLost;
+    private final Counter firingsCorrupt;
+    private final Counter firingsUnspooled;
     private final java.util.concurrent.atomic.AtomicInteger firingsWaiting =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -44,7 +46,17 @@ class DetectionMetrics {
         firingsLost = counter(
                 registry,
                 "vigil.detection.correlation.firings.lost",
-                "correlation alerts given up: refused by the alert store, or waiting beyond the bound");
+                "correlation alerts given up: refused by the alert store (kept in the spool's refused/), or"
+                        + " waiting beyond the bound (vigil.detection.correlation.max-waiting-firings,"
+                        + " max-firing-wait)");
+        firingsCorrupt = counter(
+                registry,
+                "vigil.detection.correlation.firings.corrupt",
+                "unreadable files of the correlation firing spool found at start, set aside in corrupt/");
+        firingsUnspooled = counter(
+                registry,
+                "vigil.detection.correlation.firings.unspooled",
+                "deferred correlation alerts that could not be written to the spool (they waited in memory only)");
         registry.gauge("vigil.detection.correlation.firings.waiting", firingsWaiting);
         events = counter(registry, "vigil.detection.events", "events evaluated by the engine");
         unevaluated =
@@ -110,6 +122,14 @@ class DetectionMetrics {
 
     void firingsLost(int n) {
         firingsLost.increment(n);
+    }
+
+    void firingsCorrupt(int n) {
+        firingsCorrupt.increment(n);
+    }
+
+    void firingsUnspooled(int n) {
+        firingsUnspooled.increment(n);
     }
 
     void late() {

@@ -16,6 +16,7 @@ import dev.vigil.server.testing.VigilServerTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -69,10 +71,24 @@ class CorrelationRetryTest {
     @Autowired
     MeterRegistry meters;
 
+    /** Where the detection under test spools its waiting firings (one directory across simulated restarts). */
+    @TempDir
+    Path spoolDir;
+
     /** How many of the next {@code raise} calls throw as if the database were down. */
     final AtomicInteger storeDownFor = new AtomicInteger();
 
     final AtomicInteger raiseCalls = new AtomicInteger();
+
+    /** While set, every {@code raise} call throws as if the database were down. */
+    final java.util.concurrent.atomic.AtomicBoolean storeDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** While set, the store refuses every correlation alert as a bad value. */
+    final java.util.concurrent.atomic.AtomicBoolean refuseCorrelations =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The metrics of the detection under test. */
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry detectionMeters;
 
     /**
      * The real alert store, failing on demand: a batch holding an alert of a poisoned record is refused (the record
@@ -92,13 +108,18 @@ class CorrelationRetryTest {
                 AlertService.class.getClassLoader(), new Class<?>[] {AlertService.class}, (proxy, method, args) -> {
                     if (method.getName().equals("raise")) {
                         raiseCalls.incrementAndGet();
-                        if (storeDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        if (storeDown.get() || storeDownFor.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                             throw new org.springframework.dao.DataAccessResourceFailureException(
                                     "connection refused (injected)");
                         }
                         @SuppressWarnings("unchecked")
                         List<NewAlert> batch = (List<NewAlert>) args[0];
                         for (NewAlert a : batch) {
+                            if (refuseCorrelations.get() && a.correlation() != null) {
+                                throw new org.springframework.dao.DataIntegrityViolationException(
+                                        "value refused (injected)",
+                                        new java.sql.SQLException("invalid input (injected)", "22P02"));
+                            }
                             if (a.raw() != null && a.raw().contains(POISON)) {
                                 throw new org.springframework.dao.DataIntegrityViolationException(
                                         "value refused (injected)");
@@ -169,14 +190,29 @@ class CorrelationRetryTest {
                 enabled,
                 Set.of()));
         assertThat(rules.current().refused()).isEmpty();
-        detection = new DefaultDetectionService(
+        detection = detection(clock, properties);
+    }
+
+    /**
+     * A detection service over {@link #rules}, the flaky store and the spool directory: a new one over the same
+     * directory is what the next start of the server builds (a simulated restart; the old instance is dropped as a
+     * crash would drop it).
+     */
+    DefaultDetectionService detection(Clock clock, DetectionProperties properties) {
+        detectionMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        return new DefaultDetectionService(
                 rules,
                 flakyAlerts,
                 new RuleStatsRegistry(jdbc),
-                new DetectionMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new DetectionMetrics(detectionMeters),
                 clock,
                 json,
-                properties);
+                properties,
+                new FiringSpool(spoolDir, json));
+    }
+
+    double counted(String meter) {
+        return detectionMeters.get(meter).counter().count();
     }
 
     /** A journal that makes every batch durable at once (the contract the event store implements). */
@@ -295,10 +331,11 @@ class CorrelationRetryTest {
     void aBatchRetriedWholeWhileTheAlertStoreIsDownIsCountedOnce() throws Exception {
         String user = "bob-" + UUID.randomUUID();
         try (IngestPipeline pipeline = pipeline()) {
-            // an alarm in each half, so both halves fail too and the batch is retried whole (with backoff)
+            // the store is down (an outage, not a bad record): the batch is held and retried whole with backoff, never
+            // bisected
             List<IngestedEvent> batch = fourFailuresAnd(user, "alarm 1 for " + user);
             batch.add(4, event(user, "alarm 2 for " + user, 4));
-            // the alert store is down for the first attempt, both halves and the first whole retry
+            // the alert store is down for the first attempt and three retries
             storeDownFor.set(4);
             run(pipeline, batch);
             assertThat(storeDownFor.get()).isZero();
@@ -342,6 +379,262 @@ class CorrelationRetryTest {
             List<Alert> fired = alertsOf(correlation, user);
             assertThat(fired).hasSize(2);
             assertThat(fired).allSatisfy(a -> assertThat(contributing(a)).isEqualTo(5));
+        }
+    }
+
+    /** Five failed logins of {@code user}, {@code from} seconds on. */
+    List<IngestedEvent> fiveFailures(String user, int from) {
+        List<IngestedEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(event(user, marker + " " + (from + i), from + i));
+        }
+        return batch;
+    }
+
+    /** The firings spooled right now (not those set aside). */
+    List<Path> spooled() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(spoolDir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .toList();
+        }
+    }
+
+    List<Path> setAside(String where) throws java.io.IOException {
+        Path dir = spoolDir.resolve(where);
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    DetectionProperties withBounds(int maxWaiting, Duration maxWait) {
+        DetectionProperties.Correlation c = properties.correlation();
+        return new DetectionProperties(
+                properties.starterRules(),
+                properties.minAlertLevel(),
+                properties.maxAlertsPerRulePerMinute(),
+                properties.excludedStatuses(),
+                properties.statsFlushInterval(),
+                new DetectionProperties.Correlation(
+                        c.allowance(),
+                        c.tickInterval(),
+                        c.snapshotInterval(),
+                        c.stateKey(),
+                        c.killChain(),
+                        maxWaiting,
+                        maxWait));
+    }
+
+    /** Fires the correlation of {@code user} while the alert store is down: its alert is deferred and spooled. */
+    void fireWhileTheStoreIsDown(String user) throws Exception {
+        storeDown.set(true);
+        try (IngestPipeline pipeline = pipeline()) {
+            run(pipeline, fiveFailures(user, 1));
+            assertThat(pipeline.failedEvents()).isZero();
+        }
+        assertThat(detection.deferredAlerts()).isEqualTo(1);
+        assertThat(spooled()).hasSize(1);
+        assertThat(alertsOf(correlation, user)).isEmpty();
+    }
+
+    @Test
+    void aFiringSpooledWhileTheStoreIsDownIsStoredOnceByTheNextStart() throws Exception {
+        String user = "dave-" + UUID.randomUUID();
+        fireWhileTheStoreIsDown(user);
+        assertThat(counted("vigil.detection.correlation.firings.deferred")).isEqualTo(1);
+
+        // the server crashes (the instance and what it held in memory are gone); at the next start the store works
+        storeDown.set(false);
+        DefaultDetectionService next = detection(clock, properties);
+        assertThat(next.deferredAlerts()).isEqualTo(1);
+        assertThat(detectionMeters
+                        .get("vigil.detection.correlation.firings.waiting")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+        next.tick();
+        assertThat(next.deferredAlerts()).isZero();
+        assertThat(spooled()).isEmpty();
+        List<Alert> fired = alertsOf(correlation, user);
+        assertThat(fired).hasSize(1);
+        assertThat(contributing(fired.get(0))).isEqualTo(5);
+
+        // and the start after that has nothing left to store
+        DefaultDetectionService after = detection(clock, properties);
+        assertThat(after.deferredAlerts()).isZero();
+        after.tick();
+        assertThat(alertsOf(correlation, user)).hasSize(1);
+    }
+
+    @Test
+    void aCrashBetweenStoringAndDeletingASpooledFiringStoresItOnce() throws Exception {
+        String user = "erin-" + UUID.randomUUID();
+        fireWhileTheStoreIsDown(user);
+        FiringSpool.Loaded spool = new FiringSpool(spoolDir, json).load();
+        assertThat(spool.entries()).hasSize(1);
+        NewAlert spooledAlert = spool.entries().get(0).alert();
+        assertThat(spooledAlert.id()).isNotNull();
+
+        // the alert store took the alert, then the server crashed before the spool file was deleted
+        storeDown.set(false);
+        assertThat(realAlerts.raise(List.of(spooledAlert))).hasSize(1);
+        assertThat(spooled()).hasSize(1);
+
+        // the next start retries the file: the store skips the id it has, the file is deleted
+        DefaultDetectionService next = detection(clock, properties);
+        assertThat(next.deferredAlerts()).isEqualTo(1);
+        next.tick();
+        assertThat(next.deferredAlerts()).isZero();
+        assertThat(spooled()).isEmpty();
+        List<Alert> fired = alertsOf(correlation, user);
+        assertThat(fired).hasSize(1);
+        assertThat(fired.get(0).id()).isEqualTo(spooledAlert.id());
+        assertThat(counted("vigil.detection.correlation.firings.lost")).isZero();
+
+        // the crashed instance's copy in memory (had it survived) stores nothing twice either
+        assertThat(detection.deferredAlerts()).isEqualTo(1);
+        detection.retryDeferred();
+        assertThat(detection.deferredAlerts()).isZero();
+        assertThat(alertsOf(correlation, user)).hasSize(1);
+    }
+
+    @Test
+    void corruptSpoolFilesAreCountedAndSetAsideAndTheOthersStored() throws Exception {
+        String user = "frank-" + UUID.randomUUID();
+        fireWhileTheStoreIsDown(user);
+        // a file cut short, one whose alert has no rule, one that is not JSON, and a write a crash interrupted
+        java.nio.file.Files.writeString(
+                spoolDir.resolve(UUID.randomUUID() + ".json"), "{\"version\":1,\"since\":\"2026-03-01T10:");
+        java.nio.file.Files.writeString(
+                spoolDir.resolve(UUID.randomUUID() + ".json"),
+                "{\"version\":1,\"since\":\"2026-03-01T10:00:00Z\",\"alert\":{\"level\":\"high\"}}");
+        java.nio.file.Files.write(spoolDir.resolve(UUID.randomUUID() + ".json"), new byte[] {(byte) 0xff, 0, 1, 2});
+        java.nio.file.Files.writeString(spoolDir.resolve(UUID.randomUUID() + ".tmp"), "{\"version\":1");
+
+        storeDown.set(false);
+        DefaultDetectionService next = detection(clock, properties);
+        assertThat(counted("vigil.detection.correlation.firings.corrupt")).isEqualTo(4);
+        assertThat(setAside(FiringSpool.CORRUPT)).hasSize(4);
+        assertThat(next.deferredAlerts()).isEqualTo(1);
+        next.tick();
+        assertThat(next.deferredAlerts()).isZero();
+        assertThat(spooled()).isEmpty();
+        assertThat(alertsOf(correlation, user)).hasSize(1);
+        // set aside once: the next start finds nothing more to complain about
+        detection(clock, properties);
+        assertThat(counted("vigil.detection.correlation.firings.corrupt")).isZero();
+        assertThat(setAside(FiringSpool.CORRUPT)).hasSize(4);
+    }
+
+    @Test
+    void theSpoolKeepsItsBoundWithCountedDrops() throws Exception {
+        detection = detection(clock, withBounds(2, Duration.ofHours(24)));
+        String[] users = {"gina-" + UUID.randomUUID(), "hank-" + UUID.randomUUID(), "ivy-" + UUID.randomUUID()};
+        storeDown.set(true);
+        try (IngestPipeline pipeline = pipeline()) {
+            List<IngestedEvent> batch = new ArrayList<>();
+            for (int i = 0; i < users.length; i++) {
+                batch.addAll(fiveFailures(users[i], 1 + 10 * i)); // in event-time order: none is late
+            }
+            run(pipeline, batch);
+        }
+        // three firings, room for two: the oldest is dropped, counted and its file deleted
+        assertThat(counted("vigil.detection.correlation.firings.deferred")).isEqualTo(3);
+        assertThat(counted("vigil.detection.correlation.firings.lost")).isEqualTo(1);
+        assertThat(detection.deferredAlerts()).isEqualTo(2);
+        assertThat(spooled()).hasSize(2);
+
+        storeDown.set(false);
+        detection.tick();
+        assertThat(spooled()).isEmpty();
+        int stored = 0;
+        for (String u : users) {
+            stored += alertsOf(correlation, u).size();
+        }
+        assertThat(stored).isEqualTo(2);
+    }
+
+    @Test
+    void aFiringWaitingLongerThanItsBoundAcrossARestartIsDroppedAndCounted() throws Exception {
+        String user = "jack-" + UUID.randomUUID();
+        fireWhileTheStoreIsDown(user);
+        // the next start comes 25 hours later and the store is still down: the firing is given up, counted
+        Clock later = Clock.offset(clock, Duration.ofHours(25));
+        DefaultDetectionService next = detection(later, withBounds(10_000, Duration.ofHours(24)));
+        assertThat(next.deferredAlerts()).isEqualTo(1);
+        next.retryDeferred();
+        assertThat(next.deferredAlerts()).isZero();
+        assertThat(counted("vigil.detection.correlation.firings.lost")).isEqualTo(1);
+        assertThat(spooled()).isEmpty();
+        storeDown.set(false);
+        assertThat(alertsOf(correlation, user)).isEmpty();
+    }
+
+    @Test
+    void aStoredAlertTheStoreRefusesIsSetAsideNotRetriedForever() throws Exception {
+        String user = "kate-" + UUID.randomUUID();
+        fireWhileTheStoreIsDown(user);
+        // the store is back but refuses this alert's value (a data error, SQLState class 22)
+        storeDown.set(false);
+        refuseCorrelations.set(true);
+        detection.tick();
+        assertThat(detection.deferredAlerts()).isZero();
+        assertThat(spooled()).isEmpty();
+        assertThat(setAside(FiringSpool.REFUSED)).hasSize(1);
+        assertThat(counted("vigil.detection.correlation.firings.lost")).isEqualTo(1);
+    }
+
+    @Test
+    void anOutageOfTheAlertStoreOnlyForBatchesWithAlertsBlamesNoRecord() throws Exception {
+        String user = "leo-" + UUID.randomUUID();
+        try (IngestPipeline pipeline = pipeline()) {
+            // only the alarm raises an alert: every half without it would succeed while the store is down, so
+            // bisection would have isolated the alarm as a bad record
+            storeDown.set(true);
+            assertThat(pipeline.offer(fourFailuresAnd(user, "alarm 1 for " + user)))
+                    .isNotNull();
+            await(() -> raiseCalls.get() >= 3);
+            // held and retried whole, none blamed
+            assertThat(pipeline.heldEvents()).isEqualTo(5);
+            assertThat(pipeline.failedEvents()).isZero();
+            assertThat(pipeline.deliveredEvents()).isZero();
+
+            storeDown.set(false);
+            await(() -> pipeline.deliveredEvents() == 5);
+            assertThat(pipeline.failedEvents()).isZero();
+            assertThat(pipeline.heldEvents()).isZero();
+            assertThat(pipeline.outageFailures()).isGreaterThanOrEqualTo(3);
+            assertThat(alertsOf(alarm, user)).hasSize(1);
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
+
+            run(pipeline, List.of(event(user, marker + " 5", 6)));
+            List<Alert> fired = alertsOf(correlation, user);
+            assertThat(fired).hasSize(1);
+            assertThat(contributing(fired.get(0))).isEqualTo(5);
+            assertThat(pipeline.failedEvents()).isZero();
+        }
+    }
+
+    @Test
+    void aBadRecordIsStillIsolatedOnceTheStoreIsBack() throws Exception {
+        String user = "mia-" + UUID.randomUUID();
+        try (IngestPipeline pipeline = pipeline()) {
+            storeDown.set(true);
+            assertThat(pipeline.offer(fourFailuresAnd(user, marker + " alarm " + POISON)))
+                    .isNotNull();
+            await(() -> raiseCalls.get() >= 2);
+            assertThat(pipeline.failedEvents()).isZero();
+            assertThat(pipeline.heldEvents()).isEqualTo(5);
+
+            // the store answers again and refuses the poisoned record's alert: that record alone is isolated
+            storeDown.set(false);
+            await(() -> pipeline.deliveredEvents() + pipeline.failedEvents() == 5);
+            assertThat(pipeline.failedEvents()).isEqualTo(1);
+            assertThat(pipeline.deliveredEvents()).isEqualTo(4);
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
+            assertThat(alertsOf(correlation, user)).isEmpty();
         }
     }
 }

@@ -1,0 +1,197 @@
+package dev.vigil.server.detection.internal;
+
+import dev.vigil.server.alerts.NewAlert;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Correlation alerts waiting for the alert store, kept on local disk so a crash or restart while the store is down
+ * does not lose them (the correlation state has moved on and will not produce them again). One file per alert,
+ * {@code <alert id>.json} in {@code <data dir>/detection/firings/}: written to a {@code .tmp} file, fsynced, renamed
+ * atomically into place and the directory fsynced — a firing is counted as deferred only then. It is deleted once the
+ * alert store has it. Its alert id is fixed when it is spooled, and the alert store skips an id it already has, so a
+ * crash between "stored" and "deleted" stores nothing twice when the file is retried at the next start.
+ *
+ * <p>At start ({@link #load}) every file is read back, oldest first. A file that cannot be read or parsed is moved to
+ * {@code corrupt/} (kept for inspection, counted, logged), never a reason to stop the start; a {@code .tmp} file is a
+ * write a crash interrupted before the firing was counted as spooled: moved to {@code corrupt/} too. An alert the
+ * store refuses as a bad value is moved to {@code refused/} ({@link #setAside}).
+ *
+ * <p>Files hold {@code {"version":1,"since":<first deferred>,"alert":<NewAlert>}}, plain JSON an operator can read.
+ */
+final class FiringSpool {
+    private static final Logger log = LoggerFactory.getLogger(FiringSpool.class);
+    private static final String SUFFIX = ".json";
+    private static final String TMP = ".tmp";
+    static final String CORRUPT = "corrupt";
+    static final String REFUSED = "refused";
+
+    /** A spooled firing: its alert (with its fixed id), when it was first deferred, and its file. */
+    record Entry(NewAlert alert, Instant since, Path file) {}
+
+    /** The JSON form of a file. */
+    record Stored(int version, Instant since, NewAlert alert) {}
+
+    /** What {@link #load} found: the readable entries (oldest first) and the number of files set aside. */
+    record Loaded(List<Entry> entries, int corrupt) {}
+
+    private final Path dir;
+    private final JsonMapper json;
+
+    FiringSpool(Path dir, JsonMapper json) {
+        this.dir = dir;
+        this.json = json;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the correlation firing spool " + dir, e);
+        }
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /**
+     * Writes the alerts durably (each file fsynced, then the directory once). Returns the entries in order; the alerts
+     * carry their id ({@link NewAlert#id()}, drawn here when missing).
+     *
+     * @throws UncheckedIOException when a file cannot be written: the files written by this call are removed again
+     */
+    List<Entry> write(List<NewAlert> alerts, Instant since) {
+        List<Entry> written = new ArrayList<>(alerts.size());
+        try {
+            for (NewAlert a : alerts) {
+                NewAlert alert = a.id() == null ? a.withId(UUID.randomUUID()) : a;
+                Path file = dir.resolve(alert.id() + SUFFIX);
+                Path tmp = dir.resolve(alert.id() + TMP);
+                byte[] bytes = json.writeValueAsBytes(new Stored(1, since, alert));
+                try (FileChannel ch = FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                written.add(new Entry(alert, since, file));
+            }
+            syncDirectory();
+            return written;
+        } catch (IOException | RuntimeException e) {
+            for (Entry w : written) {
+                deleteQuietly(w.file());
+            }
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot spool correlation alerts to " + dir, io)
+                    : (RuntimeException) e;
+        }
+    }
+
+    /** Every spooled firing, oldest first; unreadable files are set aside in {@code corrupt/} and counted. */
+    Loaded load() {
+        List<Entry> entries = new ArrayList<>();
+        int corrupt = 0;
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (Files.isRegularFile(p)) {
+                    files.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the correlation firing spool " + dir, e);
+        }
+        files.sort(Comparator.naturalOrder());
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            if (!name.endsWith(SUFFIX)) {
+                corrupt++;
+                setAside(p, CORRUPT, name.endsWith(TMP) ? "an interrupted write" : "not a spool file");
+                continue;
+            }
+            try {
+                Stored s = json.readValue(Files.readAllBytes(p), Stored.class);
+                if (s == null
+                        || s.version() != 1
+                        || s.alert() == null
+                        || s.since() == null
+                        || s.alert().id() == null) {
+                    throw new IllegalArgumentException("not a version 1 spool entry with an alert id and time");
+                }
+                entries.add(new Entry(s.alert(), s.since(), p));
+            } catch (IOException | RuntimeException e) {
+                corrupt++;
+                setAside(p, CORRUPT, e.toString());
+            }
+        }
+        entries.sort(Comparator.comparing(Entry::since));
+        return new Loaded(entries, corrupt);
+    }
+
+    /** Deletes a firing's file once its alert is stored. */
+    void remove(Entry e) {
+        try {
+            Files.deleteIfExists(e.file());
+        } catch (IOException ex) {
+            // stored already: a retry at the next start stores nothing (same id)
+            log.warn(
+                    "could not delete the spooled correlation alert {} (its alert is stored): {}",
+                    e.file(),
+                    ex.toString());
+        }
+    }
+
+    /** Moves {@code file} to the sub-directory {@code where} ({@code corrupt/}, {@code refused/}), logging why. */
+    void setAside(Path file, String where, String why) {
+        Path target = dir.resolve(where).resolve(file.getFileName());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            log.error("correlation firing spool: {} set aside as {} ({})", file.getFileName(), target, why);
+        } catch (IOException e) {
+            log.error(
+                    "correlation firing spool: could not move {} to {} ({}); deleting it",
+                    file,
+                    target,
+                    why + "; " + e);
+            deleteQuietly(file);
+        }
+    }
+
+    private void syncDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a directory; the files themselves are fsynced
+            log.debug("could not fsync the spool directory {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
