@@ -10,6 +10,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * What an {@link EventSink} failure says about its batch: the store behind the sink is unavailable ({@link
@@ -24,7 +25,9 @@ import org.springframework.transaction.CannotCreateTransactionException;
  *
  * <p>The cause chain is searched. An outage: Spring's {@link TransientDataAccessException} (timeouts, lock and
  * serialization failures), {@link DataAccessResourceFailureException} (connection refused or lost), {@link
- * RecoverableDataAccessException}, {@link CannotCreateTransactionException} (no connection for the transaction), JDBC's
+ * RecoverableDataAccessException}, {@link CannotCreateTransactionException} (no connection for the transaction), a
+ * {@link TransactionSystemException} (commit or rollback failed; the failure of the work it rolled back is classified
+ * first), JDBC's
  * {@link SQLTransientException} (the pool timing out) and {@link SQLRecoverableException}, an {@link SQLException} of
  * SQLState class {@code 08} (connection), {@code 53} (insufficient resources), {@code 57P} (server shutting down or
  * starting) or {@code 40} (transaction rolled back: serialization failure, deadlock), and a {@link
@@ -49,8 +52,21 @@ public final class SinkFailure {
 
     /** The class of {@code failure} (see the class comment). */
     public static Kind of(Throwable failure) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        return of(failure, new IdentityHashMap<>());
+    }
+
+    private static Kind of(Throwable failure, Map<Throwable, Boolean> seen) {
+        boolean transaction = false;
         for (Throwable t = failure; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            if (t instanceof TransactionSystemException tse) {
+                // a rollback or commit that failed after the work failed: the work's failure says what happened
+                Throwable work = tse.getApplicationException();
+                Kind k = work == null || seen.containsKey(work) ? Kind.UNKNOWN : of(work, seen);
+                if (k != Kind.UNKNOWN) {
+                    return k;
+                }
+                transaction = true;
+            }
             if (outage(t)) {
                 return Kind.OUTAGE;
             }
@@ -62,9 +78,18 @@ public final class SinkFailure {
                 if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
                     return Kind.RECORD;
                 }
+                // a batch's failure can be carried by the next exception (BatchUpdateException)
+                SQLException next = sql.getNextException();
+                if (next != null && !seen.containsKey(next)) {
+                    Kind k = of(next, seen);
+                    if (k != Kind.UNKNOWN) {
+                        return k;
+                    }
+                }
             }
         }
-        return Kind.UNKNOWN;
+        // a commit or rollback the connection failed, without a data error behind it: the connection broke
+        return transaction ? Kind.OUTAGE : Kind.UNKNOWN;
     }
 
     /** True when {@code failure} is an outage of the store behind the sink. */
