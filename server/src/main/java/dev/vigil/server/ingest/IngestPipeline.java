@@ -61,6 +61,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final LongAdder replayed = new LongAdder();
     private final LongAdder refusedBatches = new LongAdder();
     private final LongAdder outageFailures = new LongAdder();
+    private final LongAdder statementFailures = new LongAdder();
     private final LongAdder held = new LongAdder();
     private final LongAdder leftForRestart = new LongAdder();
     private volatile boolean running;
@@ -311,23 +312,27 @@ public final class IngestPipeline implements AutoCloseable {
     /**
      * {@code events} just failed in the sink with {@code cause}; settles them: delivered, counted as failed, or left
      * for the next start. An outage of the store behind the sink ({@link SinkFailure.Kind#OUTAGE}) is no record's
-     * fault: the events are held and retried ({@link #retry}); anything else may be one bad record's, which {@link
-     * #isolate} finds. False when events were left for the journal to offer again at the next start (shutdown
-     * during an outage).
+     * fault: the events are held and retried ({@link #retry}); a statement that did not finish ({@link
+     * SinkFailure.Kind#STATEMENT}: timeout, cancel, serialization failure, deadlock) is retried for a bounded time
+     * before the record that makes it fail is isolated; anything else may be one bad record's, which {@link #isolate}
+     * finds. False when events were left for the journal to offer again at the next start (shutdown during an
+     * outage).
      */
     private boolean settle(List<IngestedEvent> events, Throwable cause) {
-        if (SinkFailure.isOutage(cause)) {
+        SinkFailure.Kind kind = SinkFailure.of(cause);
+        if (kind == SinkFailure.Kind.OUTAGE || kind == SinkFailure.Kind.STATEMENT) {
             return retry(events, cause);
         }
         return isolate(events, cause);
     }
 
     /**
-     * {@code events} just failed in the sink, not with an outage. One bad event (a value that makes detection throw)
-     * must not fail the thousands of events chunked with it: the halves are tried once each; a half that succeeds is
-     * delivered, a half that fails with an outage is held ({@link #settle}), a half that fails otherwise is split
-     * again, down to the single events that fail alone (counted as failed and logged, at most once a minute with the
-     * number not logged). When both halves fail and neither failure names a record ({@link
+     * {@code events} just failed in the sink, not with an outage. One bad event (a value that makes detection throw,
+     * or a record whose alert insert always times out) must not fail the thousands of events chunked with it: the
+     * halves are tried once each; a half that succeeds is delivered, a half that fails with an outage is held ({@link
+     * #retry}), a half that fails otherwise — a statement failure included, which is not retried again here — is
+     * split again, down to the single events that fail alone (counted as failed and logged, at most once a minute
+     * with the number not logged). When both halves fail and neither failure names a record or a statement ({@link
      * SinkFailure.Kind#UNKNOWN}), the failure is not one event's (detection is broken): the whole list goes the
      * bounded retry path.
      */
@@ -360,20 +365,32 @@ public final class IngestPipeline implements AutoCloseable {
                 && eb != null
                 && SinkFailure.of(ea) == SinkFailure.Kind.UNKNOWN
                 && SinkFailure.of(eb) == SinkFailure.Kind.UNKNOWN) {
-            return retry(events, eb);
+            return retry(events, eb, false);
         }
         boolean settled = true;
         if (ea == null) {
             delivered(a);
         } else {
-            settled = settle(a, ea);
+            settled = split(a, ea);
         }
         if (eb == null) {
             delivered(b);
         } else {
-            settled &= settle(b, eb);
+            settled &= split(b, eb);
         }
         return settled;
+    }
+
+    /** A half that failed during {@link #isolate}: held when the store is down, else split further. */
+    private boolean split(List<IngestedEvent> half, Throwable cause) {
+        SinkFailure.Kind kind = SinkFailure.of(cause);
+        if (kind == SinkFailure.Kind.OUTAGE) {
+            return retry(half, cause);
+        }
+        if (kind == SinkFailure.Kind.STATEMENT) {
+            statementFailures.increment();
+        }
+        return isolate(half, cause);
     }
 
     /**
@@ -382,33 +399,61 @@ public final class IngestPipeline implements AutoCloseable {
      * the worker waits, the queue fills and the receivers apply backpressure (429/503, TCP stops reading), no event
      * is blamed; at shutdown they are left to the journal for the next start (without a durable journal they are
      * counted as failed). A failure that names a record ({@link SinkFailure.Kind#RECORD}, e.g. once the store is
-     * back) goes to {@link #isolate}. Other failures are retried for up to {@code evaluationRetry} and then counted
-     * as failed. False when events were left for the next start.
+     * back) goes to {@link #isolate}. Other failures are retried for up to {@code evaluationRetry} (counted from the
+     * first failure that is not an outage): then a statement that keeps failing ({@link SinkFailure.Kind#STATEMENT},
+     * e.g. one record whose insert always times out) goes to {@link #isolate}, which finds that record, and an
+     * unknown failure counts the events as failed. False when events were left for the next start.
      */
     private boolean retry(List<IngestedEvent> events, Throwable cause) {
-        long deadline = System.nanoTime() + evaluationRetry.toNanos();
+        return retry(events, cause, true);
+    }
+
+    /** {@link #retry(List, Throwable)}; {@code mayIsolate} false when {@link #isolate} already gave up on them. */
+    private boolean retry(List<IngestedEvent> events, Throwable cause, boolean mayIsolate) {
+        long deadline = 0;
+        boolean bounded = false;
         long backoffMs = 100;
         long nextLog = System.nanoTime();
         boolean holding = false;
         Throwable last = cause;
+        SinkFailure.Kind kind;
         try {
             while (true) {
-                SinkFailure.Kind kind = SinkFailure.of(last);
+                kind = SinkFailure.of(last);
                 if (kind == SinkFailure.Kind.RECORD) {
                     break; // the store answers again and refuses a record's value: find that record
                 }
                 boolean outage = kind == SinkFailure.Kind.OUTAGE;
                 if (outage) {
                     outageFailures.increment();
+                    bounded = false; // the bounded retry starts again once the store is back
                     if (!holding) {
                         holding = true;
                         held.add(events.size());
+                    }
+                } else {
+                    if (kind == SinkFailure.Kind.STATEMENT) {
+                        statementFailures.increment();
+                    }
+                    if (!bounded) {
+                        bounded = true;
+                        deadline = System.nanoTime() + evaluationRetry.toNanos();
                     }
                 }
                 if (!running) {
                     return stopped(events, last, outage);
                 }
-                if (!outage && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
+                if (!outage && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadline > 0) {
+                    if (kind == SinkFailure.Kind.STATEMENT && mayIsolate && events.size() > 1) {
+                        log.warn(
+                                "a statement behind detection kept failing for {} on a batch of {} events (ids {});"
+                                        + " isolating the event that makes it fail: {}",
+                                evaluationRetry,
+                                events.size(),
+                                idRange(events),
+                                last.toString());
+                        break;
+                    }
                     log.error(
                             "detection failed for a batch of {} events (ids {}); they are counted as failed{}",
                             events.size(),
@@ -542,6 +587,15 @@ public final class IngestPipeline implements AutoCloseable {
      */
     public long outageFailures() {
         return outageFailures.sum();
+    }
+
+    /**
+     * Sink calls retried because a statement behind the sink did not finish ({@link SinkFailure.Kind#STATEMENT}:
+     * timeout, cancel, serialization failure, deadlock); bounded by {@code evaluationRetry}, then the event that makes
+     * it fail is isolated and counted as failed.
+     */
+    public long statementFailures() {
+        return statementFailures.sum();
     }
 
     /** Events held by the workers right now, waiting for the store behind the sink to come back. */

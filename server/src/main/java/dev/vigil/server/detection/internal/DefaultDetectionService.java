@@ -481,9 +481,11 @@ class DefaultDetectionService implements DetectionService {
         }
         if (ea != null
                 && eb != null
-                && SinkFailure.of(ea) == SinkFailure.Kind.UNKNOWN
-                && SinkFailure.of(eb) == SinkFailure.Kind.UNKNOWN) {
-            left.addAll(todo); // both halves fail alike: not one alert's fault
+                && SinkFailure.of(ea) != SinkFailure.Kind.RECORD
+                && SinkFailure.of(eb) != SinkFailure.Kind.RECORD) {
+            // both halves fail alike (unknown, or statements timing out): not one alert's fault; they wait (bounded
+            // by age)
+            left.addAll(todo);
             return true;
         }
         boolean up = ea == null || split(a, ea, left, eb == null);

@@ -274,6 +274,11 @@ class IngestConfiguration {
                     .description("detection calls that failed because the database behind it was unavailable (the"
                             + " batch was held and retried, no event blamed)")
                     .register(meters);
+            FunctionCounter.builder("vigil.ingest.delivery.statement.failures", p, IngestPipeline::statementFailures)
+                    .description("detection calls that failed because a statement did not finish (timeout, cancel,"
+                            + " serialization failure, deadlock): retried for vigil.ingest.evaluation-retry, then the"
+                            + " event that makes it fail is isolated")
+                    .register(meters);
             Gauge.builder("vigil.ingest.delivery.held", p, IngestPipeline::heldEvents)
                     .description("events held by the workers until the database behind detection is back")
                     .register(meters);

@@ -87,6 +87,12 @@ class CorrelationRetryTest {
     final java.util.concurrent.atomic.AtomicBoolean refuseCorrelations =
             new java.util.concurrent.atomic.AtomicBoolean();
 
+    /** While set, every {@code raise} call runs under a {@code SET LOCAL statement_timeout} of this many ms. */
+    final AtomicInteger statementTimeoutMs = new AtomicInteger();
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
     /** The metrics of the detection under test. */
     io.micrometer.core.instrument.simple.SimpleMeterRegistry detectionMeters;
 
@@ -125,6 +131,19 @@ class CorrelationRetryTest {
                                         "value refused (injected)");
                             }
                         }
+                    }
+                    int timeoutMs = statementTimeoutMs.get();
+                    if (method.getName().equals("raise") && timeoutMs > 0) {
+                        // the real store's transaction, with a small statement timeout (as a production database
+                        // would configure one)
+                        return new org.springframework.transaction.support.TransactionTemplate(transactions)
+                                .execute(s -> {
+                                    jdbc.sql("set local statement_timeout = " + timeoutMs)
+                                            .update();
+                                    @SuppressWarnings("unchecked")
+                                    List<NewAlert> batch = (List<NewAlert>) args[0];
+                                    return realAlerts.raise(batch);
+                                });
                     }
                     try {
                         return method.invoke(realAlerts, args);
@@ -635,6 +654,56 @@ class CorrelationRetryTest {
             assertThat(pipeline.deliveredEvents()).isEqualTo(4);
             assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
             assertThat(alertsOf(correlation, user)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordWhoseAlertInsertAlwaysTimesOutIsIsolatedAndTheRestStored() throws Exception {
+        String user = "nina-" + UUID.randomUUID();
+        String slow = "SLOW-" + UUID.randomUUID().toString().substring(0, 8);
+        String trigger = "slow_alert_" + slow.substring(5);
+        // a pathological record: inserting its alert takes far longer than the statement timeout, every time
+        jdbc.sql("""
+                        create function %1$s() returns trigger language plpgsql as $$
+                        begin
+                          if new.raw like '%%%2$s%%' then perform pg_sleep(30); end if;
+                          return new;
+                        end $$"""
+                        .formatted(trigger, slow))
+                .update();
+        jdbc.sql("create trigger %1$s before insert on alerts for each row execute function %1$s()"
+                        .formatted(trigger))
+                .update();
+        statementTimeoutMs.set(300);
+        try (IngestPipeline pipeline = new IngestPipeline(
+                10_000, 64 << 20, 1, new InstantJournal(), detection::process, Duration.ofSeconds(1))) {
+            // the slow record last, so bisection delivers the halves in event-time order (this engine has no
+            // out-of-order allowance)
+            List<IngestedEvent> batch = fourFailuresAnd(user, "alarm 1 for " + user);
+            batch.add(event(user, "alarm " + slow + " for " + user, 5));
+            run(pipeline, batch);
+            // retried for the bounded time, then bisected: the slow record alone is isolated and counted
+            assertThat(pipeline.failedEvents()).isEqualTo(1);
+            assertThat(pipeline.deliveredEvents()).isEqualTo(5);
+            assertThat(pipeline.statementFailures()).isGreaterThanOrEqualTo(2);
+            assertThat(pipeline.outageFailures()).isZero();
+            assertThat(pipeline.heldEvents()).isZero();
+            // the rest of the batch is stored: the other alarm and the four failed logins (below the threshold)
+            List<Alert> alarms = alertsOf(alarm, user);
+            assertThat(alarms).hasSize(1);
+            assertThat(alarms.get(0).raw()).doesNotContain(slow);
+            assertThat(rules.engine().correlationStats().offered()).isEqualTo(4);
+
+            // the pipeline goes on: the fifth failure completes the correlation over exactly five events
+            run(pipeline, List.of(event(user, marker + " 5", 6)));
+            List<Alert> fired = alertsOf(correlation, user);
+            assertThat(fired).hasSize(1);
+            assertThat(contributing(fired.get(0))).isEqualTo(5);
+            assertThat(pipeline.failedEvents()).isEqualTo(1);
+        } finally {
+            statementTimeoutMs.set(0);
+            jdbc.sql("drop trigger if exists %1$s on alerts".formatted(trigger)).update();
+            jdbc.sql("drop function if exists %1$s()".formatted(trigger)).update();
         }
     }
 }
