@@ -12,6 +12,9 @@ import java.util.List;
  * @param refused stored, enabled rules the compiler refused, with reasons
  * @param loadedAt when it was swapped in
  * @param reloads successful reloads since start
+ * @param events events evaluated since start
+ * @param detections rule matches since start
+ * @param waitingFirings correlation alerts waiting for the alert store, and the firing spool's set-aside files
  */
 public record RuleSetStatus(
         int activeRules,
@@ -21,4 +24,18 @@ public record RuleSetStatus(
         Instant loadedAt,
         long reloads,
         long events,
-        long detections) {}
+        long detections,
+        WaitingFirings waitingFirings) {
+
+    /**
+     * Correlation alerts that could not be stored at once (docs/correlation.md, "Spools waiting firings").
+     *
+     * @param waiting alerts waiting (spooled to disk) for the alert store now
+     * @param lost alerts given up since start (refused by the store, or beyond the bounds), each logged
+     * @param corrupt unreadable spool files kept in {@code firings/corrupt/}
+     * @param refused refused alerts kept in {@code firings/refused/}
+     * @param pruned files deleted since start from {@code corrupt/} and {@code refused/} to keep them within their
+     *     bounds, each logged
+     */
+    public record WaitingFirings(int waiting, long lost, int corrupt, int refused, long pruned) {}
+}

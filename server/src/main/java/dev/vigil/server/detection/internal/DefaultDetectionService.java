@@ -76,6 +76,7 @@ class DefaultDetectionService implements DetectionService {
         this.spool = spool;
         this.maxDeferred = Math.max(1, properties.correlation().maxWaitingFirings());
         this.maxDefer = properties.correlation().maxFiringWait();
+        metrics.spool(spool);
         reload();
     }
 

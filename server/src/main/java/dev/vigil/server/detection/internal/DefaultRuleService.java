@@ -318,7 +318,15 @@ class DefaultRuleService implements RuleService {
         long stored = repository.count();
         if (c == null) {
             return new RuleSetStatus(
-                    0, 0, (int) stored, List.of(), null, reloads.get(), metrics.events(), metrics.detections());
+                    0,
+                    0,
+                    (int) stored,
+                    List.of(),
+                    null,
+                    reloads.get(),
+                    metrics.events(),
+                    metrics.detections(),
+                    metrics.waitingFirings());
         }
         return new RuleSetStatus(
                 c.ruleSet().size(),
@@ -328,7 +336,8 @@ class DefaultRuleService implements RuleService {
                 c.compiledAt(),
                 reloads.get(),
                 metrics.events(),
-                metrics.detections());
+                metrics.detections(),
+                metrics.waitingFirings());
     }
 
     @Override

@@ -28,7 +28,11 @@ class DetectionMetrics {
     private final java.util.concurrent.atomic.AtomicInteger firingsWaiting =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    private final MeterRegistry registry;
+    private volatile FiringSpool spool;
+
     DetectionMetrics(MeterRegistry registry) {
+        this.registry = registry;
         withheld = counter(
                 registry,
                 "vigil.detection.correlation.withheld",
@@ -130,6 +134,39 @@ class DetectionMetrics {
 
     void firingsUnspooled(int n) {
         firingsUnspooled.increment(n);
+    }
+
+    /**
+     * Reports the firing spool's set-aside directories: {@code vigil.detection.correlation.firings.set.aside{dir}}
+     * (files kept in {@code corrupt/}, {@code refused/}) and {@code ...set.aside.pruned{dir}} (deleted to keep the
+     * bound).
+     */
+    void spool(FiringSpool s) {
+        this.spool = s;
+        for (String where : java.util.List.of(FiringSpool.CORRUPT, FiringSpool.REFUSED)) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "vigil.detection.correlation.firings.set.aside", s, x -> x.kept(where))
+                    .tag("dir", where)
+                    .description("files kept in the correlation firing spool's " + where + "/ (bounded)")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "vigil.detection.correlation.firings.set.aside.pruned", s, x -> x.pruned(where))
+                    .tag("dir", where)
+                    .description("files deleted from the correlation firing spool's " + where
+                            + "/ to keep it within vigil.detection.correlation.max-set-aside-files and -size")
+                    .register(registry);
+        }
+    }
+
+    /** The correlation alerts waiting for the alert store and the spool's set-aside files, for the status API. */
+    dev.vigil.server.detection.RuleSetStatus.WaitingFirings waitingFirings() {
+        FiringSpool s = spool;
+        return new dev.vigil.server.detection.RuleSetStatus.WaitingFirings(
+                firingsWaiting.get(),
+                (long) firingsLost.count(),
+                s == null ? 0 : s.kept(FiringSpool.CORRUPT),
+                s == null ? 0 : s.kept(FiringSpool.REFUSED),
+                s == null ? 0 : s.pruned(FiringSpool.CORRUPT) + s.pruned(FiringSpool.REFUSED));
     }
 
     void late() {

@@ -38,6 +38,9 @@ public record DetectionProperties(
      *     oldest is dropped, counted and logged
      * @param maxFiringWait how long a correlation alert may wait for the alert store (across restarts) before it is
      *     dropped, counted and logged
+     * @param maxSetAsideFiles files each of the spool's {@code corrupt/} and {@code refused/} keeps (the newest); the
+     *     oldest beyond it are deleted, counted and logged
+     * @param maxSetAsideSize bytes each of {@code corrupt/} and {@code refused/} keeps (the newest file is always kept)
      */
     public record Correlation(
             @DefaultValue("30s") Duration allowance,
@@ -46,5 +49,7 @@ public record DetectionProperties(
             @DefaultValue("default") String stateKey,
             @DefaultValue("off") String killChain,
             @DefaultValue("10000") int maxWaitingFirings,
-            @DefaultValue("24h") Duration maxFiringWait) {}
+            @DefaultValue("24h") Duration maxFiringWait,
+            @DefaultValue("1000") int maxSetAsideFiles,
+            @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSetAsideSize) {}
 }

@@ -32,6 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  * write a crash interrupted before the firing was counted as spooled: moved to {@code corrupt/} too. An alert the
  * store refuses as a bad value is moved to {@code refused/} ({@link #setAside}).
  *
+ * <p>{@code corrupt/} and {@code refused/} are bounded: each keeps at most {@code maxSetAsideFiles} files and {@code
+ * maxSetAsideBytes} bytes (the newest set aside; the newest one is kept even when it alone is larger). The oldest
+ * beyond the bound are deleted, each logged with its name and counted ({@link #pruned}); what is kept is reported by
+ * {@link #kept}.
+ *
  * <p>Files hold {@code {"version":1,"since":<first deferred>,"alert":<NewAlert>}}, plain JSON an operator can read.
  */
 final class FiringSpool {
@@ -50,17 +55,53 @@ final class FiringSpool {
     /** What {@link #load} found: the readable entries (oldest first) and the number of files set aside. */
     record Loaded(List<Entry> entries, int corrupt) {}
 
+    /** The defaults of {@code vigil.detection.correlation.max-set-aside-files} and {@code -size}. */
+    static final int DEFAULT_MAX_SET_ASIDE_FILES = 1000;
+
+    static final long DEFAULT_MAX_SET_ASIDE_BYTES = 64L << 20;
+
     private final Path dir;
     private final JsonMapper json;
+    private final int maxSetAsideFiles;
+    private final long maxSetAsideBytes;
+    /** Per sub-directory ({@link #CORRUPT}, {@link #REFUSED}): files kept, and files deleted to keep the bound. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> kept =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> pruned =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     FiringSpool(Path dir, JsonMapper json) {
+        this(dir, json, DEFAULT_MAX_SET_ASIDE_FILES, DEFAULT_MAX_SET_ASIDE_BYTES);
+    }
+
+    FiringSpool(Path dir, JsonMapper json, int maxSetAsideFiles, long maxSetAsideBytes) {
         this.dir = dir;
         this.json = json;
+        this.maxSetAsideFiles = Math.max(1, maxSetAsideFiles);
+        this.maxSetAsideBytes = Math.max(0, maxSetAsideBytes);
+        for (String where : List.of(CORRUPT, REFUSED)) {
+            kept.put(where, new java.util.concurrent.atomic.AtomicInteger());
+            pruned.put(where, new java.util.concurrent.atomic.AtomicLong());
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the correlation firing spool " + dir, e);
         }
+        // a bound lowered since the last start applies now
+        prune(CORRUPT);
+        prune(REFUSED);
+    }
+
+    /** Files kept in the sub-directory {@code where} ({@link #CORRUPT} or {@link #REFUSED}). */
+    int kept(String where) {
+        return kept.get(where).get();
+    }
+
+    /** Files deleted from {@code where} since start to keep its bound (each logged). */
+    long pruned(String where) {
+        return pruned.get(where).get();
     }
 
     Path directory() {
@@ -167,7 +208,10 @@ final class FiringSpool {
         try {
             Files.createDirectories(target.getParent());
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+            // the time it was set aside orders the bound (the newest are kept)
+            Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(Instant.now()));
             log.error("correlation firing spool: {} set aside as {} ({})", file.getFileName(), target, why);
+            prune(where);
         } catch (IOException e) {
             log.error(
                     "correlation firing spool: could not move {} to {} ({}); deleting it",
@@ -176,6 +220,70 @@ final class FiringSpool {
                     why + "; " + e);
             deleteQuietly(file);
         }
+    }
+
+    /** A file set aside, with what orders the bound. */
+    private record Aside(Path file, long size, java.nio.file.attribute.FileTime time) {}
+
+    /**
+     * Deletes the oldest files of {@code where} beyond {@link #maxSetAsideFiles} and {@link #maxSetAsideBytes} (each
+     * logged and counted) and records what is kept.
+     */
+    private synchronized void prune(String where) {
+        Path sub = dir.resolve(where);
+        if (!Files.isDirectory(sub)) {
+            kept.get(where).set(0);
+            return;
+        }
+        List<Aside> files = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(sub)) {
+            for (Path p : s) {
+                try {
+                    java.nio.file.attribute.BasicFileAttributes a =
+                            Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+                    if (a.isRegularFile()) {
+                        files.add(new Aside(p, a.size(), a.lastModifiedTime()));
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        } catch (IOException e) {
+            log.warn("correlation firing spool: cannot list {} to keep its bound: {}", sub, e.toString());
+            return;
+        }
+        // newest first
+        files.sort(Comparator.comparing(Aside::time)
+                .thenComparing(a -> a.file().getFileName().toString())
+                .reversed());
+        long bytes = 0;
+        int keep = 0;
+        for (Aside a : files) {
+            if (keep > 0 && (keep >= maxSetAsideFiles || bytes + a.size() > maxSetAsideBytes)) {
+                break;
+            }
+            keep++;
+            bytes += a.size();
+        }
+        int left = keep;
+        for (Aside a : files.subList(keep, files.size())) {
+            try {
+                Files.deleteIfExists(a.file());
+                pruned.get(where).incrementAndGet();
+                log.warn(
+                        "correlation firing spool: deleted {} from {}/ (set aside {}) to keep it within {} files and {}"
+                                + " bytes",
+                        a.file().getFileName(),
+                        where,
+                        a.time(),
+                        maxSetAsideFiles,
+                        maxSetAsideBytes);
+            } catch (IOException e) {
+                left++;
+                log.warn("correlation firing spool: could not delete {}: {}", a.file(), e.toString());
+            }
+        }
+        kept.get(where).set(left);
     }
 
     private void syncDirectory() {

@@ -218,17 +218,25 @@ class CorrelationRetryTest {
      * crash would drop it).
      */
     DefaultDetectionService detection(Clock clock, DetectionProperties properties) {
+        return detection(clock, properties, new FiringSpool(spoolDir, json));
+    }
+
+    DefaultDetectionService detection(Clock clock, DetectionProperties properties, FiringSpool spool) {
         detectionMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        detectionMetrics = new DetectionMetrics(detectionMeters);
         return new DefaultDetectionService(
                 rules,
                 flakyAlerts,
                 new RuleStatsRegistry(jdbc),
-                new DetectionMetrics(detectionMeters),
+                detectionMetrics,
                 clock,
                 json,
                 properties,
-                new FiringSpool(spoolDir, json));
+                spool);
     }
+
+    /** The metrics of the detection under test (what the rule status endpoint reports). */
+    DetectionMetrics detectionMetrics;
 
     double counted(String meter) {
         return detectionMeters.get(meter).counter().count();
@@ -443,7 +451,9 @@ class CorrelationRetryTest {
                         c.stateKey(),
                         c.killChain(),
                         maxWaiting,
-                        maxWait));
+                        maxWait,
+                        c.maxSetAsideFiles(),
+                        c.maxSetAsideSize()));
     }
 
     /** Fires the correlation of {@code user} while the alert store is down: its alert is deferred and spooled. */
@@ -705,5 +715,72 @@ class CorrelationRetryTest {
             jdbc.sql("drop trigger if exists %1$s on alerts".formatted(trigger)).update();
             jdbc.sql("drop function if exists %1$s()".formatted(trigger)).update();
         }
+    }
+
+    double gauge(String meter, String dir) {
+        return detectionMeters.get(meter).tag("dir", dir).gauge().value();
+    }
+
+    double prunedCount(String dir) {
+        return detectionMeters
+                .get("vigil.detection.correlation.firings.set.aside.pruned")
+                .tag("dir", dir)
+                .functionCounter()
+                .count();
+    }
+
+    @Test
+    void corruptFilesKeepTheirBoundAndTheDeletionsAreCountedAndReported() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            java.nio.file.Files.writeString(spoolDir.resolve(UUID.randomUUID() + ".json"), "{\"version\":1,\"since\":");
+        }
+        // at most two files kept in corrupt/
+        DefaultDetectionService next = detection(clock, properties, new FiringSpool(spoolDir, json, 2, 1 << 20));
+        assertThat(next.deferredAlerts()).isZero();
+        assertThat(counted("vigil.detection.correlation.firings.corrupt")).isEqualTo(5);
+        assertThat(setAside(FiringSpool.CORRUPT)).hasSize(2);
+        assertThat(gauge("vigil.detection.correlation.firings.set.aside", FiringSpool.CORRUPT))
+                .isEqualTo(2);
+        assertThat(prunedCount(FiringSpool.CORRUPT)).isEqualTo(3);
+        // the status endpoint's line
+        dev.vigil.server.detection.RuleSetStatus.WaitingFirings status = detectionMetrics.waitingFirings();
+        assertThat(status.corrupt()).isEqualTo(2);
+        assertThat(status.refused()).isZero();
+        assertThat(status.pruned()).isEqualTo(3);
+        assertThat(status.waiting()).isZero();
+
+        // a size cap: one byte keeps only the newest file (never none); a lowered bound applies at the next start
+        FiringSpool capped = new FiringSpool(spoolDir, json, 1000, 1);
+        assertThat(capped.kept(FiringSpool.CORRUPT)).isEqualTo(1);
+        assertThat(capped.pruned(FiringSpool.CORRUPT)).isEqualTo(1);
+        assertThat(setAside(FiringSpool.CORRUPT)).hasSize(1);
+    }
+
+    @Test
+    void refusedAlertsKeepTheirBoundAndTheDeletionsAreCounted() throws Exception {
+        detection = detection(clock, properties, new FiringSpool(spoolDir, json, 2, 1 << 20));
+        String[] users = {"olga-" + UUID.randomUUID(), "pete-" + UUID.randomUUID(), "quin-" + UUID.randomUUID()};
+        storeDown.set(true);
+        try (IngestPipeline pipeline = pipeline()) {
+            List<IngestedEvent> batch = new ArrayList<>();
+            for (int i = 0; i < users.length; i++) {
+                batch.addAll(fiveFailures(users[i], 1 + 10 * i));
+            }
+            run(pipeline, batch);
+        }
+        assertThat(detection.deferredAlerts()).isEqualTo(3);
+        // the store is back and refuses every one of them as a bad value
+        storeDown.set(false);
+        refuseCorrelations.set(true);
+        detection.tick();
+        assertThat(detection.deferredAlerts()).isZero();
+        assertThat(spooled()).isEmpty();
+        assertThat(counted("vigil.detection.correlation.firings.lost")).isEqualTo(3);
+        assertThat(setAside(FiringSpool.REFUSED)).hasSize(2);
+        assertThat(gauge("vigil.detection.correlation.firings.set.aside", FiringSpool.REFUSED))
+                .isEqualTo(2);
+        assertThat(prunedCount(FiringSpool.REFUSED)).isEqualTo(1);
+        assertThat(detectionMetrics.waitingFirings())
+                .isEqualTo(new dev.vigil.server.detection.RuleSetStatus.WaitingFirings(0, 3, 0, 2, 1));
     }
 }
