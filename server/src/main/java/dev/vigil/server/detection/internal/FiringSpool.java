@@ -55,6 +55,20 @@ final class FiringSpool {
     /** What {@link #load} found: the readable entries (oldest first) and the number of files set aside. */
     record Loaded(List<Entry> entries, int corrupt) {}
 
+    /** A spool file is written in blocks of this many bytes. */
+    static final int BLOCK = 64 << 10;
+
+    /** Observes the blocks of a spool file as they are written (before the fsync and the rename). */
+    interface BlockHook {
+        void written(Path tmp, long written, long total);
+    }
+
+    /**
+     * Called after each block of a spool file is written; a no-op. The crash test sets it in its child JVM to stop
+     * the process in the middle of a write (FiringSpoolCrashTest), nothing else does.
+     */
+    static volatile BlockHook afterBlock = (tmp, written, total) -> {};
+
     /** The defaults of {@code vigil.detection.correlation.max-set-aside-files} and {@code -size}. */
     static final int DEFAULT_MAX_SET_ASIDE_FILES = 1000;
 
@@ -129,7 +143,12 @@ final class FiringSpool {
                         StandardOpenOption.WRITE)) {
                     ByteBuffer buf = ByteBuffer.wrap(bytes);
                     while (buf.hasRemaining()) {
-                        ch.write(buf);
+                        ByteBuffer block = buf.slice(buf.position(), Math.min(BLOCK, buf.remaining()));
+                        while (block.hasRemaining()) {
+                            ch.write(block);
+                        }
+                        buf.position(buf.position() + block.position());
+                        afterBlock.written(tmp, buf.position(), bytes.length);
                     }
                     ch.force(true);
                 }
