@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * the journal ({@link DurableJournal.Entry#evaluated()}), which advances the detection checkpoint. A failure of the
  * sink is classified first ({@link SinkFailure}): when the store behind it is unavailable (database down) the batch is
  * held and retried with backoff until it is back — no event is blamed, the queue fills and the receivers apply
- * backpressure, and at shutdown the batch is left to the journal for the next start; otherwise a bad event is
- * isolated by bisection (when both halves fail alike with a failure that names no record, the batch is retried whole
- * for up to {@code evaluationRetry}, durable journal only, before it is counted as failed).
+ * backpressure, and at shutdown the batch is left to the journal for the next start; a statement that does not
+ * finish (timeout, cancel, serialization failure, deadlock) is retried whole for up to {@code evaluationRetry} and then
+ * bisected, so one record whose insert always times out is isolated instead of holding the pipeline; otherwise a bad
+ * event is isolated by bisection (when both halves fail alike with a failure that names no record, the batch is
+ * retried whole for up to {@code evaluationRetry}, durable journal only, before it is counted as failed).
  *
  * <p>At-least-once evaluation: after a crash, or a shutdown with a backlog, {@link #start()} replays the journal's
  * durable-but-unevaluated events into the sink before they could be forgotten. The queued backlog at shutdown is

@@ -18,8 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The failures the alert store really throws, classified: produced by the real PostgreSQL JDBC driver, the real
- * connection pool and Spring's exception translation (an unreachable server, a server that ends the session, a
- * pool without a free connection; a statement timeout, a serialization failure; a value PostgreSQL refuses, a duplicate key; a missing table), not constructed by hand.
+ * connection pool and Spring's exception translation (an unreachable server, a server that ends the session, a pool
+ * without a free connection; a statement timeout, a serialization failure; a value PostgreSQL refuses, a duplicate
+ * key; a missing table), not constructed by hand.
  */
 @VigilServerTest
 class SinkFailureTest {
@@ -97,7 +98,8 @@ class SinkFailureTest {
         // the JDBC query timeout (Statement.setQueryTimeout, Spring's JdbcTemplate#setQueryTimeout)
         JdbcTemplate withTimeout = new JdbcTemplate(jdbc.getDataSource());
         withTimeout.setQueryTimeout(1);
-        Throwable query = catchThrowable(() -> withTimeout.queryForObject("select pg_sleep(10) is null", Boolean.class));
+        Throwable query =
+                catchThrowable(() -> withTimeout.queryForObject("select pg_sleep(10) is null", Boolean.class));
         assertThat(query).isNotNull();
         assertThat(SinkFailure.of(query)).as(query.toString()).isEqualTo(SinkFailure.Kind.STATEMENT);
 
@@ -109,12 +111,11 @@ class SinkFailureTest {
     void serializationFailuresAndDeadlocksAreStatementFailures() {
         // raised by PostgreSQL itself with the codes it uses for a serialization failure and a deadlock victim
         for (String state : new String[] {"40001", "40P01"}) {
-            Throwable rolledBack = catchThrowable(() -> new TransactionTemplate(transactions)
-                    .execute(s -> {
-                        jdbc.execute("do $$ begin raise exception 'rolled back (test)' using errcode = '" + state
-                                + "'; end $$");
-                        return null;
-                    }));
+            Throwable rolledBack = catchThrowable(() -> new TransactionTemplate(transactions).execute(s -> {
+                jdbc.execute(
+                        "do $$ begin raise exception 'rolled back (test)' using errcode = '" + state + "'; end $$");
+                return null;
+            }));
             assertThat(rolledBack).isNotNull();
             assertThat(SinkFailure.of(rolledBack)).as(rolledBack.toString()).isEqualTo(SinkFailure.Kind.STATEMENT);
         }
@@ -123,8 +124,7 @@ class SinkFailureTest {
                 .isEqualTo(SinkFailure.Kind.STATEMENT);
         assertThat(SinkFailure.of(new org.springframework.dao.CannotAcquireLockException("lock")))
                 .isEqualTo(SinkFailure.Kind.STATEMENT);
-        assertThat(SinkFailure.of(new java.sql.SQLTimeoutException("timeout")))
-                .isEqualTo(SinkFailure.Kind.STATEMENT);
+        assertThat(SinkFailure.of(new java.sql.SQLTimeoutException("timeout"))).isEqualTo(SinkFailure.Kind.STATEMENT);
         // a state decides over the wrapper: a 57014 inside a transient-resource exception is still a statement
         assertThat(SinkFailure.of(new org.springframework.dao.TransientDataAccessResourceException(
                         "x", new java.sql.SQLException("canceling statement due to statement timeout", "57014"))))

@@ -225,14 +225,7 @@ class CorrelationRetryTest {
         detectionMeters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
         detectionMetrics = new DetectionMetrics(detectionMeters);
         return new DefaultDetectionService(
-                rules,
-                flakyAlerts,
-                new RuleStatsRegistry(jdbc),
-                detectionMetrics,
-                clock,
-                json,
-                properties,
-                spool);
+                rules, flakyAlerts, new RuleStatsRegistry(jdbc), detectionMetrics, clock, json, properties, spool);
     }
 
     /** The metrics of the detection under test (what the rule status endpoint reports). */
@@ -678,11 +671,8 @@ class CorrelationRetryTest {
                         begin
                           if new.raw like '%%%2$s%%' then perform pg_sleep(30); end if;
                           return new;
-                        end $$"""
-                        .formatted(trigger, slow))
-                .update();
-        jdbc.sql("create trigger %1$s before insert on alerts for each row execute function %1$s()"
-                        .formatted(trigger))
+                        end $$""".formatted(trigger, slow)).update();
+        jdbc.sql("create trigger %1$s before insert on alerts for each row execute function %1$s()".formatted(trigger))
                 .update();
         statementTimeoutMs.set(300);
         try (IngestPipeline pipeline = new IngestPipeline(

@@ -115,7 +115,9 @@ class FiringSpoolCrashTest {
         // the next start: the store is up
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         DefaultDetectionService next = recovery(spool, meters);
-        assertThat(meters.get("vigil.detection.correlation.firings.corrupt").counter().count())
+        assertThat(meters.get("vigil.detection.correlation.firings.corrupt")
+                        .counter()
+                        .count())
                 .isEqualTo(1);
         assertThat(files(spool.resolve(FiringSpool.CORRUPT), ".tmp")).hasSize(1);
         assertThat(next.deferredAlerts()).isEqualTo(COMPLETE);
@@ -150,7 +152,9 @@ class FiringSpoolCrashTest {
         SimpleMeterRegistry again = new SimpleMeterRegistry();
         DefaultDetectionService after = recovery(spool, again);
         assertThat(after.deferredAlerts()).isZero();
-        assertThat(again.get("vigil.detection.correlation.firings.corrupt").counter().count())
+        assertThat(again.get("vigil.detection.correlation.firings.corrupt")
+                        .counter()
+                        .count())
                 .isZero();
         after.tick();
         assertThat(storedCount(ids)).isEqualTo(COMPLETE);
@@ -301,7 +305,11 @@ class FiringSpoolCrashTest {
                     Map<String, Object> fields = new HashMap<>();
                     fields.put("message", "failed login " + i + " of " + user);
                     fields.put("user", user);
-                    fields.put("@timestamp", Instant.parse("2026-03-01T10:00:00Z").plusSeconds(10L * u + i).toString());
+                    fields.put(
+                            "@timestamp",
+                            Instant.parse("2026-03-01T10:00:00Z")
+                                    .plusSeconds(10L * u + i)
+                                    .toString());
                     if (u == stopAt && i == 4) {
                         // the firing this process dies writing is larger than one block of the spool
                         fields.put("padding", "x".repeat(3 * FiringSpool.BLOCK));
