@@ -12,8 +12,10 @@ public interface AlertService {
     /**
      * Stores the alerts and announces them in one {@link AlertsRaised} event per batch (one per
      * {@value AlertsRaised#MAX_ALERTS} alerts), all in one transaction: either every alert of the batch is stored and
-     * announced, or none is (and the exception reaches the caller, whose batch can be retried). An alert whose rule already alerted on the same stored event ({@link NewAlert#eventId()}) is skipped
-     * (a replay after a crash). Returns the stored alerts in order.
+     * announced, or none is (and the exception reaches the caller, whose batch can be retried). An alert whose rule already
+     * alerted on the same stored event ({@link NewAlert#eventId()}) is skipped (a replay after a crash), and so is an
+     * alert whose fixed id ({@link NewAlert#id()}) is already stored (a retry of an alert stored before). Returns the
+     * alerts stored by this call, in order.
      */
     List<Alert> raise(List<NewAlert> alerts);
 

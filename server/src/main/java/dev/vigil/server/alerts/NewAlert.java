@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param correlation for correlation rules: the group key and contributing rules as JSON, else null
  * @param eventId the stored event (event store id) the alert was raised on, or null (correlations, unstored events);
  *     an alert of the same rule on the same stored event is raised once, even when a crash replays the event
+ * @param id the alert's id when the caller fixes it in advance, else null (a new id is drawn when it is stored): an
+ *     alert whose id is already stored is skipped, so a caller that retries an alert it may have stored before (a
+ *     correlation firing kept on disk across a crash) stores it once
  */
 public record NewAlert(
         String ruleId,
@@ -38,7 +41,42 @@ public record NewAlert(
         String eventJson,
         String raw,
         String correlation,
-        Long eventId) {
+        Long eventId,
+        java.util.UUID id) {
+
+    /** An alert whose id is drawn when it is stored. */
+    public NewAlert(
+            String ruleId,
+            String ruleTitle,
+            AlertLevel level,
+            List<String> tags,
+            String source,
+            String application,
+            Instant eventTime,
+            Instant receivedAt,
+            Map<String, String> entities,
+            Map<String, String> matchedFields,
+            String eventJson,
+            String raw,
+            String correlation,
+            Long eventId) {
+        this(
+                ruleId,
+                ruleTitle,
+                level,
+                tags,
+                source,
+                application,
+                eventTime,
+                receivedAt,
+                entities,
+                matchedFields,
+                eventJson,
+                raw,
+                correlation,
+                eventId,
+                null);
+    }
 
     /** An alert not tied to a stored event. */
     public NewAlert(
@@ -69,7 +107,28 @@ public record NewAlert(
                 eventJson,
                 raw,
                 correlation,
+                null,
                 null);
+    }
+
+    /** This alert with its id fixed in advance ({@link #id()}). */
+    public NewAlert withId(java.util.UUID id) {
+        return new NewAlert(
+                ruleId,
+                ruleTitle,
+                level,
+                tags,
+                source,
+                application,
+                eventTime,
+                receivedAt,
+                entities,
+                matchedFields,
+                eventJson,
+                raw,
+                correlation,
+                eventId,
+                id);
     }
 
     public NewAlert {

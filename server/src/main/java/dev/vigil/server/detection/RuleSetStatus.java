@@ -17,6 +17,7 @@ import java.util.List;
  * @param correlationClocks the correlation state's event-time clocks: production first (always, its watermark null
  *     before its first detection), then one per exercise whose replayed events are being correlated (an exercise's
  *     partition is forgotten once idle)
+ * @param waitingFirings correlation alerts waiting for the alert store, and the firing spool's set-aside files
  */
 public record RuleSetStatus(
         int activeRules,
@@ -27,9 +28,22 @@ public record RuleSetStatus(
         long reloads,
         long events,
         long detections,
-        List<CorrelationClock> correlationClocks) {
+        List<CorrelationClock> correlationClocks,
+        WaitingFirings waitingFirings) {
 
     public RuleSetStatus {
         correlationClocks = correlationClocks == null ? List.of() : List.copyOf(correlationClocks);
     }
+
+    /**
+     * Correlation alerts that could not be stored at once (docs/correlation.md, "Spools waiting firings").
+     *
+     * @param waiting alerts waiting (spooled to disk) for the alert store now
+     * @param lost alerts given up since start (refused by the store, or beyond the bounds), each logged
+     * @param corrupt unreadable spool files kept in {@code firings/corrupt/}
+     * @param refused refused alerts kept in {@code firings/refused/}
+     * @param pruned files deleted since start from {@code corrupt/} and {@code refused/} to keep them within their
+     *     bounds, each logged
+     */
+    public record WaitingFirings(int waiting, long lost, int corrupt, int refused, long pruned) {}
 }

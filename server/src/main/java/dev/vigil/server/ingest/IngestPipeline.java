@@ -27,9 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Workers take several queued batches at once (fewer, larger detection calls; one wait for the group commit),
  * wait until they are durable, make them searchable ({@link DurableJournal.Entry#index()}), evaluate them and tell
- * the journal ({@link DurableJournal.Entry#evaluated()}), which advances the detection checkpoint. With a durable
- * journal a failing sink (database down) is retried with backoff for up to {@code evaluationRetry} before the batch is
- * counted as failed; without one it is counted at once.
+ * the journal ({@link DurableJournal.Entry#evaluated()}), which advances the detection checkpoint. A failure of the
+ * sink is classified first ({@link SinkFailure}): when the store behind it is unavailable (database down) the batch is
+ * held and retried with backoff until it is back — no event is blamed, the queue fills and the receivers apply
+ * backpressure, and at shutdown the batch is left to the journal for the next start; a statement that does not
+ * finish (timeout, cancel, serialization failure, deadlock) is retried whole for up to {@code evaluationRetry} and then
+ * bisected, so one record whose insert always times out is isolated instead of holding the pipeline; otherwise a bad
+ * event is isolated by bisection (when both halves fail alike with a failure that names no record, the batch is
+ * retried whole for up to {@code evaluationRetry}, durable journal only, before it is counted as failed).
  *
  * <p>At-least-once evaluation: after a crash, or a shutdown with a backlog, {@link #start()} replays the journal's
  * durable-but-unevaluated events into the sink before they could be forgotten. The queued backlog at shutdown is
@@ -57,6 +62,10 @@ public final class IngestPipeline implements AutoCloseable {
     private final LongAdder notDurable = new LongAdder();
     private final LongAdder replayed = new LongAdder();
     private final LongAdder refusedBatches = new LongAdder();
+    private final LongAdder outageFailures = new LongAdder();
+    private final LongAdder statementFailures = new LongAdder();
+    private final LongAdder held = new LongAdder();
+    private final LongAdder leftForRestart = new LongAdder();
     private volatile boolean running;
     private volatile Thread replayThread;
 
@@ -246,10 +255,16 @@ public final class IngestPipeline implements AutoCloseable {
             }
         }
         Throwable e = attempt(all);
+        boolean settled = true;
         if (e == null) {
             delivered(all);
         } else {
-            isolate(all, e);
+            settled = settle(all, e);
+        }
+        if (!settled) {
+            // shutting down while the store behind detection was down: the journal offers these batches again at
+            // the next start (the parts of them that were evaluated are evaluated twice then: at-least-once)
+            return;
         }
         for (Batch b : ready) {
             b.entry().evaluated();
@@ -297,13 +312,33 @@ public final class IngestPipeline implements AutoCloseable {
     private final LongAdder poisonNotLogged = new LongAdder();
 
     /**
-     * {@code events} just failed in the sink. One bad event (a value that makes detection throw) must not fail the
-     * thousands of events chunked with it: the halves are tried once each; a half that succeeds is delivered and a
-     * half that fails is split again, down to the single events that fail alone (counted as failed and logged, at most
-     * once a minute with the number not logged). When both halves fail, the failure is not one event's (detection or
-     * its database is down): the whole list goes the usual retry path.
+     * {@code events} just failed in the sink with {@code cause}; settles them: delivered, counted as failed, or left
+     * for the next start. An outage of the store behind the sink ({@link SinkFailure.Kind#OUTAGE}) is no record's
+     * fault: the events are held and retried ({@link #retry}); a statement that did not finish ({@link
+     * SinkFailure.Kind#STATEMENT}: timeout, cancel, serialization failure, deadlock) is retried for a bounded time
+     * before the record that makes it fail is isolated; anything else may be one bad record's, which {@link #isolate}
+     * finds. False when events were left for the journal to offer again at the next start (shutdown during an
+     * outage).
      */
-    private void isolate(List<IngestedEvent> events, Throwable cause) {
+    private boolean settle(List<IngestedEvent> events, Throwable cause) {
+        SinkFailure.Kind kind = SinkFailure.of(cause);
+        if (kind == SinkFailure.Kind.OUTAGE || kind == SinkFailure.Kind.STATEMENT) {
+            return retry(events, cause);
+        }
+        return isolate(events, cause);
+    }
+
+    /**
+     * {@code events} just failed in the sink, not with an outage. One bad event (a value that makes detection throw,
+     * or a record whose alert insert always times out) must not fail the thousands of events chunked with it: the
+     * halves are tried once each; a half that succeeds is delivered, a half that fails with an outage is held ({@link
+     * #retry}), a half that fails otherwise — a statement failure included, which is not retried again here — is
+     * split again, down to the single events that fail alone (counted as failed and logged, at most once a minute
+     * with the number not logged). When both halves fail and neither failure names a record or a statement ({@link
+     * SinkFailure.Kind#UNKNOWN}), the failure is not one event's (detection is broken): the whole list goes the
+     * bounded retry path.
+     */
+    private boolean isolate(List<IngestedEvent> events, Throwable cause) {
         if (events.size() == 1) {
             failed.increment();
             long now = System.nanoTime();
@@ -321,66 +356,171 @@ public final class IngestPipeline implements AutoCloseable {
             } else {
                 poisonNotLogged.increment();
             }
-            return;
+            return true;
         }
         int mid = events.size() / 2;
         List<IngestedEvent> a = events.subList(0, mid);
         List<IngestedEvent> b = events.subList(mid, events.size());
         Throwable ea = attempt(a);
         Throwable eb = attempt(b);
-        if (ea != null && eb != null) {
-            // nothing of the list was evaluated: retry it whole (with backoff while a durable journal allows)
-            if (evaluate(events)) {
-                delivered(events);
-            } else {
-                failed.add(events.size());
-            }
-            return;
+        if (ea != null
+                && eb != null
+                && SinkFailure.of(ea) == SinkFailure.Kind.UNKNOWN
+                && SinkFailure.of(eb) == SinkFailure.Kind.UNKNOWN) {
+            return retry(events, eb, false);
         }
+        boolean settled = true;
         if (ea == null) {
             delivered(a);
         } else {
-            isolate(a, ea);
+            settled = split(a, ea);
         }
         if (eb == null) {
             delivered(b);
         } else {
-            isolate(b, eb);
+            settled &= split(b, eb);
         }
+        return settled;
     }
 
-    /** Hands the events to the sink, retrying with backoff while a durable journal allows; false when given up. */
-    private boolean evaluate(List<IngestedEvent> all) {
-        long deadline = System.nanoTime() + evaluationRetry.toNanos();
+    /** A half that failed during {@link #isolate}: held when the store is down, else split further. */
+    private boolean split(List<IngestedEvent> half, Throwable cause) {
+        SinkFailure.Kind kind = SinkFailure.of(cause);
+        if (kind == SinkFailure.Kind.OUTAGE) {
+            return retry(half, cause);
+        }
+        if (kind == SinkFailure.Kind.STATEMENT) {
+            statementFailures.increment();
+        }
+        return isolate(half, cause);
+    }
+
+    /**
+     * Hands the events to the sink again, with backoff (100 ms doubling to 5 s), after it failed with {@code cause}.
+     * While the failures are outages of the store behind the sink the events are held as long as the pipeline runs:
+     * the worker waits, the queue fills and the receivers apply backpressure (429/503, TCP stops reading), no event
+     * is blamed; at shutdown they are left to the journal for the next start (without a durable journal they are
+     * counted as failed). A failure that names a record ({@link SinkFailure.Kind#RECORD}, e.g. once the store is
+     * back) goes to {@link #isolate}. Other failures are retried for up to {@code evaluationRetry} (counted from the
+     * first failure that is not an outage): then a statement that keeps failing ({@link SinkFailure.Kind#STATEMENT},
+     * e.g. one record whose insert always times out) goes to {@link #isolate}, which finds that record, and an
+     * unknown failure counts the events as failed. False when events were left for the next start.
+     */
+    private boolean retry(List<IngestedEvent> events, Throwable cause) {
+        return retry(events, cause, true);
+    }
+
+    /** {@link #retry(List, Throwable)}; {@code mayIsolate} false when {@link #isolate} already gave up on them. */
+    private boolean retry(List<IngestedEvent> events, Throwable cause, boolean mayIsolate) {
+        long deadline = 0;
+        boolean bounded = false;
         long backoffMs = 100;
-        while (true) {
-            try {
-                sink.accept(all);
-                return true;
-            } catch (Exception | LinkageError e) {
-                if (!running || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
+        long nextLog = System.nanoTime();
+        boolean holding = false;
+        Throwable last = cause;
+        SinkFailure.Kind kind;
+        try {
+            while (true) {
+                kind = SinkFailure.of(last);
+                if (kind == SinkFailure.Kind.RECORD) {
+                    break; // the store answers again and refuses a record's value: find that record
+                }
+                boolean outage = kind == SinkFailure.Kind.OUTAGE;
+                if (outage) {
+                    outageFailures.increment();
+                    bounded = false; // the bounded retry starts again once the store is back
+                    if (!holding) {
+                        holding = true;
+                        held.add(events.size());
+                    }
+                } else {
+                    if (kind == SinkFailure.Kind.STATEMENT) {
+                        statementFailures.increment();
+                    }
+                    if (!bounded) {
+                        bounded = true;
+                        deadline = System.nanoTime() + evaluationRetry.toNanos();
+                    }
+                }
+                if (!running) {
+                    return stopped(events, last, outage);
+                }
+                if (!outage && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) - deadline > 0) {
+                    if (kind == SinkFailure.Kind.STATEMENT && mayIsolate && events.size() > 1) {
+                        log.warn(
+                                "a statement behind detection kept failing for {} on a batch of {} events (ids {});"
+                                        + " isolating the event that makes it fail: {}",
+                                evaluationRetry,
+                                events.size(),
+                                idRange(events),
+                                last.toString());
+                        break;
+                    }
                     log.error(
                             "detection failed for a batch of {} events (ids {}); they are counted as failed{}",
-                            all.size(),
-                            idRange(all),
+                            events.size(),
+                            idRange(events),
                             journal.durable() ? " (they are stored: a retro-hunt over them evaluates them)" : "",
-                            e);
-                    return false;
+                            last);
+                    failed.add(events.size());
+                    return true;
                 }
-                log.warn(
-                        "detection failed for a batch of {} events, retrying in {} ms: {}",
-                        all.size(),
-                        backoffMs,
-                        e.toString());
+                if (System.nanoTime() - nextLog >= 0) {
+                    nextLog = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+                    log.warn(
+                            outage
+                                    ? "the store behind detection is unavailable; a batch of {} events is held and"
+                                            + " retried (every {} ms at first, then every 5 s; reported once a minute)"
+                                            + " until it is back: {}"
+                                    : "detection failed for a batch of {} events, retrying in {} ms: {}",
+                            events.size(),
+                            backoffMs,
+                            last.toString());
+                }
                 try {
                     TimeUnit.MILLISECONDS.sleep(backoffMs);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
-                    return false;
+                    return stopped(events, last, outage);
                 }
                 backoffMs = Math.min(backoffMs * 2, 5000);
+                last = attempt(events);
+                if (last == null) {
+                    if (holding) {
+                        log.info("the store behind detection is back; {} held events were evaluated", events.size());
+                    }
+                    delivered(events);
+                    return true;
+                }
+            }
+        } finally {
+            if (holding) {
+                held.add(-events.size());
             }
         }
+        return isolate(events, last);
+    }
+
+    /** The pipeline stops while {@code events} wait for a retry: left for the next start, or counted as failed. */
+    private boolean stopped(List<IngestedEvent> events, Throwable last, boolean outage) {
+        if (outage && journal.durable()) {
+            leftForRestart.add(events.size());
+            log.warn(
+                    "shutdown while the store behind detection is unavailable: {} held events (ids {}) are evaluated"
+                            + " at the next start",
+                    events.size(),
+                    idRange(events));
+            return false;
+        }
+        log.error(
+                "shutdown: detection of a batch of {} events (ids {}) failed and was not retried again; they are"
+                        + " counted as failed{}",
+                events.size(),
+                idRange(events),
+                journal.durable() ? " (they are stored: a retro-hunt over them evaluates them)" : "",
+                last);
+        failed.add(events.size());
+        return true;
     }
 
     private static String idRange(List<IngestedEvent> all) {
@@ -441,6 +581,33 @@ public final class IngestPipeline implements AutoCloseable {
 
     public long refusedBatches() {
         return refusedBatches.sum();
+    }
+
+    /**
+     * Sink calls that failed because the store behind the sink was unavailable ({@link SinkFailure.Kind#OUTAGE});
+     * their events were held and retried, none was counted as failed or blamed as a bad record.
+     */
+    public long outageFailures() {
+        return outageFailures.sum();
+    }
+
+    /**
+     * Sink calls retried because a statement behind the sink did not finish ({@link SinkFailure.Kind#STATEMENT}:
+     * timeout, cancel, serialization failure, deadlock); bounded by {@code evaluationRetry}, then the event that makes
+     * it fail is isolated and counted as failed.
+     */
+    public long statementFailures() {
+        return statementFailures.sum();
+    }
+
+    /** Events held by the workers right now, waiting for the store behind the sink to come back. */
+    public long heldEvents() {
+        return held.sum();
+    }
+
+    /** Events still held when the pipeline stopped, left to the durable journal to offer again at the next start. */
+    public long leftForRestartEvents() {
+        return leftForRestart.sum();
     }
 
     /**

@@ -76,7 +76,7 @@ class JdbcAlertService implements AlertService {
         List<Alert> stored = new ArrayList<>(batch.size());
         for (NewAlert n : batch) {
             stored.add(new Alert(
-                    UUID.randomUUID(),
+                    n.id() != null ? n.id() : UUID.randomUUID(),
                     clean(n.ruleId()),
                     clean(n.ruleTitle()),
                     n.level(),

@@ -9,6 +9,7 @@ import dev.vigil.server.alerts.AlertLevel;
 import dev.vigil.server.alerts.AlertService;
 import dev.vigil.server.alerts.NewAlert;
 import dev.vigil.server.detection.DetectionService;
+import dev.vigil.server.ingest.SinkFailure;
 import dev.vigil.server.normalize.ExerciseTag;
 import dev.vigil.server.normalize.IngestedEvent;
 import java.time.Clock;
@@ -34,8 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * it, so when the pipeline retries it (whole, or the halves it bisects it into to isolate a bad event) every event
  * is counted once in event_count/value_count/temporal windows: no spurious correlation alert. Rule statistics,
  * alert budgets and metrics likewise count a batch only once it succeeded. After the commit nothing fails the batch:
- * a correlation alert that cannot be stored is deferred and retried every tick (bounded; what is given up is
- * counted as lost).
+ * a correlation alert that cannot be stored is deferred: spooled to local disk ({@link FiringSpool}, so a crash or
+ * restart while the alert store is down loses nothing), retried every tick and at the next start, bounded in number
+ * and age (what is given up is counted as lost and logged). Its alert id is fixed when it fires, so a retry of an
+ * alert that was stored after all stores nothing twice.
  */
 @Service
 class DefaultDetectionService implements DetectionService {
@@ -60,7 +63,8 @@ class DefaultDetectionService implements DetectionService {
             DetectionMetrics metrics,
             Clock clock,
             JsonMapper json,
-            DetectionProperties properties) {
+            DetectionProperties properties,
+            FiringSpool spool) {
         this.active = active;
         this.alerts = alerts;
         this.stats = stats;
@@ -69,6 +73,11 @@ class DefaultDetectionService implements DetectionService {
         this.json = json;
         this.minLevel = AlertLevel.parse(properties.minAlertLevel());
         this.budgetPerMinute = properties.maxAlertsPerRulePerMinute();
+        this.spool = spool;
+        this.maxDeferred = Math.max(1, properties.correlation().maxWaitingFirings());
+        this.maxDefer = properties.correlation().maxFiringWait();
+        metrics.spool(spool);
+        reload();
     }
 
     /** A per-rule alert budget that refills every minute. */
@@ -204,6 +213,11 @@ class DefaultDetectionService implements DetectionService {
             }
             addAlert(raise, charged, nowMinute, committed, () -> toAlert(ref, d, level, origin, now, null));
         }
+        if (committed) {
+            // a firing's alert gets its id now: however often it is retried (after a failed commit, from the spool
+            // after a crash) the alert store keeps it once
+            raise.replaceAll(a -> a.id() == null ? a.withId(java.util.UUID.randomUUID()) : a);
+        }
         if (!raise.isEmpty()) {
             try {
                 alerts.raise(raise);
@@ -260,38 +274,120 @@ class DefaultDetectionService implements DetectionService {
         }
     }
 
-    /** Correlation alerts kept for a retry (the correlation state will not produce them again). */
-    private record Deferred(NewAlert alert, Instant since) {}
+    /**
+     * A correlation alert kept for a retry (the correlation state will not produce it again), with its spool entry
+     * (null when it could not be written to disk: it waits in memory only).
+     */
+    private record Deferred(NewAlert alert, Instant since, FiringSpool.Entry entry) {}
 
     /** Correlation firings whose alerts are not stored yet, oldest first; guarded by itself. */
     private final java.util.ArrayDeque<Deferred> deferred = new java.util.ArrayDeque<>();
 
-    /** At most this many firings wait for the alert store; beyond it the oldest is counted as lost. */
-    static final int MAX_DEFERRED = 10_000;
+    /** Where waiting firings are kept across restarts. */
+    private final FiringSpool spool;
 
-    /** A firing whose alert could not be stored for this long is counted as lost. */
-    static final java.time.Duration MAX_DEFER = java.time.Duration.ofHours(1);
+    /** At most this many firings wait for the alert store; beyond it the oldest is dropped (counted, logged). */
+    private final int maxDeferred;
 
-    private void defer(List<NewAlert> raise, Instant now, RuntimeException cause) {
-        int lost = 0;
+    /** A firing whose alert could not be stored for this long (across restarts) is dropped (counted, logged). */
+    private final java.time.Duration maxDefer;
+
+    /** Reads back the firings spooled before the last stop (oldest first); unreadable files are set aside. */
+    private void reload() {
+        FiringSpool.Loaded loaded = spool.load();
+        if (loaded.corrupt() > 0) {
+            metrics.firingsCorrupt(loaded.corrupt());
+            log.error(
+                    "{} unreadable files in the correlation firing spool {} were moved to {}/ and are not retried",
+                    loaded.corrupt(),
+                    spool.directory(),
+                    FiringSpool.CORRUPT);
+        }
+        if (loaded.entries().isEmpty()) {
+            return;
+        }
+        List<Deferred> dropped;
         synchronized (deferred) {
-            for (NewAlert a : raise) {
-                deferred.addLast(new Deferred(a, now));
-                if (deferred.size() > MAX_DEFERRED) {
-                    deferred.pollFirst();
-                    lost++;
-                }
+            for (FiringSpool.Entry e : loaded.entries()) {
+                deferred.addLast(new Deferred(e.alert(), e.since(), e));
             }
+            dropped = overBound();
+        }
+        metrics.firingsDeferred(0, deferredAlerts());
+        log.warn(
+                "{} correlation alerts spooled before the last stop wait for the alert store; retried every tick",
+                loaded.entries().size());
+        drop(dropped, "more than " + maxDeferred + " were waiting");
+    }
+
+    /** Removes the oldest firings beyond {@link #maxDeferred}; call holding the lock. */
+    private List<Deferred> overBound() {
+        List<Deferred> dropped = new ArrayList<>();
+        while (deferred.size() > maxDeferred) {
+            dropped.add(deferred.pollFirst());
+        }
+        return dropped;
+    }
+
+    /** Counts and logs firings given up, and deletes their spool files. */
+    private void drop(List<Deferred> dropped, String why) {
+        if (dropped.isEmpty()) {
+            return;
+        }
+        for (Deferred d : dropped) {
+            if (d.entry() != null) {
+                spool.remove(d.entry());
+            }
+        }
+        lost(dropped.size(), why + "; rules " + rulesOf(dropped));
+    }
+
+    private static String rulesOf(List<Deferred> ds) {
+        java.util.Set<String> rules = new java.util.TreeSet<>();
+        for (Deferred d : ds) {
+            if (rules.size() == 10) {
+                rules.add("...");
+                break;
+            }
+            rules.add(d.alert().ruleId());
+        }
+        return String.join(", ", rules);
+    }
+
+    /**
+     * Keeps correlation alerts the store refused: written to the spool (fsynced) first, then counted as deferred.
+     * When the spool cannot be written (disk full) they wait in memory only, counted and logged.
+     */
+    private void defer(List<NewAlert> raise, Instant now, RuntimeException cause) {
+        List<Deferred> add = new ArrayList<>(raise.size());
+        try {
+            for (FiringSpool.Entry e : spool.write(raise, now)) {
+                add.add(new Deferred(e.alert(), now, e));
+            }
+        } catch (RuntimeException io) {
+            metrics.firingsUnspooled(raise.size());
+            log.error(
+                    "could not spool {} correlation alerts to {}; they wait in memory only and are lost if the"
+                            + " server stops before the alert store is back",
+                    raise.size(),
+                    spool.directory(),
+                    io);
+            for (NewAlert a : raise) {
+                add.add(new Deferred(a, now, null));
+            }
+        }
+        List<Deferred> dropped;
+        synchronized (deferred) {
+            deferred.addAll(add);
+            dropped = overBound();
         }
         metrics.firingsDeferred(raise.size(), deferredAlerts());
         log.warn(
                 "could not store {} correlation alerts ({}); they are retried every tick for up to {}",
                 raise.size(),
                 cause.toString(),
-                MAX_DEFER);
-        if (lost > 0) {
-            lost(lost, "more than " + MAX_DEFERRED + " were waiting");
-        }
+                maxDefer);
+        drop(dropped, "more than " + maxDeferred + " were waiting");
     }
 
     private void lost(int n, String why) {
@@ -307,9 +403,9 @@ class DefaultDetectionService implements DetectionService {
     }
 
     /**
-     * Stores the deferred correlation alerts: all at once, and when that fails, by halves down to the single alert
-     * that fails while its sibling half is stored (poison: counted as lost). When both halves fail the store is down:
-     * they wait for the next tick, up to {@link #MAX_DEFER}.
+     * Stores the deferred correlation alerts: all at once; when the store is unavailable ({@link
+     * SinkFailure#isOutage}) they all wait for the next tick, up to {@link #maxDefer}; when it refuses a value, by
+     * halves down to the single alert it refuses (set aside in the spool's {@code refused/}, counted as lost).
      */
     void retryDeferred() {
         List<Deferred> todo;
@@ -322,68 +418,117 @@ class DefaultDetectionService implements DetectionService {
         }
         List<Deferred> left = new ArrayList<>();
         store(todo, left);
-        if (left.isEmpty()) {
-            metrics.firingsDeferred(0, deferredAlerts());
-            return;
-        }
         Instant now = clock.instant();
-        int expired = 0;
+        List<Deferred> expired = new ArrayList<>();
+        List<Deferred> dropped;
         synchronized (deferred) {
             for (int i = left.size() - 1; i >= 0; i--) {
                 Deferred d = left.get(i);
-                if (java.time.Duration.between(d.since(), now).compareTo(MAX_DEFER) > 0) {
-                    expired++;
+                if (java.time.Duration.between(d.since(), now).compareTo(maxDefer) > 0) {
+                    expired.add(d);
                 } else {
                     deferred.addFirst(d);
                 }
             }
+            dropped = overBound();
         }
         metrics.firingsDeferred(0, deferredAlerts());
-        if (expired > 0) {
-            lost(expired, "the alert store failed for more than " + MAX_DEFER);
-        }
+        drop(expired, "the alert store failed for more than " + maxDefer);
+        drop(dropped, "more than " + maxDeferred + " were waiting");
     }
 
-    /** Stores {@code todo}; what failed systemically goes to {@code left}. True when all of it was stored. */
+    /**
+     * Stores {@code todo}; what must wait goes to {@code left}. False when the store was found unavailable (the rest
+     * of {@code todo} went to {@code left} untried).
+     */
     private boolean store(List<Deferred> todo, List<Deferred> left) {
-        if (tryRaise(todo)) {
-            return true;
-        }
-        if (todo.size() == 1) {
+        RuntimeException e = tryRaise(todo);
+        return e == null || split(todo, e, left, false);
+    }
+
+    /**
+     * {@code todo} failed with {@code e} (not stored). A single alert is refused when the store names its value
+     * ({@link SinkFailure.Kind#RECORD}) or when it fails alone while its sibling half was stored.
+     */
+    private boolean split(List<Deferred> todo, RuntimeException e, List<Deferred> left, boolean siblingStored) {
+        SinkFailure.Kind kind = SinkFailure.of(e);
+        if (kind == SinkFailure.Kind.OUTAGE) {
             left.addAll(todo);
             return false;
+        }
+        if (todo.size() == 1) {
+            if (kind == SinkFailure.Kind.RECORD || siblingStored) {
+                refused(todo.get(0), e);
+            } else {
+                left.addAll(todo); // not known to be this alert's fault: it waits (bounded by age)
+            }
+            return true;
         }
         int mid = todo.size() / 2;
         List<Deferred> a = todo.subList(0, mid);
         List<Deferred> b = todo.subList(mid, todo.size());
-        boolean okA = tryRaise(a);
-        boolean okB = tryRaise(b);
-        if (!okA && !okB) {
+        RuntimeException ea = tryRaise(a);
+        if (ea != null && SinkFailure.isOutage(ea)) {
             left.addAll(todo);
             return false;
         }
-        List<Deferred> failedHalf = okA ? b : a;
-        if (okA && okB) {
-            return true;
-        }
-        if (failedHalf.size() == 1) {
-            lost(1, "alert of rule " + failedHalf.get(0).alert().ruleId() + " refused by the alert store");
+        RuntimeException eb = tryRaise(b);
+        if (eb != null && SinkFailure.isOutage(eb)) {
+            if (ea != null) {
+                left.addAll(a);
+            }
+            left.addAll(b);
             return false;
         }
-        return store(failedHalf, left);
+        if (ea != null
+                && eb != null
+                && SinkFailure.of(ea) != SinkFailure.Kind.RECORD
+                && SinkFailure.of(eb) != SinkFailure.Kind.RECORD) {
+            // both halves fail alike (unknown, or statements timing out): not one alert's fault; they wait (bounded
+            // by age)
+            left.addAll(todo);
+            return true;
+        }
+        boolean up = ea == null || split(a, ea, left, eb == null);
+        if (eb != null) {
+            if (up) {
+                up = split(b, eb, left, ea == null);
+            } else {
+                left.addAll(b);
+            }
+        }
+        return up;
     }
 
-    private boolean tryRaise(List<Deferred> todo) {
+    private void refused(Deferred d, RuntimeException e) {
+        if (d.entry() != null) {
+            spool.setAside(d.entry().file(), FiringSpool.REFUSED, e.toString());
+        }
+        lost(
+                1,
+                "alert of rule " + d.alert().ruleId() + " refused by the alert store: " + e
+                        + (d.entry() == null
+                                ? ""
+                                : "; kept in " + spool.directory().resolve(FiringSpool.REFUSED)));
+    }
+
+    /** Raises {@code todo} in one call; on success deletes their spool files. Null when stored, else the failure. */
+    private RuntimeException tryRaise(List<Deferred> todo) {
         List<NewAlert> batch = new ArrayList<>(todo.size());
         for (Deferred d : todo) {
             batch.add(d.alert());
         }
         try {
             alerts.raise(batch);
-            return true;
         } catch (RuntimeException e) {
-            return false;
+            return e;
         }
+        for (Deferred d : todo) {
+            if (d.entry() != null) {
+                spool.remove(d.entry());
+            }
+        }
+        return null;
     }
 
     /**

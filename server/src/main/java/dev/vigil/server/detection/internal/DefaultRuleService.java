@@ -329,7 +329,8 @@ class DefaultRuleService implements RuleService {
                     reloads.get(),
                     metrics.events(),
                     metrics.detections(),
-                    List.of());
+                    List.of(),
+                    metrics.waitingFirings());
         }
         return new RuleSetStatus(
                 c.ruleSet().size(),
@@ -340,7 +341,8 @@ class DefaultRuleService implements RuleService {
                 reloads.get(),
                 metrics.events(),
                 metrics.detections(),
-                correlationClocks(active.engine()));
+                correlationClocks(active.engine()),
+                metrics.waitingFirings());
     }
 
     /** The engine's correlation clocks: production (the default partition) first, then each exercise's. */

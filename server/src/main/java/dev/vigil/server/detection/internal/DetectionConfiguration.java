@@ -94,6 +94,19 @@ class DetectionConfiguration {
         }
     }
 
+    /** Correlation alerts waiting for the alert store, on disk in {@code <data dir>/detection/firings/}. */
+    @Bean
+    FiringSpool firingSpool(
+            dev.vigil.server.platform.DataDirectory data,
+            tools.jackson.databind.json.JsonMapper json,
+            DetectionProperties properties) {
+        return new FiringSpool(
+                data.directory("detection").resolve("firings"),
+                json,
+                properties.correlation().maxSetAsideFiles(),
+                properties.correlation().maxSetAsideSize().toBytes());
+    }
+
     /** Intake delivers its batches here (the intake pipeline looks up the {@link EventSink} bean). */
     @Bean
     EventSink detectionEventSink(DetectionService detection) {

@@ -23,10 +23,16 @@ class DetectionMetrics {
     private final Counter evicted;
     private final Counter firingsDeferred;
     private final Counter firingsLost;
+    private final Counter firingsCorrupt;
+    private final Counter firingsUnspooled;
     private final java.util.concurrent.atomic.AtomicInteger firingsWaiting =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    private final MeterRegistry registry;
+    private volatile FiringSpool spool;
+
     DetectionMetrics(MeterRegistry registry) {
+        this.registry = registry;
         withheld = counter(
                 registry,
                 "vigil.detection.correlation.withheld",
@@ -44,7 +50,17 @@ class DetectionMetrics {
         firingsLost = counter(
                 registry,
                 "vigil.detection.correlation.firings.lost",
-                "correlation alerts given up: refused by the alert store, or waiting beyond the bound");
+                "correlation alerts given up: refused by the alert store (kept in the spool's refused/), or"
+                        + " waiting beyond the bound (vigil.detection.correlation.max-waiting-firings,"
+                        + " max-firing-wait)");
+        firingsCorrupt = counter(
+                registry,
+                "vigil.detection.correlation.firings.corrupt",
+                "unreadable files of the correlation firing spool found at start, set aside in corrupt/");
+        firingsUnspooled = counter(
+                registry,
+                "vigil.detection.correlation.firings.unspooled",
+                "deferred correlation alerts that could not be written to the spool (they waited in memory only)");
         registry.gauge("vigil.detection.correlation.firings.waiting", firingsWaiting);
         events = counter(registry, "vigil.detection.events", "events evaluated by the engine");
         unevaluated =
@@ -126,6 +142,47 @@ class DetectionMetrics {
 
     void firingsLost(int n) {
         firingsLost.increment(n);
+    }
+
+    void firingsCorrupt(int n) {
+        firingsCorrupt.increment(n);
+    }
+
+    void firingsUnspooled(int n) {
+        firingsUnspooled.increment(n);
+    }
+
+    /**
+     * Reports the firing spool's set-aside directories: {@code vigil.detection.correlation.firings.set.aside{dir}}
+     * (files kept in {@code corrupt/}, {@code refused/}) and {@code ...set.aside.pruned{dir}} (deleted to keep the
+     * bound).
+     */
+    void spool(FiringSpool s) {
+        this.spool = s;
+        for (String where : java.util.List.of(FiringSpool.CORRUPT, FiringSpool.REFUSED)) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "vigil.detection.correlation.firings.set.aside", s, x -> x.kept(where))
+                    .tag("dir", where)
+                    .description("files kept in the correlation firing spool's " + where + "/ (bounded)")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder(
+                            "vigil.detection.correlation.firings.set.aside.pruned", s, x -> x.pruned(where))
+                    .tag("dir", where)
+                    .description("files deleted from the correlation firing spool's " + where
+                            + "/ to keep it within vigil.detection.correlation.max-set-aside-files and -size")
+                    .register(registry);
+        }
+    }
+
+    /** The correlation alerts waiting for the alert store and the spool's set-aside files, for the status API. */
+    dev.vigil.server.detection.RuleSetStatus.WaitingFirings waitingFirings() {
+        FiringSpool s = spool;
+        return new dev.vigil.server.detection.RuleSetStatus.WaitingFirings(
+                firingsWaiting.get(),
+                (long) firingsLost.count(),
+                s == null ? 0 : s.kept(FiringSpool.CORRUPT),
+                s == null ? 0 : s.kept(FiringSpool.REFUSED),
+                s == null ? 0 : s.pruned(FiringSpool.CORRUPT) + s.pruned(FiringSpool.REFUSED));
     }
 
     void late() {

@@ -34,11 +34,22 @@ public record DetectionProperties(
      * @param stateKey the key of this instance's saved state (give each instance on one database its own)
      * @param killChain {@code off}, {@code on} (the defaults of docs/correlation.md) or the path of a YAML file with a
      *     {@code kill-chain:} section
+     * @param maxWaitingFirings correlation alerts that may wait (spooled to disk) for the alert store; beyond it the
+     *     oldest is dropped, counted and logged
+     * @param maxFiringWait how long a correlation alert may wait for the alert store (across restarts) before it is
+     *     dropped, counted and logged
+     * @param maxSetAsideFiles files each of the spool's {@code corrupt/} and {@code refused/} keeps (the newest); the
+     *     oldest beyond it are deleted, counted and logged
+     * @param maxSetAsideSize bytes each of {@code corrupt/} and {@code refused/} keeps (the newest file is always kept)
      */
     public record Correlation(
             @DefaultValue("30s") Duration allowance,
             @DefaultValue("1s") Duration tickInterval,
             @DefaultValue("1m") Duration snapshotInterval,
             @DefaultValue("default") String stateKey,
-            @DefaultValue("off") String killChain) {}
+            @DefaultValue("off") String killChain,
+            @DefaultValue("10000") int maxWaitingFirings,
+            @DefaultValue("24h") Duration maxFiringWait,
+            @DefaultValue("1000") int maxSetAsideFiles,
+            @DefaultValue("64MB") org.springframework.util.unit.DataSize maxSetAsideSize) {}
 }

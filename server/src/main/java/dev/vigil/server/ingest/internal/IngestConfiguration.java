@@ -270,6 +270,21 @@ class IngestConfiguration {
             FunctionCounter.builder("vigil.ingest.delivery.failed", p, IngestPipeline::failedEvents)
                     .description("events in batches detection failed on")
                     .register(meters);
+            FunctionCounter.builder("vigil.ingest.delivery.outages", p, IngestPipeline::outageFailures)
+                    .description("detection calls that failed because the database behind it was unavailable (the"
+                            + " batch was held and retried, no event blamed)")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.delivery.statement.failures", p, IngestPipeline::statementFailures)
+                    .description("detection calls that failed because a statement did not finish (timeout, cancel,"
+                            + " serialization failure, deadlock): retried for vigil.ingest.evaluation-retry, then the"
+                            + " event that makes it fail is isolated")
+                    .register(meters);
+            Gauge.builder("vigil.ingest.delivery.held", p, IngestPipeline::heldEvents)
+                    .description("events held by the workers until the database behind detection is back")
+                    .register(meters);
+            FunctionCounter.builder("vigil.ingest.delivery.left", p, IngestPipeline::leftForRestartEvents)
+                    .description("events still held at shutdown, evaluated at the next start")
+                    .register(meters);
             FunctionCounter.builder("vigil.ingest.not.durable", p, IngestPipeline::notDurableEvents)
                     .description("events whose batch the event store could not make durable (answered 503)")
                     .register(meters);

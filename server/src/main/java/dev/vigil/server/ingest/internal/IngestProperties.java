@@ -14,8 +14,10 @@ import org.springframework.util.unit.DataSize;
  * @param workers threads that hand batches to detection
  * @param retryAfterSeconds the {@code Retry-After} of a 429 answer
  * @param bulkVersion the Elasticsearch version the {@code _bulk} endpoint reports to clients
- * @param evaluationRetry how long a worker retries detection of a durable batch that failed (database down) before
- *     counting it as failed
+ * @param evaluationRetry how long a worker retries detection of a durable batch that failed for a reason that names
+ *     no event before counting it as failed, or whose statement did not finish (timeout, cancel, serialization
+ *     failure, deadlock) before isolating the event that makes it fail; a database outage is not bounded by it (the
+ *     batch is held until the database is back, see {@link dev.vigil.server.ingest.SinkFailure})
  * @param maxInFlight what requests being read and normalized at once hold across all HTTP ingest requests and syslog
  *     reads: body bytes after decompression plus the estimated heap of their decoded records and parsed events
  *     ({@link RequestBudget}); beyond it HTTP answers 429 with Retry-After, syslog TCP stops reading and UDP
