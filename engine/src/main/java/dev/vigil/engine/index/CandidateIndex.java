@@ -184,6 +184,15 @@ public final class CandidateIndex {
         return new Scratch(this, memo);
     }
 
+    /**
+     * Whether short keyword lists are scanned with the SIMD prefilter ({@link PackedScanner}): the JVM resolved the
+     * incubating Vector API module ({@code --add-modules jdk.incubator.vector}) and {@code vigil.engine.simd} is not
+     * false. The detections are the same either way.
+     */
+    public static boolean simdPrefilter() {
+        return Simd.AVAILABLE;
+    }
+
     /** Number of distinct atoms over all witnesses. */
     public int atoms() {
         return atoms.length;

@@ -210,6 +210,11 @@ final class FieldIndex {
         return latin != null && latin.packed != null;
     }
 
+    /** Whether the Latin-1 CONTAINS literals are scanned by sampled windows ({@link SampledGrams}; tests). */
+    boolean usesSampledScan() {
+        return latin != null && latin.sampled != null;
+    }
+
     /** Whether the Latin-1 CONTAINS literals are scanned by skipping (tests). */
     boolean usesSkipScan() {
         return latin != null && latin.skip != null;
@@ -235,12 +240,17 @@ final class FieldIndex {
         private final SkipScanner skip;
         /** All CONTAINS literals, for long values, when they suit a {@link PackedScanner} and it is available. */
         private final PackedScanner packed;
+        /**
+         * All CONTAINS literals when they are long enough for a {@link SampledGrams} scan and do not suit a skipping
+         * one (then {@code contains}, {@code grams} and {@code packed} are null).
+         */
+        private final SampledGrams sampled;
 
         /** Most literals a skipping scan takes (more would leave few long jumps). */
         static final int MAX_SKIP_LITERALS = 256;
 
         /**
-         * @param mayskip whether CONTAINS literals may use a {@link SkipScanner}: only when no other literal set of the
+         * @param mayskip whether CONTAINS literals may use a {@link SkipScanner} or {@link SampledGrams}: only when no other literal set of the
          *     field needs every character of the value looked at (the wide part relies on this part's full scan to
          *     notice characters outside Latin-1)
          */
@@ -269,7 +279,8 @@ final class FieldIndex {
             skip = mayskip && !b.con.isEmpty() && b.con.size() <= MAX_SKIP_LITERALS
                     ? SkipScanner.of(b.con.toArray(new String[0]), ints(b.conIds))
                     : null;
-            if (skip != null) {
+            sampled = mayskip && skip == null ? SampledGrams.of(b.con.toArray(new String[0]), ints(b.conIds)) : null;
+            if (skip != null || sampled != null) {
                 contains = null;
                 grams = null;
                 packed = null;
@@ -312,6 +323,7 @@ final class FieldIndex {
             if (prefix != null && !scanPrefix(v, folded, sc)) return false;
             if (suffix != null && !scanSuffix(v, folded, sc)) return false;
             if (skip != null) return skip.scan(v, folded, sc);
+            if (sampled != null) return sampled.scan(v, folded, sc);
             if (packed != null && v.length() >= PackedScanner.MIN_VALUE) return packed.scan(v, folded, sc);
             if (contains != null && grams != null && contains.rows != null) return scanBoth(v, folded, sc);
             if (contains != null && !contains.scan(v, folded, sc)) return false;
@@ -396,6 +408,7 @@ final class FieldIndex {
             if (suffix != null) b += suffix.size * 16L;
             if (contains != null) b += contains.bytes();
             if (skip != null) b += skip.bytes();
+            if (sampled != null) b += sampled.bytes();
             if (packed != null) b += packed.bytes();
             if (grams != null) b += grams.bytes();
             return b;

@@ -101,7 +101,7 @@ final class GramFilter {
         return LongIntMap.mix(key) & mask;
     }
 
-    private static long pack(String s, int off) {
+    static long pack(String s, int off) {
         long k = 0;
         for (int i = 0; i < Q; i++) k = (k << 16) | s.charAt(off + i);
         return k;
@@ -143,7 +143,7 @@ final class GramFilter {
         }
     }
 
-    private static boolean regionMatches(String v, int start, String l) {
+    static boolean regionMatches(String v, int start, String l) {
         final char[] fold = Fold.LATIN1;
         for (int k = 0, n = l.length(); k < n; k++) {
             char c = v.charAt(start + k);

@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import dev.vigil.engine.LoaderOptions;
 import dev.vigil.engine.bench.LaneBench;
+import dev.vigil.engine.index.CandidateIndex;
 import dev.vigil.engine.pipeline.Pipeline;
 import dev.vigil.engine.pipeline.Pipelines;
 import java.io.IOException;
@@ -175,7 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
         String settings = String.format(
                 Locale.ROOT,
                 "# vigil bench: rules %s, lanes %s, repeat %d, runs %d (median), warm-up runs %d, batch %d, routing %s,"
-                        + " index %s, value memo %s, decide %s, 1 thread, Java %s, %d CPUs, load average %s",
+                        + " index %s, value memo %s, decide %s, simd prefilter %s, 1 thread, Java %s, %d CPUs, load"
+                        + " average %s",
                 rules,
                 dir,
                 repeat,
@@ -186,6 +188,7 @@ public final class BenchCommand implements Callable<Integer> {
                 noIndex ? "off" : "on",
                 noMemo ? "off" : "on",
                 noDecide ? "off" : "on",
+                CandidateIndex.simdPrefilter() ? "on" : "off",
                 Runtime.version(),
                 Runtime.getRuntime().availableProcessors(),
                 loadAverage());

@@ -91,6 +91,39 @@ class LauncherIT {
     }
 
     @Test
+    void offlineEngineCommandsRunWithTheSimdPrefilterUnlessTurnedOff() throws Exception {
+        aotDir = work.resolve("aot");
+        Path lanes = Files.createDirectories(work.resolve("lanes"));
+        Files.writeString(
+                lanes.resolve("tiny.ndjson"),
+                "{\"message\":\"<189>Jan 6 %AAA-5-USER_LOGGED: User ops executed: show running-config\"}\n",
+                StandardCharsets.UTF_8);
+        Path rules = Path.of("..", "rules").toAbsolutePath().normalize();
+        String[] bench = {
+            "bench",
+            "--rules",
+            rules.toString(),
+            "--lanes",
+            lanes.toString(),
+            "--repeat",
+            "1",
+            "--runs",
+            "1",
+            "--warmup",
+            "0"
+        };
+        Run on = run(Map.of(), bench);
+        Run off = run(Map.of("VIGIL_SIMD", "off"), bench);
+        Run server = run(Map.of("VIGIL_AOT", "off"), "server", "not-an-option");
+
+        assertThat(on.exit()).as(on.output()).isZero();
+        assertThat(on.output()).contains("simd prefilter on").contains("tiny");
+        assertThat(off.exit()).as(off.output()).isZero();
+        assertThat(off.output()).contains("simd prefilter off").doesNotContain("incubator");
+        assertThat(server.output()).doesNotContain("incubator"); // the server commands start without the module
+    }
+
+    @Test
     void cacheIsCreatedOnceReusedRebuiltWhenTruncatedOrStaleAndAGarbageCacheStillStarts() throws Exception {
         assumeJdk25();
         aotDir = work.resolve("aot");
