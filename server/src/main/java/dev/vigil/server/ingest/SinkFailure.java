@@ -39,17 +39,22 @@ import org.springframework.transaction.TransactionTimedOutException;
  *   <li>outage: class {@code 08} (connection), {@code 53} (insufficient resources), {@code 57P} (server shutting down
  *       or starting);
  *   <li>statement: {@code 57014} (query canceled: {@code statement_timeout}, a JDBC query timeout, a cancel request),
- *       class {@code 40} (serialization failure, deadlock), {@code 55P03} (lock not available);
+ *       class {@code 40} (serialization failure, deadlock), {@code 55P03} (lock not available), and a class {@code 08}
+ *       failure of an established connection caused by a read timeout (pgjdbc's {@code socketTimeout}: {@code 08006}
+ *       over {@link java.net.SocketTimeoutException} "Read timed out" — the server did not answer this statement in
+ *       time; if the server is really gone, the retry meets a refused or timed-out connect, an outage);
  *   <li>record: class {@code 22} (data exception) or {@code 23} (integrity constraint).
  * </ul>
  *
  * <p>Without a decisive SQLState, by type: statement — Spring's {@link QueryTimeoutException}, {@link
  * ConcurrencyFailureException} (lock, serialization and deadlock failures), {@link TransactionTimedOutException}, JDBC's
- * {@link SQLTimeoutException} and {@link SQLTransactionRollbackException}; outage — any other {@link
+ * {@link SQLTimeoutException} and {@link SQLTransactionRollbackException}, a read timeout ({@link
+ * java.net.SocketTimeoutException} "Read timed out") anywhere in the chain; outage — any other {@link
  * TransientDataAccessException}, {@link DataAccessResourceFailureException} (connection refused or lost, no connection
  * from the pool), {@link RecoverableDataAccessException}, {@link CannotCreateTransactionException}, any other {@link
  * SQLTransientException} (the pool timing out), {@link SQLRecoverableException}, {@link java.net.ConnectException},
- * {@link java.net.SocketTimeoutException}, {@link java.net.SocketException} (connection reset), and a commit or
+ * any other {@link java.net.SocketTimeoutException} (a connect timeout), {@link java.net.SocketException} (connection
+ * reset), and a commit or
  * rollback that failed with nothing else behind it; record — {@link DataIntegrityViolationException}. Everything else
  * is unknown: another SQLState, or a failure of the engine or the alert builder on a value, which the pipeline's
  * bisection still isolates when it fails alone (its sibling half succeeds).
@@ -92,6 +97,10 @@ public final class SinkFailure {
             }
             if (t instanceof SQLException sql) {
                 Kind k = ofState(sql.getSQLState());
+                if (k == Kind.OUTAGE && !establishing(sql.getSQLState()) && readTimedOut(sql.getCause())) {
+                    // pgjdbc's socketTimeout: 08006 on a connection that was up, the statement did not answer in time
+                    return Kind.STATEMENT;
+                }
                 if (k != null) {
                     return k; // the database's own code is more precise than the types wrapping it
                 }
@@ -103,6 +112,9 @@ public final class SinkFailure {
                         return k;
                     }
                 }
+            }
+            if (t instanceof java.net.SocketTimeoutException timeout && readTimeout(timeout)) {
+                return Kind.STATEMENT; // a read timed out, whatever wraps it
             }
             if (byType == null) {
                 byType = ofType(t);
@@ -134,6 +146,32 @@ public final class SinkFailure {
             return Kind.RECORD;
         }
         return null;
+    }
+
+    /** Class 08 codes of a connection that was never established (no statement was sent on it). */
+    private static boolean establishing(String state) {
+        return state.equals("08001") || state.equals("08004");
+    }
+
+    /** A read timeout (not a connect timeout) in {@code t}'s cause chain. */
+    private static boolean readTimedOut(Throwable t) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException timeout) {
+                return readTimeout(timeout);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A read on a connected socket timed out: the JDK says "Read timed out" (a connect that timed out is "Connect timed
+     * out", the same type). One that says neither is not taken for a read timeout: it stays an outage, which loses
+     * nothing.
+     */
+    private static boolean readTimeout(java.net.SocketTimeoutException e) {
+        String message = e.getMessage();
+        return message != null && message.toLowerCase(java.util.Locale.ROOT).contains("read timed out");
     }
 
     private static Kind ofType(Throwable t) {

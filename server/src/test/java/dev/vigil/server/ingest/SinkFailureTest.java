@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.vigil.server.testing.TestPostgres;
 import dev.vigil.server.testing.VigilServerTest;
 import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -20,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The failures the alert store really throws, classified: produced by the real PostgreSQL JDBC driver, the real
  * connection pool and Spring's exception translation (an unreachable server, a server that ends the session, a pool
  * without a free connection; a statement timeout, a serialization failure; a value PostgreSQL refuses, a duplicate
- * key; a missing table), not constructed by hand.
+ * key; a missing table; a socket read timeout), not constructed by hand (the shapes of a connect timeout and a reset
+ * connection are, as a test cannot reliably make the network do that).
  */
 @VigilServerTest
 class SinkFailureTest {
@@ -30,6 +33,9 @@ class SinkFailureTest {
 
     @Autowired
     PlatformTransactionManager transactions;
+
+    @Value("${vigil.database.url}")
+    String databaseUrl;
 
     @Test
     void aDatabaseThatCannotBeReachedIsAnOutage() {
@@ -105,6 +111,50 @@ class SinkFailureTest {
 
         // the pool is fine afterwards
         assertThat(jdbc.queryForObject("select 1", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void aSocketReadTimeoutIsAStatementFailureButAConnectTimeoutOrResetIsAnOutage() throws Exception {
+        // pgjdbc's socketTimeout (seconds) shorter than the statement: the driver gives up reading the answer and
+        // closes the connection (08006 over SocketTimeoutException "Read timed out"). The server is up; the statement
+        // did not finish in time — held as an outage, one slow record would block ingest until shutdown.
+        String url = databaseUrl + (databaseUrl.contains("?") ? "&" : "?") + "socketTimeout=1";
+        try (Connection c =
+                java.sql.DriverManager.getConnection(url, TestPostgres.username(), TestPostgres.password())) {
+            assertThat(c.isValid(1)).isTrue();
+            Throwable read = catchThrowable(() -> new JdbcTemplate(new SingleConnectionDataSource(c, true))
+                    .queryForObject("select pg_sleep(3) is null", Boolean.class));
+            assertThat(read).isNotNull();
+            assertThat(java.util.stream.Stream.iterate(read, t -> t != null, Throwable::getCause))
+                    .as("the driver's own failure")
+                    .anySatisfy(t -> assertThat(t).isInstanceOf(java.net.SocketTimeoutException.class));
+            assertThat(SinkFailure.of(read)).as(read.toString()).isEqualTo(SinkFailure.Kind.STATEMENT);
+        }
+        // the same without the driver's SQLState (a wrapper that dropped it)
+        assertThat(SinkFailure.of(new org.springframework.dao.RecoverableDataAccessException(
+                        "x", new java.net.SocketTimeoutException("Read timed out"))))
+                .isEqualTo(SinkFailure.Kind.STATEMENT);
+
+        // the shapes pgjdbc gives a connect timeout (08001, "Connect timed out") and a reset connection (08006 over
+        // a SocketException): outages, as is a refused connection (aDatabaseThatCannotBeReachedIsAnOutage)
+        assertThat(SinkFailure.of(new java.sql.SQLException(
+                        "The connection attempt failed.",
+                        "08001",
+                        new java.net.SocketTimeoutException("Connect timed out"))))
+                .isEqualTo(SinkFailure.Kind.OUTAGE);
+        assertThat(SinkFailure.of(new java.sql.SQLException(
+                        "An I/O error occurred while sending to the backend.",
+                        "08006",
+                        new java.net.SocketException("Connection reset"))))
+                .isEqualTo(SinkFailure.Kind.OUTAGE);
+        assertThat(SinkFailure.of(new java.net.SocketTimeoutException("Connect timed out")))
+                .isEqualTo(SinkFailure.Kind.OUTAGE);
+        // a read timeout while the connection is being set up (startup, authentication) is a server not answering
+        assertThat(SinkFailure.of(new java.sql.SQLException(
+                        "The connection attempt failed.",
+                        "08001",
+                        new java.net.SocketTimeoutException("Read timed out"))))
+                .isEqualTo(SinkFailure.Kind.OUTAGE);
     }
 
     @Test

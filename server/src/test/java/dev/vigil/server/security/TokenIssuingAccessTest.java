@@ -38,10 +38,9 @@ class TokenIssuingAccessTest {
     void sourcesWriteWithoutIngestNeitherRotatesNorRevealsAnIngestToken() {
         User analyst = users.create(
                 new UserRequest("src-analyst-" + suffix, null, null, Set.of("analyst"), true, "analyst-pw-" + suffix));
-        TestApi asAnalyst = new TestApi(
-                port,
-                tokens.issueApiToken("analyst-" + suffix, analyst.id(), Set.of(Role.ANALYST), null)
-                        .token());
+        IssuedApiToken analystToken =
+                tokens.issueApiToken("analyst-" + suffix, analyst.id(), Set.of(Role.ANALYST), null);
+        TestApi asAnalyst = new TestApi(port, analystToken.token());
         String source = "tok-src-" + suffix;
 
         // Creating the source is allowed, but no ingest token is issued or shown to the analyst.
@@ -62,6 +61,8 @@ class TokenIssuingAccessTest {
                 .singleElement()
                 .satisfies(e -> assertThat(e.get("actorName").asString()).contains("analyst-" + suffix));
         assertThat(audit("token_rotated", "source", source)).isEmpty();
+        assertThat(auditBy(analystToken.info().id().toString(), "request_refused"))
+                .isEmpty();
 
         // A caller holding both (an administrator) rotates it: the token works and the rotation is audited.
         TestApi.Response rotated = TestApi.admin(port).postJson("/api/v1/sources/" + source + "/token", "");
@@ -99,6 +100,9 @@ class TokenIssuingAccessTest {
         }
         assertThat(tokens.listForUser(person.id())).isEmpty();
         assertThat(audit("token_issue_denied", "user", person.id().toString())).hasSize(2);
+        // once each: the specific entry, no second request_refused for the same refusal
+        assertThat(auditBy(admin.username(), "request_refused")).isEmpty();
+        assertThat(auditBy(admin.username(), "token_issue_denied")).hasSize(1);
 
         // Its owner may use the same API for themself (the usual limits: roles they hold), and /me/tokens.
         TestApi.Response own = postJson(
@@ -145,6 +149,14 @@ class TokenIssuingAccessTest {
                 .header("Accept", "application/json")
                 .header("X-XSRF-TOKEN", session.csrf())
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private List<JsonNode> auditBy(String actor, String action) {
+        TestApi.Response r = TestApi.admin(port).get("/api/v1/audit?actor=" + actor + "&action=" + action + "&size=50");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        r.json().get("items").forEach(out::add);
+        return out;
     }
 
     private List<JsonNode> audit(String action, String type, String id) {

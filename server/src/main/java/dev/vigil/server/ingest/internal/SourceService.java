@@ -3,6 +3,7 @@ package dev.vigil.server.ingest.internal;
 import dev.vigil.server.ingest.Intake;
 import dev.vigil.server.ingest.LogSource;
 import dev.vigil.server.ingest.LogSources;
+import dev.vigil.server.platform.access.AccessRefusal;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.security.AccessControl;
@@ -100,6 +101,7 @@ class SourceService implements LogSources {
         if (!mayHoldIngestTokens()) {
             String reason = "issuing or revealing a source's ingest token needs both sources_write and ingest";
             audit.record(attempted + "_denied", "source", name, null, Map.of("reason", reason));
+            AccessRefusal.audited(); // this entry, not a second request_refused
             throw new AccessDeniedException(reason);
         }
     }

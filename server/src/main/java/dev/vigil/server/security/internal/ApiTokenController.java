@@ -1,5 +1,6 @@
 package dev.vigil.server.security.internal;
 
+import dev.vigil.server.platform.access.AccessRefusal;
 import dev.vigil.server.platform.access.Permission;
 import dev.vigil.server.platform.access.RequirePermission;
 import dev.vigil.server.platform.access.Role;
@@ -152,6 +153,7 @@ class ApiTokenController {
                     request.userId().toString(),
                     null,
                     java.util.Map.of("name", request.name(), "reason", reason));
+            AccessRefusal.audited(); // this entry, not a second request_refused
             throw new AccessDeniedException(reason);
         }
     }

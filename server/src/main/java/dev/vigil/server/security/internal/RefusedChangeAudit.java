@@ -39,6 +39,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * pushed out by the {@code max-tracked} bound), so the count in the log is complete. Unauthenticated requests (401)
  * are not audited per request: failed sign-ins are (throttled, {@link LocalSignIn}); an unknown token proves nothing
  * about who sent it.
+ *
+ * <p>A refusal whose service has written its own, more specific entry ({@link AccessRefusal#audited()}, e.g.
+ * {@code token_issue_denied}) gets no {@code request_refused} entry, and does not count towards the windows above:
+ * each refusal is in the log once.
  */
 final class RefusedChangeAudit {
     private static final Logger log = LoggerFactory.getLogger(RefusedChangeAudit.class);
@@ -124,6 +128,9 @@ final class RefusedChangeAudit {
         chain.doFilter(request, response);
         if (response.getStatus() != 403 || !CHANGES.contains(request.getMethod())) {
             return;
+        }
+        if (AccessRefusal.isAudited(request)) {
+            return; // the refusing service wrote its own, more specific entry
         }
         Optional<Actor> actor = Actor.currentIfAny()
                 .or(() -> Optional.ofNullable(request.getAttribute(ACTOR) instanceof Actor a ? a : null));

@@ -69,6 +69,9 @@ class RefusedChangeAuditTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactionManager;
+
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
     @AfterEach
@@ -129,23 +132,132 @@ class RefusedChangeAuditTest {
             assertThat(e.after()).doesNotContain("hunter2", user);
         });
 
-        // A service's own rule: an administrator may not mint a personal token for someone else.
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    private List<AuditEntry> everythingBy(String actor) {
+        return audit.find(new AuditQuery(actor, null, null, null, null, null, null), PageQuery.of(0, 500))
+                .items()
+                .reversed(); // oldest first
+    }
+
+    @Test
+    void aRefusalItsServiceAuditedIsInTheLogOnceAsTheServicesEntry() {
+        // A service's own rule with its own entry: an administrator may not mint a personal token for someone else.
         User other = users.create(
                 new UserRequest("refused-other-" + suffix, null, null, Set.of("viewer"), true, "refused-pw-" + suffix));
         String admin = "refused-admin-" + suffix;
         TestApi asAdmin = new TestApi(
                 port,
                 tokens.issueApiToken(admin, null, Set.of(Role.ADMIN), null).token());
+        List<AuditEntry> before = everythingBy(admin);
         TestApi.Response minted = asAdmin.postJson(
                 "/api/v1/tokens",
                 "{\"name\":\"x\",\"scope\":\"api\",\"userId\":\"" + other.id() + "\",\"roles\":[\"viewer\"]}");
         assertThat(minted.status()).as(minted.body()).isEqualTo(403);
-        assertThat(refusedBy(admin)).singleElement().satisfies(e -> {
-            assertThat(e.objectId()).isEqualTo("POST /api/v1/tokens");
+        List<AuditEntry> after = everythingBy(admin);
+        assertThat(after.subList(before.size(), after.size())).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("token_issue_denied");
+            assertThat(e.objectType()).isEqualTo("user");
+            assertThat(e.objectId()).isEqualTo(other.id().toString());
+            assertThat(e.actorType()).isEqualTo("token");
             assertThat(details(e).path("reason").asString()).contains("a personal token can be issued only by its own");
         });
+        assertThat(refusedBy(admin)).isEmpty();
 
+        // The same principal's refusals that no service audits are still request_refused, one entry each.
+        String source = "refused-src-" + suffix;
+        assertThat(asAdmin.postJson(
+                                "/api/v1/sources",
+                                "{\"name\":\"" + source + "\",\"intake\":\"http\",\"parser\":\"json\"}")
+                        .status())
+                .isEqualTo(201);
+        String analystName = "refused-analyst-" + suffix;
+        TestApi analyst = analyst(analystName);
+        // the ingest token rotation is refused by the source service, which audits it (token_rotation_denied) ...
+        assertThat(analyst.postJson("/api/v1/sources/" + source + "/token", "").status())
+                .isEqualTo(403);
+        // ... the secrets rotation by the route's permission, audited here
+        assertThat(analyst.postJson("/api/v1/system/secrets/rotate", "").status())
+                .isEqualTo(403);
+        assertThat(everythingBy(analystName))
+                .extracting(AuditEntry::action, AuditEntry::objectId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("token_rotation_denied", source),
+                        org.assertj.core.groups.Tuple.tuple("request_refused", "POST /api/v1/system/secrets/rotate"));
         assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    void aRequestMarkedAsAuditedIsNeitherWrittenNorCounted() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RefusedChangeAudit limiter = new RefusedChangeAudit(
+                audit,
+                routes,
+                Clock.systemUTC(),
+                new SecurityProperties.Refusals(Duration.ofMinutes(1), 100),
+                registry);
+        Actor actor = new Actor("token", UUID.randomUUID().toString(), "marked-" + suffix);
+        Actor.Source principal = () -> actor;
+        SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken(principal, null, "x"));
+        for (int i = 0; i < 3; i++) {
+            MockHttpServletRequest marked = new MockHttpServletRequest("POST", "/api/v1/tokens");
+            limiter.afterChain(marked, new MockHttpServletResponse(), (req, res) -> {
+                org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                        new org.springframework.web.context.request.ServletRequestAttributes(
+                                (jakarta.servlet.http.HttpServletRequest) req));
+                try {
+                    AccessRefusal.audited(); // what a service does after writing its own entry
+                } finally {
+                    org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+                }
+                ((jakarta.servlet.http.HttpServletResponse) res).setStatus(403);
+            });
+        }
+        assertThat(refusedBy(actor.name())).isEmpty();
+        assertThat(registry.counter("vigil.security.refusals.recorded").count()).isZero();
+        assertThat(registry.counter("vigil.security.refusals.suppressed").count())
+                .isZero();
+
+        // an unmarked refusal of the same action afterwards is the first of its window
+        MockHttpServletRequest unmarked = new MockHttpServletRequest("POST", "/api/v1/tokens");
+        limiter.afterChain(
+                unmarked,
+                new MockHttpServletResponse(),
+                (req, res) -> ((jakarta.servlet.http.HttpServletResponse) res).setStatus(403));
+        assertThat(refusedBy(actor.name()))
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(details(e).path("suppressed").asLong()).isZero());
+        assertThat(registry.counter("vigil.security.refusals.recorded").count()).isEqualTo(1);
+    }
+
+    @Test
+    void theMarkOfAnAuditedRefusalFollowsTheTransactionOfItsEntry() {
+        var transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        MockHttpServletRequest committed = new MockHttpServletRequest("POST", "/api/v1/tokens");
+        MockHttpServletRequest rolledBack = new MockHttpServletRequest("POST", "/api/v1/tokens");
+        MockHttpServletRequest outside = new MockHttpServletRequest("POST", "/api/v1/tokens");
+        try {
+            org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                    new org.springframework.web.context.request.ServletRequestAttributes(committed));
+            transactions.executeWithoutResult(s -> AccessRefusal.audited());
+            org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                    new org.springframework.web.context.request.ServletRequestAttributes(rolledBack));
+            transactions.executeWithoutResult(s -> {
+                AccessRefusal.audited();
+                s.setRollbackOnly(); // the service's entry is gone: the generic one must be written
+            });
+            org.springframework.web.context.request.RequestContextHolder.setRequestAttributes(
+                    new org.springframework.web.context.request.ServletRequestAttributes(outside));
+            AccessRefusal.audited();
+        } finally {
+            org.springframework.web.context.request.RequestContextHolder.resetRequestAttributes();
+        }
+        assertThat(AccessRefusal.isAudited(committed)).isTrue();
+        assertThat(AccessRefusal.isAudited(rolledBack)).isFalse();
+        assertThat(AccessRefusal.isAudited(outside)).isTrue();
+        AccessRefusal.audited(); // outside a request: nothing to mark, no failure
     }
 
     @Test
