@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -22,7 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
-        description = "Verify the integrity of the stored events against their hash chain (on a running server).")
+        description =
+                "Verify the integrity of the stored events against their hash chain (on a running server; needs an"
+                        + " admin token).")
 final class EventsVerifyCommand implements Callable<Integer> {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -35,17 +38,8 @@ final class EventsVerifyCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", description = "Only batches received before TIME. Default: all.")
     String to;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            description = "Server URL. Default: $VIGIL_URL or http://127.0.0.1:8080.")
-    String url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "Admin API token. Default: $VIGIL_API_TOKEN, else $VIGIL_BOOTSTRAP_API_TOKEN.")
-    String token;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--json", description = "Print the verification as JSON.")
     boolean json;
@@ -53,8 +47,8 @@ final class EventsVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
-        String base = RemoteServer.url(url);
-        String auth = RemoteServer.token(token);
+        String base = remote.url();
+        String auth = remote.token();
         if (auth == null) {
             System.err.println("vigil events verify: an admin token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,7 +33,8 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "ingest",
         mixinStandardHelpOptions = true,
-        description = "Send log files (one record per line; .gz too) to a running Vigil server's HTTP intake.")
+        description = "Send log files (one record per line; .gz too) to a running Vigil server's HTTP intake (needs an"
+                + " ingest or admin token).")
 final class IngestCommand implements Callable<Integer> {
     private static final tools.jackson.databind.json.JsonMapper JSON =
             tools.jackson.databind.json.JsonMapper.builder().build();
@@ -43,17 +45,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--source", required = true, paramLabel = "NAME", description = "The log source to attribute to.")
     String source;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            description = "Server URL. Default: $VIGIL_URL or http://127.0.0.1:8080.")
-    String url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "Ingest or admin token. Default: $VIGIL_API_TOKEN, else $VIGIL_BOOTSTRAP_API_TOKEN.")
-    String token;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--chunk-lines", defaultValue = "5000", description = "Lines per request (default 5000).")
     int chunkLines;
@@ -64,8 +57,8 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintStream out = System.out;
-        String base = RemoteServer.url(url);
-        String auth = RemoteServer.token(token);
+        String base = remote.url();
+        String auth = remote.token();
         if (auth == null) {
             System.err.println("vigil ingest: a token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;

@@ -1,7 +1,8 @@
 package dev.vigil.server.cli;
 
 /**
- * Where the commands that talk to a running server ({@code ingest}, {@code rules import}, {@code events verify}) find
+ * Where the commands that talk to a running server ({@code ingest}, {@code rules import}, {@code events verify},
+ * {@code secrets}; their options: {@link RemoteOptions}) find
  * it: {@code --url}, else {@code $VIGIL_URL}, else {@value #DEFAULT_URL}; and their API token: {@code --token}, else
  * {@code $VIGIL_API_TOKEN}, else {@code $VIGIL_BOOTSTRAP_API_TOKEN}. A blank variable counts as unset.
  */

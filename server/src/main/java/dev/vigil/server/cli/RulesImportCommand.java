@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,29 +28,22 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(
         name = "import",
         mixinStandardHelpOptions = true,
-        description = "Import Sigma rules (files, directories or a SigmaHQ release zip) into a running Vigil server.")
+        description =
+                "Import Sigma rules (files, directories or a SigmaHQ release zip) into a running Vigil server (needs"
+                        + " an admin token).")
 final class RulesImportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Rule file, directory or zip archive.")
     List<Path> paths;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            description = "Server URL. Default: $VIGIL_URL or http://127.0.0.1:8080.")
-    String url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "Admin API token. Default: $VIGIL_API_TOKEN, else $VIGIL_BOOTSTRAP_API_TOKEN.")
-    String token;
+    @Mixin
+    RemoteOptions remote;
 
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
-        String base = RemoteServer.url(url);
-        String auth = RemoteServer.token(token);
+        String base = remote.url();
+        String auth = remote.token();
         if (auth == null) {
             System.err.println("vigil rules import: an admin token is needed (--token or $VIGIL_API_TOKEN)");
             return 2;

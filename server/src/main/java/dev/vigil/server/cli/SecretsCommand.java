@@ -126,12 +126,12 @@ final class SecretsCommand implements Runnable {
     }
 
     /** The API client for {@code --url}/{@code --token} (or their variables), or {@link Refused} without a token. */
-    static ApiClient client(String url, String token) throws Refused {
-        String auth = RemoteServer.token(token);
+    static ApiClient client(RemoteOptions remote) throws Refused {
+        String auth = remote.token();
         if (auth == null) {
             throw new Refused("an API token is needed (--token, $VIGIL_API_TOKEN or $VIGIL_BOOTSTRAP_API_TOKEN)");
         }
-        return new ApiClient(RemoteServer.url(url), auth);
+        return new ApiClient(remote.url(), auth);
     }
 
     /** Runs {@code action}, printing a failure as {@code vigil secrets <command>: <message>} and answering 2. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,7 +24,9 @@ import tools.jackson.databind.JsonNode;
 @Command(
         name = "rotate",
         mixinStandardHelpOptions = true,
-        description = "Re-seal every at-rest secret with the server's current key (on a running server).")
+        description =
+                "Re-seal every at-rest secret with the server's current key (on a running server; needs a token with"
+                        + " system_write).")
 final class SecretsRotateCommand implements Callable<Integer> {
     /** Where the confirmation is read from (tests replace it). */
     static InputStream input = System.in;
@@ -31,17 +34,8 @@ final class SecretsRotateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            description = "Server URL. Default: $VIGIL_URL or http://127.0.0.1:8080.")
-    String url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "API token with system_write. Default: $VIGIL_API_TOKEN, else $VIGIL_BOOTSTRAP_API_TOKEN.")
-    String token;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(
             names = {"-y", "--yes"},
@@ -55,7 +49,7 @@ final class SecretsRotateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         return SecretsCommand.run(spec, "rotate", () -> {
-            ApiClient api = SecretsCommand.client(url, token);
+            ApiClient api = SecretsCommand.client(remote);
             if (!yes) {
                 JsonNode before = SecretsCommand.body(api.get("/api/v1/system/secrets"), "system_read");
                 SecretsCommand.printStatus(out, before);

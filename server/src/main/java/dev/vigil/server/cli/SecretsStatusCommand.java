@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,22 +15,14 @@ import tools.jackson.databind.JsonNode;
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
-        description = "Show the at-rest key ids and the sealed values per key (on a running server).")
+        description = "Show the at-rest key ids and the sealed values per key (on a running server; needs a token with"
+                + " system_read).")
 final class SecretsStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--url",
-            paramLabel = "URL",
-            description = "Server URL. Default: $VIGIL_URL or http://127.0.0.1:8080.")
-    String url;
-
-    @Option(
-            names = "--token",
-            paramLabel = "TOKEN",
-            description = "API token with system_read. Default: $VIGIL_API_TOKEN, else $VIGIL_BOOTSTRAP_API_TOKEN.")
-    String token;
+    @Mixin
+    RemoteOptions remote;
 
     @Option(names = "--json", description = "Print the server's answer as JSON.")
     boolean json;
@@ -37,7 +30,7 @@ final class SecretsStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return SecretsCommand.run(spec, "status", () -> {
-            ApiClient api = SecretsCommand.client(url, token);
+            ApiClient api = SecretsCommand.client(remote);
             JsonNode s = SecretsCommand.body(api.get("/api/v1/system/secrets"), "system_read");
             if (json) {
                 spec.commandLine()

@@ -456,14 +456,7 @@ public final class IngestPipeline implements AutoCloseable {
                                 last.toString());
                         break;
                     }
-                    log.error(
-                            "detection failed for a batch of {} events (ids {}); they are counted as failed{}",
-                            events.size(),
-                            idRange(events),
-                            journal.durable() ? " (they are stored: a retro-hunt over them evaluates them)" : "",
-                            last);
-                    failed.add(events.size());
-                    return true;
+                    return countFailed("detection failed for a batch", events, last);
                 }
                 if (System.nanoTime() - nextLog >= 0) {
                     nextLog = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -512,9 +505,14 @@ public final class IngestPipeline implements AutoCloseable {
                     idRange(events));
             return false;
         }
+        return countFailed("shutdown: detection failed and was not retried again for a batch", events, last);
+    }
+
+    /** Gives {@code events} up: counted as failed and logged with {@code what} and the last failure; true. */
+    private boolean countFailed(String what, List<IngestedEvent> events, Throwable last) {
         log.error(
-                "shutdown: detection of a batch of {} events (ids {}) failed and was not retried again; they are"
-                        + " counted as failed{}",
+                "{} of {} events (ids {}); they are counted as failed{}",
+                what,
                 events.size(),
                 idRange(events),
                 journal.durable() ? " (they are stored: a retro-hunt over them evaluates them)" : "",
