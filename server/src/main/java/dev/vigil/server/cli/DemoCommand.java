@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -22,8 +24,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code vigil demo}: the server on the bundled database with the starter rules, plus a short multi-stage attack
  * replayed through the real intake endpoints (syslog over TCP and HTTP NDJSON), so that alerts appear within seconds.
- * Prints the URL, the admin token and what to look at, then keeps the server running (Ctrl-C stops it) unless
- * {@code --once} is given. Listens on 127.0.0.1 only.
+ * Before the story it sets up on-call through the API ({@link DemoOnCall}: a responder on call, a webhook channel to a
+ * receiver this command runs, the escalation policy {@code default}), so the incidents the alerts open page the
+ * responder. Prints the alerts, incidents and pages, the URL, the admin token and what to look at, then keeps the
+ * server running (Ctrl-C stops it) unless {@code --once} is given. Listens on 127.0.0.1 only.
  */
 @Command(
         name = "demo",
@@ -78,11 +82,23 @@ final class DemoCommand implements Callable<Integer> {
         double startedSeconds = (System.nanoTime() - start) / 1e9;
         out.printf("vigil demo: server up in %.1f s at %s; replaying the attack story ...%n", startedSeconds, url);
 
+        DemoOnCall onCall = DemoOnCall.start();
+        ApiClient admin = new ApiClient(url, token);
+        Instant since = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+        String problem = onCall.setUp(admin);
+        out.println(
+                problem == null
+                        ? "  On call: " + DemoOnCall.RESPONDER_NAME + " (schedule '" + DemoOnCall.SCHEDULE
+                                + "', escalation policy '" + DemoOnCall.POLICY + "'), paged by webhook at "
+                                + onCall.receiverUrl()
+                        : "  (on-call not set up: " + problem + ")");
         DemoStory.Result result = new DemoStory(url, token, "127.0.0.1", syslog, out).run();
+        DemoOnCall.Result paging = onCall.await(admin, since, problem);
         double seconds = (System.nanoTime() - start) / 1e9;
-        printSummary(out, url, token, password, syslog, result, seconds);
+        printSummary(out, url, token, password, syslog, result, paging, seconds);
         if (once) {
             context.close();
+            onCall.close();
             return result.alerts() > 0 ? 0 : 1;
         }
         out.println("The server keeps running; press Ctrl-C to stop it.");
@@ -97,13 +113,14 @@ final class DemoCommand implements Callable<Integer> {
             String password,
             int syslog,
             DemoStory.Result r,
+            DemoOnCall.Result paging,
             double seconds) {
         String line = "=".repeat(100);
         out.println();
         out.println(line);
         out.printf(
-                " Vigil demo: %d alerts raised from %d replayed events, %.1f s after start%n",
-                r.alerts(), r.events(), seconds);
+                " Vigil demo: %d alerts raised from %d replayed events, %d incidents, %d pages delivered, %.1f s after start%n",
+                r.alerts(), r.events(), paging.incidents(), paging.delivered(), seconds);
         out.println(line);
         out.println(" URL            " + url);
         out.println(" Web UI         " + url + "/  (sign in as admin / " + password + ")");
@@ -118,6 +135,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println(" Application inventory flags (GET /api/v1/applications/flagged):");
             r.inventoryFlags().forEach(f -> out.println("   " + f));
         }
+        printPaging(out, url, paging);
         out.println();
         out.println(" What to look at (copy and paste):");
         out.println("   export VIGIL_TOKEN=" + token);
@@ -127,6 +145,11 @@ final class DemoCommand implements Callable<Integer> {
                 + "/api/v1/alerts?entity=203.0.113.66'       # everything the attacker's IP did");
         out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
                 + "/api/v1/applications/shop/coverage     # sources, rules, ATT&CK tactics of 'shop'");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" '" + url
+                + "/api/v1/incidents?open=true'             # the incidents the alerts opened");
+        out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
+                + "/api/v1/oncall/pages                       # the pages, who was notified (also " + url
+                + "/oncall/pages)");
         out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
                 + "/api/v1/sources                        # log sources with last-seen and rates");
         out.println("   curl -s -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url
@@ -137,6 +160,59 @@ final class DemoCommand implements Callable<Integer> {
                 + " -t sshd 'Failed password for root from 198.51.100.9 port 4711 ssh2'");
         out.println("   ./vigil rules import --token $VIGIL_TOKEN --url " + url + " path/to/sigma_all_rules.zip");
         out.println(line);
+    }
+
+    /** The incidents of this run, their pages and what the demo's webhook receiver got. */
+    private static void printPaging(PrintStream out, String url, DemoOnCall.Result p) {
+        out.println();
+        out.println(" Incidents: " + p.incidents() + " opened " + p.bySeverity() + "; "
+                + p.serious().size() + " high or critical, paged to on-call:");
+        int shown = 0;
+        DemoOnCall.Paged example = null;
+        for (DemoOnCall.Paged i : p.serious()) {
+            if (example == null && i.delivery() != null) {
+                example = i;
+            }
+            if (shown++ < 8) {
+                out.printf(
+                        "   %-7s %-8s %-60s %s%n",
+                        i.reference(),
+                        i.severity(),
+                        Terminal.safe(abbreviate(i.title(), 60)),
+                        i.pageId() == null
+                                ? "not paged"
+                                : i.delivery() == null ? "paged, not delivered yet" : "delivered");
+            }
+        }
+        if (shown > 8) {
+            out.println("   ... and " + (shown - 8) + " more (" + url + "/incidents)");
+        }
+        if (p.problem() != null) {
+            out.println(" Paging: on-call could not be set up (" + p.problem() + ")");
+            return;
+        }
+        long paged = p.serious().stream().filter(i -> i.delivery() != null).count();
+        out.println(" Paged: "
+                + (example == null
+                        ? DemoOnCall.RESPONDER_NAME
+                        : Terminal.safe(example.delivery().recipient()))
+                + " (on call in '" + DemoOnCall.SCHEDULE + "', policy '" + DemoOnCall.POLICY + "') for " + paged
+                + " of " + p.serious().size() + " incidents via webhook; the demo's receiver at " + p.receiverUrl()
+                + " got " + p.delivered() + " deliveries, signature verified"
+                + (p.rejected() > 0 ? ", " + p.rejected() + " rejected (bad signature)" : ""));
+        if (example != null) {
+            out.println(" Acknowledge the page of " + example.reference() + " (to "
+                    + Terminal.safe(example.delivery().recipient())
+                    + ", delivered) with its signed link, or the API; the page's history:");
+            out.println("   " + Terminal.safe(example.delivery().acknowledgeLink()));
+            out.println("   curl -s -X POST -H \"Authorization: Bearer $VIGIL_TOKEN\" " + url + "/api/v1/oncall/pages/"
+                    + example.pageId() + "/acknowledge");
+            out.println("   " + url + "/oncall/pages/" + example.pageId() + "   (who was notified when, each attempt)");
+        }
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
     /** The demo's admin token, created once per data directory (mode 600). */

@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -13,7 +15,8 @@ import picocli.CommandLine;
 /**
  * Acceptance 1 of issue 5: {@code vigil demo} starts the server on its bundled database, replays the attack story
  * through the syslog and HTTP intake endpoints and sees the alerts raised. This is the real command in-process (its
- * own Spring application and bundled PostgreSQL in a temporary data directory), with {@code --once}.
+ * own Spring application and bundled PostgreSQL in a temporary data directory), with {@code --once}. The incidents
+ * the alerts open page the demo's responder, and the pages reach the command's webhook receiver, signed.
  */
 class DemoCommandTest {
     @TempDir
@@ -45,5 +48,27 @@ class DemoCommandTest {
                 .contains("PowerShell Runs a Base64-Encoded Command")
                 .contains("SSH Brute Force")
                 .contains("corp-it: expected log source 'corp-vpn' is not configured");
+
+        // on-call: the incidents page the demo responder through the webhook channel to the command's own receiver,
+        // which accepts a delivery only with a valid X-Vigil-Signature (HMAC-SHA256 over "<t>.<body>", recent t)
+        Matcher paged = Pattern.compile(
+                        "Paged: Demo Responder \\(on call in 'Demo on-call', policy 'default'\\) for (\\d+) of (\\d+)"
+                                + " incidents via webhook; the demo's receiver at http://127\\.0\\.0\\.1:\\d+/pages got"
+                                + " (\\d+) deliveries, signature verified\n")
+                .matcher(output);
+        assertThat(paged.find()).as(output).isTrue();
+        int pagedIncidents = Integer.parseInt(paged.group(1));
+        assertThat(pagedIncidents).isPositive().isEqualTo(Integer.parseInt(paged.group(2)));
+        assertThat(Integer.parseInt(paged.group(3))).isGreaterThanOrEqualTo(pagedIncidents);
+        assertThat(output)
+                .containsPattern("Incidents: \\d+ opened .*high or critical, paged to on-call:")
+                .containsPattern("INC-\\d+ +(critical|high) .* delivered\n")
+                .containsPattern("Acknowledge the page of INC-\\d+ \\(to Demo Responder, delivered\\)")
+                .containsPattern("http://localhost:\\d+/oncall/action/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\n")
+                .containsPattern("/api/v1/oncall/pages/[0-9a-f-]{36}/acknowledge")
+                .doesNotContain("not paged")
+                .doesNotContain("not delivered")
+                .doesNotContain("rejected (bad signature)")
+                .doesNotContain("on-call not set up");
     }
 }
