@@ -165,8 +165,10 @@ final class DemoCommand implements Callable<Integer> {
     /** The incidents of this run, their pages and what the demo's webhook receiver got. */
     private static void printPaging(PrintStream out, String url, DemoOnCall.Result p) {
         out.println();
-        out.println(" Incidents: " + p.incidents() + " opened " + p.bySeverity() + "; "
-                + p.serious().size() + " high or critical, paged to on-call:");
+        out.println(" Incidents: " + p.incidents() + " " + p.bySeverity() + " (" + p.opened() + " opened by this run, "
+                + (p.incidents() - p.opened()) + " earlier ones with new alerts); "
+                + p.serious().size()
+                + " high or critical, paged to on-call:");
         int shown = 0;
         DemoOnCall.Paged example = null;
         for (DemoOnCall.Paged i : p.serious()) {
@@ -181,7 +183,9 @@ final class DemoCommand implements Callable<Integer> {
                         Terminal.safe(abbreviate(i.title(), 60)),
                         i.pageId() == null
                                 ? "not paged"
-                                : i.delivery() == null ? "paged, not delivered yet" : "delivered");
+                                : i.earlier()
+                                        ? "paged by an earlier run, page still open"
+                                        : i.delivery() == null ? "paged, not delivered yet" : "delivered");
             }
         }
         if (shown > 8) {
@@ -192,6 +196,7 @@ final class DemoCommand implements Callable<Integer> {
             return;
         }
         long paged = p.serious().stream().filter(i -> i.delivery() != null).count();
+        long earlier = p.serious().stream().filter(DemoOnCall.Paged::earlier).count();
         out.println(" Paged: "
                 + (example == null
                         ? DemoOnCall.RESPONDER_NAME
@@ -199,7 +204,8 @@ final class DemoCommand implements Callable<Integer> {
                 + " (on call in '" + DemoOnCall.SCHEDULE + "', policy '" + DemoOnCall.POLICY + "') for " + paged
                 + " of " + p.serious().size() + " incidents via webhook; the demo's receiver at " + p.receiverUrl()
                 + " got " + p.delivered() + " deliveries, signature verified"
-                + (p.rejected() > 0 ? ", " + p.rejected() + " rejected (bad signature)" : ""));
+                + (p.rejected() > 0 ? ", " + p.rejected() + " rejected (bad signature)" : "")
+                + (earlier > 0 ? "; " + earlier + " paged by an earlier run, those pages still open" : ""));
         if (example != null) {
             out.println(" Acknowledge the page of " + example.reference() + " (to "
                     + Terminal.safe(example.delivery().recipient())

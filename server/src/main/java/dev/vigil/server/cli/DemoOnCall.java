@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -61,11 +60,19 @@ final class DemoOnCall implements AutoCloseable {
     /** One notification the receiver accepted (signature valid): the page it is about and its acknowledge link. */
     record Received(String pageId, String subjectId, String title, String recipient, String acknowledgeLink) {}
 
-    /** One incident of this run and its page ({@code null} fields when it was not paged or not delivered yet). */
-    record Paged(String reference, String severity, String title, String pageId, Received delivery) {}
+    /**
+     * One serious incident of this run and its page ({@code null} when it was not paged); {@code earlier} when the
+     * page was started by an earlier run and is still open, {@code delivery} what the receiver got (or null).
+     */
+    record Paged(String reference, String severity, String title, String pageId, boolean earlier, Received delivery) {}
 
+    /**
+     * @param incidents open incidents this run opened or added alerts to
+     * @param opened how many of them this run opened
+     */
     record Result(
             int incidents,
+            int opened,
             List<Paged> serious,
             Map<String, Long> bySeverity,
             int delivered,
@@ -308,36 +315,40 @@ final class DemoOnCall implements AutoCloseable {
     }
 
     /**
-     * Waits (at most 30 s) until the incidents opened since {@code since} have settled and each serious one (high,
-     * critical: what the incidents module pages) has a page whose notification reached the receiver.
+     * Waits (at most 30 s) until the incidents this run opened or added alerts to (open, updated since
+     * {@code since}) have settled and each serious one (high, critical: what the incidents module pages) has its
+     * page: one this run started whose notification reached the receiver, or one still open from an earlier run
+     * with the same data directory (an incident is paged once while its page is open).
      */
     Result await(ApiClient admin, Instant since, String problem) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         int last = -1;
         long stableSince = System.nanoTime();
         List<JsonNode> incidents = List.of();
-        Map<String, String> pageOf = Map.of();
+        Map<String, JsonNode> pageOf = Map.of();
         while (System.nanoTime() < deadline) {
-            ApiClient.Response r = admin.get("/api/v1/incidents?size=500&sort=number&from="
-                    + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8));
+            ApiClient.Response r = admin.get("/api/v1/incidents?open=true&size=500&sort=updatedAt,desc");
             ApiClient.Response p = admin.get("/api/v1/oncall/pages?limit=500");
             if (r.ok() && p.ok()) {
                 incidents = new ArrayList<>();
-                JSON.readTree(r.body()).path("items").forEach(incidents::add);
+                for (JsonNode i : JSON.readTree(r.body()).path("items")) {
+                    if (!Instant.parse(i.path("updatedAt").asString()).isBefore(since)) {
+                        incidents.add(i);
+                    }
+                }
+                incidents.sort(
+                        java.util.Comparator.comparingLong(i -> i.path("number").asLong()));
                 pageOf = new HashMap<>();
-                for (JsonNode page : JSON.readTree(p.body())) {
+                for (JsonNode page : JSON.readTree(p.body())) { // newest first
                     if ("incident".equals(page.path("subjectType").asString())) {
-                        pageOf.putIfAbsent(
-                                page.path("subjectId").asString(),
-                                page.path("id").asString());
+                        pageOf.putIfAbsent(page.path("subjectId").asString(), page);
                     }
                 }
                 if (incidents.size() != last) {
                     last = incidents.size();
                     stableSince = System.nanoTime();
-                } else if (last > 0
-                        && System.nanoTime() - stableSince > 1_000_000_000L
-                        && allDelivered(incidents, pageOf)) {
+                } else if (System.nanoTime() - stableSince > (last > 0 ? 1_000_000_000L : 3_000_000_000L)
+                        && settled(incidents, pageOf, since)) {
                     break;
                 }
             }
@@ -347,35 +358,47 @@ final class DemoOnCall implements AutoCloseable {
         synchronized (received) {
             received.values().forEach(x -> byPage.putIfAbsent(x.pageId(), x));
         }
-        Map<String, Long> bySeverity = new LinkedHashMap<>();
+        Map<String, Long> bySeverity = new java.util.TreeMap<>();
         List<Paged> serious = new ArrayList<>();
+        int opened = 0;
         for (JsonNode i : incidents) {
             String severity = i.path("severity").asString();
             bySeverity.merge(severity, 1L, Long::sum);
+            if (!Instant.parse(i.path("createdAt").asString()).isBefore(since)) {
+                opened++;
+            }
             if (SERIOUS.contains(severity)) {
-                String page = pageOf.get(i.path("id").asString());
+                JsonNode page = pageOf.get(i.path("id").asString());
+                String pageId = page == null ? null : page.path("id").asString();
                 serious.add(new Paged(
                         i.path("reference").asString(),
                         severity,
                         i.path("title").asString(),
-                        page,
-                        page == null ? null : byPage.get(page)));
+                        pageId,
+                        page != null && earlier(page, since),
+                        pageId == null ? null : byPage.get(pageId)));
             }
         }
-        return new Result(incidents.size(), serious, bySeverity, deliveries(), rejected.get(), receiverUrl(), problem);
+        return new Result(
+                incidents.size(), opened, serious, bySeverity, deliveries(), rejected.get(), receiverUrl(), problem);
     }
 
-    private boolean allDelivered(List<JsonNode> incidents, Map<String, String> pageOf) {
-        Set<String> delivered;
+    private static boolean earlier(JsonNode page, Instant since) {
+        return Instant.parse(page.path("createdAt").asString()).isBefore(since);
+    }
+
+    private boolean settled(List<JsonNode> incidents, Map<String, JsonNode> pageOf, Instant since) {
+        Set<String> delivered = new java.util.HashSet<>();
         synchronized (received) {
-            delivered = new java.util.HashSet<>();
             received.values().forEach(x -> delivered.add(x.pageId()));
         }
         for (JsonNode i : incidents) {
             if (SERIOUS.contains(i.path("severity").asString())
                     && PAGED_STATUSES.contains(i.path("status").asString())) {
-                String page = pageOf.get(i.path("id").asString());
-                if (page == null || !delivered.contains(page)) {
+                JsonNode page = pageOf.get(i.path("id").asString());
+                if (page == null
+                        || !(earlier(page, since)
+                                || delivered.contains(page.path("id").asString()))) {
                     return false;
                 }
             }

@@ -61,7 +61,8 @@ class DemoCommandTest {
         assertThat(pagedIncidents).isPositive().isEqualTo(Integer.parseInt(paged.group(2)));
         assertThat(Integer.parseInt(paged.group(3))).isGreaterThanOrEqualTo(pagedIncidents);
         assertThat(output)
-                .containsPattern("Incidents: \\d+ opened .*high or critical, paged to on-call:")
+                .containsPattern("Incidents: \\d+ \\{.*} \\(\\d+ opened by this run, 0 earlier ones with new alerts\\);"
+                        + " \\d+ high or critical, paged to on-call:")
                 .containsPattern("INC-\\d+ +(critical|high) .* delivered\n")
                 .containsPattern("Acknowledge the page of INC-\\d+ \\(to Demo Responder, delivered\\)")
                 .containsPattern("http://localhost:\\d+/oncall/action/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\n")
