@@ -75,7 +75,9 @@ final class DemoCommand implements Callable<Integer> {
                 "--vigil.ingest.syslog.udp-port=" + syslog,
                 "--vigil.ingest.syslog.tcp-port=" + syslog,
                 "--vigil.ingest.syslog.tls-port=" + tls,
-                "--vigil.detection.correlation.kill-chain=on"));
+                "--vigil.detection.correlation.kill-chain=on",
+                // the demo's page receiver listens on 127.0.0.1 (refused for notification channels by default)
+                "--vigil.notify.allow-loopback=true"));
         ConfigurableApplicationContext context = VigilApplication.create().run(args.toArray(String[]::new));
         String url =
                 "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port", String.valueOf(port));

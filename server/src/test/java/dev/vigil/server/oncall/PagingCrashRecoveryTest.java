@@ -154,6 +154,7 @@ class PagingCrashRecoveryTest {
                         "--vigil.data-dir=" + data,
                         // every node of a cluster is given the same at-rest key (the data directories differ)
                         "--vigil.webhooks.secret-key=" + CLUSTER_KEY,
+                        "--vigil.notify.allow-loopback=true", // the test's page receiver is on 127.0.0.1
                         "--vigil.security.bootstrap-api-token=" + VigilServerTest.ADMIN_TOKEN,
                         "--server.port=0",
                         "--db-scheduler.polling-interval=2s")

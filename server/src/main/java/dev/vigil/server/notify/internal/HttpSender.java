@@ -1,8 +1,10 @@
 package dev.vigil.server.notify.internal;
 
 import dev.vigil.server.notify.DeliveryResult;
+import dev.vigil.server.platform.net.OutboundTarget;
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,15 +17,19 @@ import org.springframework.stereotype.Component;
 /**
  * POSTs JSON for the webhook-based channels and classifies the answer: 2xx delivered; 408, 425, 429 and 5xx and
  * network errors transient (Retry-After honoured, up to an hour); any other status permanent (including 3xx:
- * redirects are not followed, so a webhook cannot be bounced to another host).
+ * redirects are not followed, so a webhook cannot be bounced to another host). A target that resolves to a
+ * link-local, any or multicast address, or to loopback unless {@code vigil.notify.allow-loopback}, is refused before
+ * any connection ({@link OutboundTarget}; checked at every attempt): a permanent failure.
  */
 @Component
 class HttpSender {
     private final HttpClient client;
     private final Duration timeout;
+    private final boolean allowLoopback;
 
     HttpSender(NotifyProperties properties) {
         this.timeout = properties.httpTimeout();
+        this.allowLoopback = properties.allowLoopback();
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -33,13 +39,20 @@ class HttpSender {
     DeliveryResult postJson(String url, String body, Map<String, String> headers) {
         HttpRequest.Builder b;
         try {
-            b = HttpRequest.newBuilder(URI.create(url))
+            URI target = URI.create(url);
+            String refused = OutboundTarget.refused(target, allowLoopback, "vigil.notify.allow-loopback");
+            if (refused != null) {
+                return DeliveryResult.permanent(refused);
+            }
+            b = HttpRequest.newBuilder(target)
                     .timeout(timeout)
                     .header("Content-Type", "application/json; charset=utf-8")
                     .header("User-Agent", "Vigil-Notify/1")
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return DeliveryResult.permanent("invalid URL: " + e.getMessage());
+        } catch (UnknownHostException e) {
+            return DeliveryResult.transient_("unknown host: " + e.getMessage());
         }
         headers.forEach(b::header);
         try {

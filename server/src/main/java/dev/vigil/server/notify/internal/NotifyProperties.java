@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBackoff longest delay between retries
  * @param httpTimeout connect and response timeout of webhook calls
  * @param emailFrom the From address of e-mails
+ * @param allowLoopback allow webhook and chat channel targets on 127.0.0.0/8 and ::1 (tests, a local relay, the demo's
+ *     receiver); link-local addresses (cloud metadata services), the any-address and multicast are always refused
  */
 @ConfigurationProperties("vigil.notify")
 record NotifyProperties(
@@ -20,7 +22,8 @@ record NotifyProperties(
         @DefaultValue("15s") Duration initialBackoff,
         @DefaultValue("10m") Duration maxBackoff,
         @DefaultValue("10s") Duration httpTimeout,
-        @DefaultValue("vigil@localhost") String emailFrom) {
+        @DefaultValue("vigil@localhost") String emailFrom,
+        @DefaultValue("false") boolean allowLoopback) {
 
     Duration backoff(int attemptsSoFar) {
         long factor = 1L << Math.min(20, Math.max(0, attemptsSoFar - 1));

@@ -6,11 +6,11 @@ import dev.vigil.server.platform.api.Page;
 import dev.vigil.server.platform.api.PageQuery;
 import dev.vigil.server.platform.audit.AuditLog;
 import dev.vigil.server.platform.crypto.SecretBox;
+import dev.vigil.server.platform.net.OutboundTarget;
 import dev.vigil.server.webhooks.WebhookDelivery;
 import dev.vigil.server.webhooks.WebhookPublisher;
 import dev.vigil.server.webhooks.WebhookSubscription;
 import dev.vigil.server.webhooks.Webhooks;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -449,24 +449,11 @@ class WebhookService implements WebhookPublisher, Webhooks {
 
     /** Why a target may not be called, or null. Checked at every attempt (DNS may change). */
     String refusedTarget(URI target) {
-        String host = target.getHost();
-        if (host == null) {
-            return "the URL has no host";
-        }
         try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (a.isLinkLocalAddress() || a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                    return "refused target address " + a.getHostAddress() + " (link-local, any or multicast)";
-                }
-                if (a.isLoopbackAddress() && !properties.allowLoopback()) {
-                    return "refused loopback target " + a.getHostAddress()
-                            + " (set vigil.webhooks.allow-loopback to allow)";
-                }
-            }
+            return OutboundTarget.refused(target, properties.allowLoopback(), "vigil.webhooks.allow-loopback");
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("unknown host " + host);
+            throw new IllegalStateException("unknown host " + target.getHost());
         }
-        return null;
     }
 
     // ---- validation and mapping
