@@ -53,8 +53,8 @@ public final class TestSecrets {
         }
     }
 
-    /** A box in the format before key ids. */
-    static byte[] legacy(String base64Key, String secret) {
+    /** A box in the format before key ids: nonce | ciphertext | tag. */
+    public static byte[] legacy(String base64Key, String secret) {
         try {
             byte[] nonce = new byte[12];
             new java.security.SecureRandom().nextBytes(nonce);

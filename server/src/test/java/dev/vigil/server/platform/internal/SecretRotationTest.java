@@ -13,7 +13,7 @@ import dev.vigil.server.platform.audit.AuditQuery;
 import dev.vigil.server.platform.audit.ChainVerification;
 import dev.vigil.server.platform.crypto.SecretBox;
 import dev.vigil.server.testing.MigrationFixture;
-import java.nio.ByteBuffer;
+import dev.vigil.server.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -26,9 +26,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +78,7 @@ class SecretRotationTest {
         for (int i = 0; i < 5; i++) {
             UUID id = UUID.randomUUID();
             String secret = "whsec-" + i + "-" + id;
-            byte[] box = i < 2 ? legacy(OLD, secret) : oldOnly.seal(secret);
+            byte[] box = i < 2 ? TestSecrets.legacy(OLD, secret) : oldOnly.seal(secret);
             jdbc.sql("insert into webhook_subscriptions (id, name, url, secret, event_types, created_at, updated_at)"
                             + " values (?, ?, 'https://example.test/hook', ?, '{}', ?, ?)")
                     .params(id, "hook-" + i, box, now, now)
@@ -94,7 +91,13 @@ class SecretRotationTest {
             String secret = i == 0 ? null : "channel-hmac-" + i;
             jdbc.sql("insert into notify_channels (id, name, type, address, address_box, secret_box, created_at,"
                             + " updated_at) values (?, ?, 'slack', 'https://hooks.slack.example/…', ?, ?, ?, ?)")
-                    .params(id, "chan-" + i, oldOnly.seal(url), secret == null ? null : legacy(OLD, secret), now, now)
+                    .params(
+                            id,
+                            "chan-" + i,
+                            oldOnly.seal(url),
+                            secret == null ? null : TestSecrets.legacy(OLD, secret),
+                            now,
+                            now)
                     .update();
             plain.put("notify_channels.address_box/" + id, url);
             if (secret != null) {
@@ -102,29 +105,9 @@ class SecretRotationTest {
             }
         }
         jdbc.sql("insert into oncall_secrets (name, value) values ('action-link-hmac', ?)")
-                .param(legacy(OLD, "action-link-key"))
+                .param(TestSecrets.legacy(OLD, "action-link-key"))
                 .update();
         plain.put("oncall_secrets.value/action-link-hmac", "action-link-key");
-    }
-
-    /** A box in the format before key ids: nonce | ciphertext | tag. */
-    static byte[] legacy(String base64Key, String secret) {
-        try {
-            byte[] nonce = new byte[12];
-            new java.security.SecureRandom().nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(
-                    Cipher.ENCRYPT_MODE,
-                    new SecretKeySpec(Base64.getDecoder().decode(base64Key), "AES"),
-                    new GCMParameterSpec(128, nonce));
-            byte[] sealed = c.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(12 + sealed.length)
-                    .put(nonce)
-                    .put(sealed)
-                    .array();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     SecretRotation rotation(SecretBox box) {
